@@ -1,0 +1,213 @@
+package dev.tocsin.audience;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes one batch of validated rows in one transaction with multi-row standard MERGE statements,
+ * which PostgreSQL (15+) and H2 both run. A batch either lands whole or not at all, so an upload
+ * that fails halfway keeps every batch before the failure.
+ */
+@ApplicationScoped
+public class AccountBatchWriter {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** What happened to one batch. */
+    public record Outcome(int accepted, List<RowError> duplicates) {
+    }
+
+    public Outcome write(String incidentId, String uploadId, List<AccountRow> rows, List<RowError> errors,
+                         long lastLine, long acceptedSoFar, long rejectedSoFar) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<RowError> duplicates = new ArrayList<>();
+                List<AccountRow> fresh = dropDuplicates(c, incidentId, uploadId, rows, duplicates);
+                if (!fresh.isEmpty()) {
+                    mergeAccounts(c, fresh);
+                    mergeExposures(c, incidentId, uploadId, fresh);
+                }
+                List<RowError> allErrors = new ArrayList<>(errors);
+                allErrors.addAll(duplicates);
+                insertErrors(c, uploadId, allErrors);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE account_upload SET accepted = ?, rejected = ?, last_line = ? WHERE id = ?")) {
+                    ps.setLong(1, acceptedSoFar + fresh.size());
+                    ps.setLong(2, rejectedSoFar + allErrors.size());
+                    ps.setLong(3, lastLine);
+                    ps.setString(4, uploadId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new Outcome(fresh.size(), duplicates);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * An account id repeated in one file is an error (which of the two rows is right?). Repeats inside the
+     * batch are found here; repeats of an earlier batch are found through exposure.upload_id, so memory stays
+     * bounded by the batch size whatever the file size.
+     */
+    private List<AccountRow> dropDuplicates(Connection c, String incidentId, String uploadId, List<AccountRow> rows,
+                                            List<RowError> duplicates) throws SQLException {
+        Map<String, Long> firstLine = new HashMap<>();
+        if (!rows.isEmpty()) {
+            StringBuilder sql = new StringBuilder(
+                    "SELECT account_id, upload_line FROM exposure WHERE incident_id = ? AND upload_id = ? AND account_id IN (");
+            appendPlaceholders(sql, rows.size(), "?");
+            sql.append(')');
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setString(1, incidentId);
+                ps.setString(2, uploadId);
+                int i = 3;
+                for (AccountRow row : rows) {
+                    ps.setString(i++, row.accountId());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        firstLine.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        List<AccountRow> fresh = new ArrayList<>(rows.size());
+        for (AccountRow row : rows) {
+            Long first = firstLine.putIfAbsent(row.accountId(), row.line());
+            if (first != null) {
+                duplicates.add(new RowError(row.line(), row.accountId(),
+                        "account_id '" + row.accountId() + "' already appears on line " + first
+                                + " of this file; each account must appear once"));
+            } else {
+                fresh.add(row);
+            }
+        }
+        return fresh;
+    }
+
+    private void mergeAccounts(Connection c, List<AccountRow> rows) throws SQLException {
+        StringBuilder sql = new StringBuilder("MERGE INTO account a USING (VALUES ");
+        appendPlaceholders(sql, rows.size(),
+                "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(320)), CAST(? AS VARCHAR(20)), CAST(? AS VARCHAR(35)),"
+                        + " CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(2)), CAST(? AS VARCHAR(10)), CAST(? AS VARCHAR(300)))");
+        // A blank value in a re-upload keeps what we knew: an upload never silently erases a contact.
+        sql.append(") AS s (account_id, email, phone, locale, timezone, country, region, name)"
+                + " ON a.account_id = s.account_id"
+                + " WHEN MATCHED THEN UPDATE SET email = COALESCE(s.email, a.email), phone = COALESCE(s.phone, a.phone),"
+                + " locale = COALESCE(s.locale, a.locale), timezone = COALESCE(s.timezone, a.timezone),"
+                + " country = COALESCE(s.country, a.country), region = COALESCE(s.region, a.region),"
+                + " name = COALESCE(s.name, a.name), updated_at = CURRENT_TIMESTAMP"
+                + " WHEN NOT MATCHED THEN INSERT (account_id, email, phone, locale, timezone, country, region, name, updated_at)"
+                + " VALUES (s.account_id, s.email, s.phone, s.locale, s.timezone, s.country, s.region, s.name, CURRENT_TIMESTAMP)");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (AccountRow r : rows) {
+                ps.setString(i++, r.accountId());
+                ps.setString(i++, r.email());
+                ps.setString(i++, r.phone());
+                ps.setString(i++, r.locale());
+                ps.setString(i++, r.timezone());
+                ps.setString(i++, r.country());
+                ps.setString(i++, r.region());
+                ps.setString(i++, r.name());
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private void mergeExposures(Connection c, String incidentId, String uploadId, List<AccountRow> rows) throws SQLException {
+        StringBuilder sql = new StringBuilder("MERGE INTO exposure e USING (VALUES ");
+        appendPlaceholders(sql, rows.size(), "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(1000)), CAST(? AS BIGINT))");
+        sql.append(") AS s (account_id, categories, upload_line)"
+                + " ON e.incident_id = ? AND e.account_id = s.account_id"
+                + " WHEN MATCHED THEN UPDATE SET categories = s.categories, upload_id = ?, upload_line = s.upload_line,"
+                + " updated_at = CURRENT_TIMESTAMP"
+                + " WHEN NOT MATCHED THEN INSERT (incident_id, account_id, categories, upload_id, upload_line, updated_at)"
+                + " VALUES (?, s.account_id, s.categories, ?, s.upload_line, CURRENT_TIMESTAMP)");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (AccountRow r : rows) {
+                ps.setString(i++, r.accountId());
+                ps.setString(i++, r.categories());
+                ps.setLong(i++, r.line());
+            }
+            ps.setString(i++, incidentId);
+            ps.setString(i++, uploadId);
+            ps.setString(i++, incidentId);
+            ps.setString(i, uploadId);
+            ps.executeUpdate();
+        }
+    }
+
+    private void insertErrors(Connection c, String uploadId, Collection<RowError> errors) throws SQLException {
+        if (errors.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO upload_error (upload_id, line, account_id, reason) VALUES (?, ?, ?, ?)")) {
+            for (RowError e : errors) {
+                ps.setString(1, uploadId);
+                ps.setLong(2, e.line());
+                ps.setString(3, e.accountId() == null ? null : truncate(e.accountId(), 200));
+                ps.setString(4, truncate(e.reason(), 1000));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public void start(String uploadId, String incidentId, String contentType) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO account_upload (id, incident_id, content_type, status,"
+                     + " accepted, rejected, last_line, started_at) VALUES (?, ?, ?, 'RUNNING', 0, 0, 0, ?)")) {
+            ps.setString(1, uploadId);
+            ps.setString(2, incidentId);
+            ps.setString(3, contentType);
+            ps.setTimestamp(4, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        }
+    }
+
+    public void finish(String uploadId, String status, String failure) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE account_upload SET status = ?, failure = ?, finished_at = ? WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, failure == null ? null : truncate(failure, 2000));
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.setString(4, uploadId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void appendPlaceholders(StringBuilder sql, int count, String group) {
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                sql.append(',');
+            }
+            sql.append(group);
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tocsin.audience;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.IllformedLocaleException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks one uploaded row and says, in words a person understands, what is wrong with it.
+ * Returns the first problem found; a row is either fully accepted or rejected.
+ */
+public final class AccountRowValidator {
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    private static final Pattern REGION = Pattern.compile("^[A-Za-z0-9]{1,3}$");
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
+    /** Either a row or an error, never both. */
+    public record Result(AccountRow row, RowError error) {
+        static Result ok(AccountRow row) {
+            return new Result(row, null);
+        }
+
+        static Result fail(RawAccount raw, String reason) {
+            return new Result(null, new RowError(raw.line(), raw.accountId(), reason));
+        }
+    }
+
+    private AccountRowValidator() {
+    }
+
+    public static Result validate(RawAccount raw) {
+        if (raw.accountId() == null) {
+            return Result.fail(raw, "account_id is missing: every row needs the company's id for the account");
+        }
+        if (raw.accountId().length() > 200) {
+            return Result.fail(raw, "account_id is longer than 200 characters");
+        }
+        String email = raw.email();
+        if (email != null) {
+            if (email.length() > 320 || !EMAIL.matcher(email).matches() || email.contains("..")) {
+                return Result.fail(raw, "email '" + email + "' is not a valid email address");
+            }
+            // The domain part is case-insensitive; keep the local part as given.
+            int at = email.lastIndexOf('@');
+            email = email.substring(0, at) + email.substring(at).toLowerCase(Locale.ROOT);
+        }
+        String phone = raw.phone();
+        if (phone != null && !E164.matcher(phone).matches()) {
+            return Result.fail(raw, "phone '" + phone + "' is not in E.164 format (a '+', the country code and the number, digits only, e.g. +14155550123)");
+        }
+        String locale = null;
+        if (raw.locale() != null) {
+            try {
+                Locale parsed = new Locale.Builder().setLanguageTag(raw.locale().replace('_', '-')).build();
+                if (parsed.getLanguage().isEmpty()) {
+                    return Result.fail(raw, "locale '" + raw.locale() + "' is not a valid BCP 47 language tag (e.g. en, pt-BR)");
+                }
+                locale = parsed.toLanguageTag();
+            } catch (IllformedLocaleException e) {
+                return Result.fail(raw, "locale '" + raw.locale() + "' is not a valid BCP 47 language tag (e.g. en, pt-BR)");
+            }
+        }
+        String timezone = raw.timezone();
+        if (timezone != null) {
+            try {
+                timezone = ZoneId.of(timezone).getId();
+            } catch (DateTimeException e) {
+                return Result.fail(raw, "timezone '" + raw.timezone() + "' is not a known IANA time zone (e.g. Europe/Paris)");
+            }
+        }
+        String country = raw.country();
+        if (country != null) {
+            country = country.toUpperCase(Locale.ROOT);
+            if (!COUNTRIES.contains(country)) {
+                return Result.fail(raw, "country '" + raw.country() + "' is not an ISO 3166 two-letter country code (e.g. US, BR)");
+            }
+        }
+        String region = raw.region();
+        if (region != null) {
+            if (!REGION.matcher(region).matches()) {
+                return Result.fail(raw, "region '" + region + "' is not a subdivision code (e.g. CA for California)");
+            }
+            region = region.toUpperCase(Locale.ROOT);
+        }
+        if (raw.name() != null && raw.name().length() > 300) {
+            return Result.fail(raw, "name is longer than 300 characters");
+        }
+        EnumSet<ExposureCategory> categories = EnumSet.noneOf(ExposureCategory.class);
+        if (raw.exposed() != null) {
+            for (String part : raw.exposed().split(";")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                var category = ExposureCategory.fromCode(part);
+                if (category.isEmpty()) {
+                    return Result.fail(raw, "exposed lists unknown data category '" + part.strip()
+                            + "' (known: " + String.join(", ", ExposureCategory.codes()) + ")");
+                }
+                categories.add(category.get());
+            }
+        }
+        if (categories.isEmpty()) {
+            return Result.fail(raw, "exposed is empty: list the data categories this breach exposed for the account, separated by ';'");
+        }
+        return Result.ok(new AccountRow(raw.line(), raw.accountId(), email, phone, locale, timezone, country, region,
+                raw.name(), ExposureCategory.toStored(categories)));
+    }
+}

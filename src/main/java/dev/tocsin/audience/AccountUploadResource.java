@@ -1,0 +1,116 @@
+package dev.tocsin.audience;
+
+import dev.tocsin.common.ApiError;
+import dev.tocsin.common.ApiException;
+import dev.tocsin.incident.IncidentResource;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+@Path("/api/incidents/{incidentId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Affected accounts")
+public class AccountUploadResource {
+
+    public static final String NDJSON = "application/x-ndjson";
+
+    @Inject
+    AccountImporter importer;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "tocsin.upload.max-bytes")
+    long maxBytes;
+
+    @POST
+    @Path("accounts")
+    @Consumes({"text/csv", NDJSON})
+    @Operation(summary = "Upload affected accounts",
+            description = "Streams a CSV (header account_id,email,phone,locale,timezone,country,name,exposed[,region]) or NDJSON"
+                    + " file. Valid rows are stored in batches as they arrive; each rejected line is reported with its"
+                    + " physical line number (the CSV header is line 1) and the reason. Re-uploading an account updates it.")
+    public Response upload(@PathParam("incidentId") String incidentId,
+                           @HeaderParam("Content-Type") String contentType,
+                           @HeaderParam("Content-Length") Long contentLength,
+                           InputStream body) throws SQLException {
+        IncidentResource.find(incidentId);
+        if (contentLength != null && contentLength > maxBytes) {
+            throw new ApiException(413, "upload_too_large", "The upload is " + contentLength
+                    + " bytes; the limit is " + maxBytes + " bytes (tocsin.upload.max-bytes). Split the file and upload the parts.");
+        }
+        AccountImporter.Format format = contentType != null && contentType.toLowerCase().startsWith(NDJSON)
+                ? AccountImporter.Format.NDJSON : AccountImporter.Format.CSV;
+        try {
+            return Response.ok(importer.importAccounts(incidentId, new LimitedInputStream(body, maxBytes), format)).build();
+        } catch (AccountImporter.UploadInterrupted e) {
+            AccountImporter.Result partial = e.result;
+            boolean tooLarge = e.getCause() instanceof UploadTooLargeException;
+            String message = (tooLarge ? "The upload is larger than the limit of " + maxBytes + " bytes (tocsin.upload.max-bytes)."
+                    : "The upload stopped before the end of the file: " + partial.failure() + ".")
+                    + " " + partial.accepted() + " rows before line " + partial.stoppedAtLine()
+                    + " were accepted and kept; upload the rest of the file from line " + partial.stoppedAtLine() + " on.";
+            return Response.status(tooLarge ? 413 : 503).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ApiError(tooLarge ? "upload_too_large" : "upload_interrupted", message, List.of(partial)))
+                    .build();
+        }
+    }
+
+    public record UploadView(String uploadId, String status, long accepted, long rejected, long lastLine,
+                             String failure, List<RowError> errors, boolean errorsTruncated) {
+    }
+
+    @GET
+    @Path("uploads/{uploadId}")
+    @Operation(summary = "Read an upload's outcome", description = "Status, counts and the rejected lines (up to 10,000) of an upload, including one whose HTTP answer was lost.")
+    public UploadView uploadStatus(@PathParam("incidentId") String incidentId, @PathParam("uploadId") String uploadId)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            UploadView view;
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, accepted, rejected, last_line, failure"
+                    + " FROM account_upload WHERE id = ? AND incident_id = ?")) {
+                ps.setString(1, uploadId);
+                ps.setString(2, incidentId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("upload", uploadId);
+                    }
+                    view = new UploadView(uploadId, rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            rs.getString(5), new ArrayList<>(), false);
+                }
+            }
+            int limit = 10_000;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT line, account_id, reason FROM upload_error WHERE upload_id = ? ORDER BY line")) {
+                ps.setString(1, uploadId);
+                ps.setMaxRows(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        view.errors().add(new RowError(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            return new UploadView(view.uploadId(), view.status(), view.accepted(), view.rejected(), view.lastLine(),
+                    view.failure(), view.errors(), view.rejected() > view.errors().size());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tocsin.campaign;
+
+import dev.tocsin.audience.Segment;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+
+/** One notification run for an incident: who gets which notice, on which channels, and where it stands. */
+@Entity
+@Table(name = "campaign")
+public class Campaign extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    @Column(name = "incident_id")
+    public String incidentId;
+
+    public String name;
+
+    @Column(name = "template_set")
+    public String templateSet;
+
+    /** Comma-separated channel codes in fallback order, e.g. "email,sms". */
+    public String channels;
+
+    @Column(name = "channel_policy")
+    public String channelPolicy;
+
+    @Column(name = "segment_exposed_any")
+    public String segmentExposedAny;
+    @Column(name = "segment_exposed_all")
+    public String segmentExposedAll;
+    @Column(name = "segment_countries")
+    public String segmentCountries;
+    @Column(name = "segment_locales")
+    public String segmentLocales;
+
+    @Column(name = "scheduled_at")
+    public OffsetDateTime scheduledAt;
+
+    @Column(name = "max_attempts")
+    public int maxAttempts;
+
+    @Enumerated(EnumType.STRING)
+    public CampaignStatus status;
+
+    /** Fixed at launch: how many accounts the segment matched, and how many had no address on any channel. */
+    @Column(name = "audience_total")
+    public Long audienceTotal;
+    public Long unreachable;
+
+    @Column(name = "created_by")
+    public String createdBy;
+    @Column(name = "approved_by")
+    public String approvedBy;
+    @Column(name = "approved_at")
+    public OffsetDateTime approvedAt;
+    @Column(name = "approval_comment")
+    public String approvalComment;
+    @Column(name = "launched_at")
+    public OffsetDateTime launchedAt;
+    @Column(name = "completed_at")
+    public OffsetDateTime completedAt;
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public List<String> channelList() {
+        return split(channels);
+    }
+
+    public Segment segment() {
+        return new Segment(split(segmentExposedAny), split(segmentExposedAll), split(segmentCountries), split(segmentLocales));
+    }
+
+    public void segment(Segment segment) {
+        segmentExposedAny = join(segment.exposedAny());
+        segmentExposedAll = join(segment.exposedAll());
+        segmentCountries = join(segment.countries());
+        segmentLocales = join(segment.locales());
+    }
+
+    static List<String> split(String value) {
+        return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split(","));
+    }
+
+    static String join(List<String> values) {
+        return values == null || values.isEmpty() ? null : String.join(",", values);
+    }
+}

@@ -1,0 +1,272 @@
+package dev.tocsin.campaign;
+
+import dev.tocsin.audience.AudienceQuery;
+import dev.tocsin.audience.ExposureCategory;
+import dev.tocsin.audience.Segment;
+import dev.tocsin.common.ApiException;
+import dev.tocsin.common.FieldError;
+import dev.tocsin.common.Ids;
+import dev.tocsin.delivery.DeliveryDispatcher;
+import dev.tocsin.delivery.DeliveryStore;
+import dev.tocsin.incident.Incident;
+import dev.tocsin.template.NoticeTemplates;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.IllformedLocaleException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The campaign lifecycle: draft -> approved -> running -> paused/cancelled -> completed. */
+@ApplicationScoped
+public class CampaignService {
+
+    private static final Logger LOG = Logger.getLogger(CampaignService.class);
+    private static final Set<String> POLICIES = Set.of("all", "first-available");
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
+    @Inject
+    NoticeTemplates templates;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    DeliveryStore deliveries;
+
+    @Inject
+    DeliveryDispatcher dispatcher;
+
+    @Inject
+    AudienceQuery audienceQuery;
+
+    public Campaign create(CampaignRequest request) {
+        List<FieldError> problems = new ArrayList<>();
+        if (Incident.findById(request.incidentId()) == null) {
+            problems.add(new FieldError("incidentId", "no incident with id '" + request.incidentId() + "'"));
+        }
+        if (templates.find(request.templateSet()).isEmpty()) {
+            problems.add(new FieldError("templateSet", "no template set named '" + request.templateSet()
+                    + "' in the template library (e.g. credential-exposure)"));
+        }
+        List<String> channels = new ArrayList<>();
+        for (String code : request.channels()) {
+            var channel = Channel.fromCode(code);
+            if (channel.isEmpty()) {
+                problems.add(new FieldError("channels", "unknown channel '" + code + "' (email, sms, push)"));
+            } else if (!channel.get().available) {
+                problems.add(new FieldError("channels", "channel '" + code + "' is not available yet in this version; use email"));
+            } else if (channels.contains(channel.get().code())) {
+                problems.add(new FieldError("channels", "channel '" + code + "' is listed twice"));
+            } else {
+                channels.add(channel.get().code());
+            }
+        }
+        String policy = request.channelPolicy() == null ? "all" : request.channelPolicy();
+        if (!POLICIES.contains(policy)) {
+            problems.add(new FieldError("channelPolicy", "must be 'all' or 'first-available'"));
+        }
+        if (request.scheduledAt() != null) {
+            problems.add(new FieldError("scheduledAt", "scheduled launch is not available yet in this version; leave it null and launch by hand"));
+        }
+        Segment segment = checkSegment(request.segment(), problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("invalid_campaign", "The campaign cannot be created: "
+                    + problems.stream().map(p -> p.field() + " " + p.reason()).reduce((a, b) -> a + "; " + b).orElse("")
+                    + ".", problems);
+        }
+        Campaign c = new Campaign();
+        c.id = Ids.newId();
+        c.incidentId = request.incidentId();
+        c.name = request.name().strip();
+        c.templateSet = request.templateSet();
+        c.channels = String.join(",", channels);
+        c.channelPolicy = policy;
+        c.segment(segment);
+        c.maxAttempts = request.maxAttempts() == null ? 5 : request.maxAttempts();
+        c.status = CampaignStatus.DRAFT;
+        c.createdAt = OffsetDateTime.now();
+        c.updatedAt = c.createdAt;
+        QuarkusTransaction.requiringNew().run(c::persist);
+        return c;
+    }
+
+    private static Segment checkSegment(CampaignRequest.SegmentRequest s, List<FieldError> problems) {
+        if (s == null) {
+            return Segment.everyone();
+        }
+        return new Segment(categories(s.exposedAny(), "segment.exposedAny", problems),
+                categories(s.exposedAll(), "segment.exposedAll", problems),
+                countries(s.countries(), problems), locales(s.locales(), problems));
+    }
+
+    private static List<String> categories(List<String> codes, String field, List<FieldError> problems) {
+        List<String> out = new ArrayList<>();
+        for (String code : codes == null ? List.<String>of() : codes) {
+            ExposureCategory.fromCode(code == null ? "" : code).ifPresentOrElse(c -> out.add(c.code()),
+                    () -> problems.add(new FieldError(field, "unknown data category '" + code + "' (known: "
+                            + String.join(", ", ExposureCategory.codes()) + ")")));
+        }
+        return out;
+    }
+
+    private static List<String> countries(List<String> codes, List<FieldError> problems) {
+        List<String> out = new ArrayList<>();
+        for (String code : codes == null ? List.<String>of() : codes) {
+            String upper = code == null ? "" : code.strip().toUpperCase(Locale.ROOT);
+            if (COUNTRIES.contains(upper)) {
+                out.add(upper);
+            } else {
+                problems.add(new FieldError("segment.countries", "'" + code + "' is not an ISO 3166 two-letter country code"));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> locales(List<String> tags, List<FieldError> problems) {
+        List<String> out = new ArrayList<>();
+        for (String tag : tags == null ? List.<String>of() : tags) {
+            try {
+                Locale l = new Locale.Builder().setLanguageTag(tag == null ? "" : tag.strip()).build();
+                if (l.getLanguage().isEmpty()) {
+                    throw new IllformedLocaleException("empty");
+                }
+                out.add(l.toLanguageTag());
+            } catch (IllformedLocaleException e) {
+                problems.add(new FieldError("segment.locales", "'" + tag + "' is not a valid BCP 47 language tag"));
+            }
+        }
+        return out;
+    }
+
+    public Campaign find(String id) {
+        Campaign c = Campaign.findById(id);
+        if (c == null) {
+            throw ApiException.notFound("campaign", id);
+        }
+        return c;
+    }
+
+    public AudienceQuery.Audience audience(String id) throws SQLException {
+        Campaign c = find(id);
+        return audienceQuery.measure(c.incidentId, c.segment(), c.channelList());
+    }
+
+    public Campaign approve(String id, String comment) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Campaign c = find(id);
+            if (c.status != CampaignStatus.DRAFT) {
+                throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
+                        + "; only a DRAFT campaign can be approved.");
+            }
+            c.status = CampaignStatus.APPROVED;
+            c.approvedAt = OffsetDateTime.now();
+            c.approvalComment = comment;
+            c.updatedAt = c.approvedAt;
+            return c;
+        });
+    }
+
+    /**
+     * Launch: one INSERT ... SELECT per channel creates every delivery row inside the transaction that
+     * moves the campaign to RUNNING; only after it commits are the ids published.
+     */
+    public Campaign launch(String id) {
+        long created = QuarkusTransaction.requiringNew().call(() -> {
+            Campaign c = find(id);
+            if (c.status == CampaignStatus.DRAFT) {
+                throw ApiException.conflict("not_approved", "Campaign " + id
+                        + " has not been approved. A second person must approve it (POST /api/campaigns/" + id
+                        + "/approve) before it can be launched.");
+            }
+            if (c.status != CampaignStatus.APPROVED) {
+                throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
+                        + "; only an APPROVED campaign can be launched.");
+            }
+            AudienceQuery.Audience audience = audienceQuery.measure(c.incidentId, c.segment(), c.channelList());
+            long rows = 0;
+            try (Connection conn = dataSource.getConnection()) {
+                try (PreparedStatement ps = conn.prepareStatement("UPDATE campaign SET status = 'RUNNING', launched_at = ?,"
+                        + " updated_at = ?, audience_total = ?, unreachable = ? WHERE id = ? AND status = 'APPROVED'")) {
+                    OffsetDateTime now = OffsetDateTime.now();
+                    ps.setObject(1, now);
+                    ps.setObject(2, now);
+                    ps.setLong(3, audience.total());
+                    ps.setLong(4, audience.unreachable());
+                    ps.setString(5, id);
+                    if (ps.executeUpdate() != 1) {
+                        throw ApiException.conflict("wrong_state", "Campaign " + id + " was launched by someone else meanwhile.");
+                    }
+                }
+                for (String channel : c.channelList()) {
+                    rows += deliveries.createDeliveries(conn, id, c.incidentId, channel, c.segment());
+                }
+            }
+            if (rows == 0) {
+                throw ApiException.conflict("empty_audience", "Campaign " + id + " has nobody to notify: its segment"
+                        + " matches " + audience.total() + " accounts and none has an address on " + c.channelList()
+                        + ". Upload accounts to the incident or widen the segment.");
+            }
+            return rows;
+        });
+        LOG.infof("campaign %s launched with %d deliveries", id, created);
+        dispatcher.publishCampaignAsync(id);
+        return QuarkusTransaction.requiringNew().call(() -> find(id));
+    }
+
+    public Campaign pause(String id) {
+        transition(id, CampaignStatus.RUNNING, CampaignStatus.PAUSED, "pause");
+        return QuarkusTransaction.requiringNew().call(() -> find(id));
+    }
+
+    public Campaign resume(String id) {
+        transition(id, CampaignStatus.PAUSED, CampaignStatus.RUNNING, "resume");
+        // Batches that reached the workers while paused were dropped unclaimed: hand every queued row over again.
+        dispatcher.publishCampaignAsync(id);
+        return QuarkusTransaction.requiringNew().call(() -> find(id));
+    }
+
+    public Campaign cancel(String id) {
+        Campaign current = QuarkusTransaction.requiringNew().call(() -> find(id));
+        if (current.status == CampaignStatus.COMPLETED || current.status == CampaignStatus.CANCELLED) {
+            throw ApiException.conflict("wrong_state", "Campaign " + id + " is already " + current.status + ".");
+        }
+        transition(id, current.status, CampaignStatus.CANCELLED, "cancel");
+        try {
+            int cancelled = deliveries.cancelQueued(id);
+            LOG.infof("campaign %s cancelled; %d queued deliveries will not be sent", id, cancelled);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> find(id));
+    }
+
+    private void transition(String id, CampaignStatus from, CampaignStatus to, String verb) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Campaign c = find(id);
+            try (Connection conn = dataSource.getConnection();
+                 PreparedStatement ps = conn.prepareStatement(
+                         "UPDATE campaign SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
+                ps.setString(1, to.name());
+                ps.setObject(2, OffsetDateTime.now());
+                ps.setString(3, id);
+                ps.setString(4, from.name());
+                if (ps.executeUpdate() != 1) {
+                    throw ApiException.conflict("wrong_state", "Cannot " + verb + " campaign " + id + ": it is "
+                            + c.status + " (needs " + from + ").");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}

@@ -1,0 +1,5 @@
+package dev.tocsin.campaign;
+
+public enum CampaignStatus {
+    DRAFT, APPROVED, SCHEDULED, RUNNING, PAUSED, COMPLETED, CANCELLED
+}

@@ -1,0 +1,195 @@
+package dev.tocsin.channel.email;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Sends over SMTP with Jakarta Mail (Angus), reusing connections: Angus' sendMessage is synchronized per
+ * transport, so parallel sending needs a pool of connected transports, one per concurrent batch.
+ */
+public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SmtpEmailGateway.class);
+
+    private final Session session;
+    private final MimeMessageFactory factory;
+    private final String host;
+    private final int port;
+    private final String username;
+    private final String password;
+    private final BlockingQueue<PooledTransport> pool;
+
+    /** isConnected() costs a NOOP round trip, so the pool remembers the state itself. */
+    private static final class PooledTransport {
+        final SMTPTransport transport;
+        boolean connected;
+        /** True between batches: the server may have dropped the connection meanwhile. */
+        boolean idle;
+
+        PooledTransport(SMTPTransport transport) {
+            this.transport = transport;
+        }
+    }
+
+    public SmtpEmailGateway(MimeMessageFactory factory, String host, int port, String username, String password,
+                            boolean startTls, int connections) {
+        this.factory = factory;
+        this.host = host;
+        this.port = port;
+        this.username = username == null || username.isBlank() ? null : username;
+        this.password = password;
+        Properties props = new Properties();
+        props.put("mail.transport.protocol", "smtp");
+        props.put("mail.smtp.host", host);
+        props.put("mail.smtp.port", Integer.toString(port));
+        props.put("mail.smtp.connectiontimeout", "15000");
+        props.put("mail.smtp.timeout", "30000");
+        props.put("mail.smtp.writetimeout", "30000");
+        props.put("mail.smtp.auth", Boolean.toString(this.username != null));
+        props.put("mail.smtp.starttls.enable", Boolean.toString(startTls));
+        props.put("mail.smtp.starttls.required", Boolean.toString(startTls));
+        // Report every rejected recipient instead of failing the whole message on the first.
+        props.put("mail.smtp.reportsuccess", "false");
+        this.session = Session.getInstance(props);
+        this.pool = new ArrayBlockingQueue<>(Math.max(1, connections));
+        for (int i = 0; i < Math.max(1, connections); i++) {
+            try {
+                pool.add(new PooledTransport((SMTPTransport) session.getTransport("smtp")));
+            } catch (MessagingException e) {
+                throw new IllegalStateException("SMTP transport not available", e);
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "smtp://" + host + ":" + port;
+    }
+
+    @Override
+    public List<SendResult> send(List<OutgoingEmail> emails) {
+        List<SendResult> results = new ArrayList<>(emails.size());
+        PooledTransport pooled;
+        try {
+            pooled = pool.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            emails.forEach(m -> results.add(SendResult.retry(m.deliveryId(), "interrupted before sending")));
+            return results;
+        }
+        try {
+            for (OutgoingEmail email : emails) {
+                if (!pooled.connected) {
+                    try {
+                        pooled.transport.connect(host, port, username, password);
+                        pooled.connected = true;
+                    } catch (MessagingException e) {
+                        // The server is not there: everything left in this batch waits for a retry.
+                        String why = "SMTP connect to " + host + ":" + port + " failed: " + rootMessage(e);
+                        for (int i = results.size(); i < emails.size(); i++) {
+                            results.add(SendResult.retry(emails.get(i).deliveryId(), why));
+                        }
+                        return results;
+                    }
+                }
+                boolean wasIdle = pooled.idle;
+                pooled.idle = false;
+                SendResult result = sendOne(pooled, email);
+                if (wasIdle && !result.ok() && result.retryable() && !pooled.connected) {
+                    // A pooled connection the server closed while idle: reconnect once before blaming the message.
+                    try {
+                        pooled.transport.connect(host, port, username, password);
+                        pooled.connected = true;
+                        result = sendOne(pooled, email);
+                    } catch (MessagingException e) {
+                        // keep the first result: retry later
+                    }
+                }
+                results.add(result);
+            }
+            pooled.idle = true;
+            return results;
+        } finally {
+            pool.add(pooled);
+        }
+    }
+
+    private SendResult sendOne(PooledTransport pooled, OutgoingEmail email) {
+        SMTPTransport transport = pooled.transport;
+        long id = email.deliveryId();
+        MimeMessage message;
+        try {
+            message = factory.build(session, email);
+        } catch (MessagingException e) {
+            return SendResult.fail(id, "the message could not be built: " + rootMessage(e));
+        }
+        try {
+            transport.sendMessage(message, message.getAllRecipients());
+            return SendResult.sent(id, factory.messageId(id), transport.getLastServerResponse().strip());
+        } catch (SMTPAddressFailedException e) {
+            return classify(id, e.getReturnCode(), e.getMessage());
+        } catch (SMTPSendFailedException e) {
+            return classify(id, e.getReturnCode(), e.getMessage());
+        } catch (SendFailedException e) {
+            Exception next = e.getNextException();
+            if (next instanceof SMTPAddressFailedException afe) {
+                return classify(id, afe.getReturnCode(), afe.getMessage());
+            }
+            drop(pooled);
+            return SendResult.retry(id, "SMTP send failed: " + rootMessage(e));
+        } catch (MessagingException | RuntimeException e) {
+            // Connection lost mid-conversation: drop it, the next message reconnects.
+            drop(pooled);
+            return SendResult.retry(id, "SMTP connection failed: " + rootMessage(e));
+        }
+    }
+
+    /** 4xx is "try later"; 5xx is final (user unknown, mailbox disabled, policy rejection). */
+    private static SendResult classify(long id, int code, String text) {
+        String response = (code + " " + (text == null ? "" : text.strip())).strip();
+        return code >= 500 ? SendResult.fail(id, response) : SendResult.retry(id, response);
+    }
+
+    private static void drop(PooledTransport pooled) {
+        pooled.connected = false;
+        closeQuietly(pooled.transport);
+    }
+
+    private static void closeQuietly(Transport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException ignored) {
+            // already broken
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String own = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return t == e ? own : own + " (" + t.getClass().getSimpleName() + ": " + t.getMessage() + ")";
+    }
+
+    @Override
+    public void close() {
+        for (PooledTransport t : pool) {
+            drop(t);
+        }
+        LOG.debug("SMTP connections closed");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tocsin.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Turns every failure into the documented error shape; a stack trace never reaches the caller. */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return json(e.status(), e.toError());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        List<FieldError> details = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .sorted((a, b) -> a.field().compareTo(b.field()))
+                .collect(Collectors.toList());
+        String fields = details.stream().map(FieldError::field).distinct().collect(Collectors.joining(", "));
+        return json(400, new ApiError("invalid_request", "The request has invalid fields: " + fields + ".", details));
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        String field = e instanceof MismatchedInputException mie && !mie.getPath().isEmpty()
+                ? mie.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                : null;
+        String message;
+        if (e instanceof UnrecognizedPropertyException upe) {
+            message = "Unknown field '" + upe.getPropertyName() + "'.";
+        } else if (e instanceof InvalidFormatException ife) {
+            message = "Field '" + field + "' has a value of the wrong type or format: '" + ife.getValue() + "'.";
+        } else if (field != null) {
+            message = "Field '" + field + "' could not be read: check its type.";
+        } else {
+            message = "The request body is not valid JSON: " + e.getOriginalMessage();
+        }
+        List<FieldError> details = field == null ? List.of() : List.of(new FieldError(field, message));
+        return json(400, new ApiError("invalid_json", message, details));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String code = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 415 -> "unsupported_media_type";
+            case 413 -> "upload_too_large";
+            default -> status >= 500 ? "internal_error" : "bad_request";
+        };
+        String message = switch (status) {
+            case 404 -> "No such resource. Check the path and the id.";
+            case 415 -> "Unsupported Content-Type. See /q/openapi for the accepted types of this endpoint.";
+            default -> e.getMessage() == null ? "Request refused." : e.getMessage();
+        };
+        if (status >= 500) {
+            LOG.error("request failed", e);
+        }
+        return json(status, ApiError.of(code, message));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("unexpected failure", e);
+        return json(500, ApiError.of("internal_error",
+                "Tocsin could not complete the request; nothing was changed by the failed step. Retry, and if it persists contact the operator with the time of the request."));
+    }
+
+    private static Response json(int status, ApiError error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
+    }
+
+    private static String lastNode(String path) {
+        // "create.request.name" -> "name": callers know the body, not our method names.
+        int dot = path.indexOf('.', path.indexOf('.') + 1);
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.tocsin.delivery;
+
+import java.time.OffsetDateTime;
+
+/** A delivery this worker won the claim for, with what is needed to render and send it. */
+public record ClaimedDelivery(long id, String campaignId, String accountId, String channel, String address,
+                              String locale, int attempts, int maxAttempts, String templateSet, String name,
+                              String timezone, String categories, String incidentTitle, String incidentDescription,
+                              OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
+}

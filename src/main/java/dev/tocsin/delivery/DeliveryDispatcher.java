@@ -1,0 +1,90 @@
+package dev.tocsin.delivery;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands queued deliveries to the workers: reads due ids from the database (the truth) and publishes them in
+ * batches on the deliveries-out channel (RabbitMQ in production, in-process on the embedded default).
+ */
+@ApplicationScoped
+public class DeliveryDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryDispatcher.class);
+
+    /** Batches published but not yet confirmed; bounds memory and lets the broker push back. */
+    private static final int IN_FLIGHT = 64;
+
+    @Inject
+    @Channel("deliveries-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
+    Emitter<String> emitter;
+
+    @Inject
+    DeliveryStore store;
+
+    @ConfigProperty(name = "tocsin.delivery.batch-size")
+    int batchSize;
+
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "delivery-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Publishes all due queued deliveries of a campaign, in the background. */
+    public void publishCampaignAsync(String campaignId) {
+        publisher.submit(() -> {
+            try {
+                int n = store.forEachDueChunk(campaignId, null, batchSize, Integer.MAX_VALUE, this::publish);
+                LOG.infof("campaign %s: %d deliveries handed to the workers", campaignId, n);
+            } catch (SQLException | RuntimeException e) {
+                // Rows stay queued; the sweeper hands them over later.
+                LOG.warnf("campaign %s: publishing stopped (%s); the sweeper will retry", campaignId, e.getMessage());
+            }
+        });
+    }
+
+    /** Publishes due deliveries of all running campaigns that were never handed over, or long ago. */
+    public int publishDue(OffsetDateTime handedOverBefore, int limit) throws SQLException {
+        return store.forEachDueChunk(null, handedOverBefore, batchSize, limit, this::publish);
+    }
+
+    private void publish(List<Long> ids) {
+        try {
+            if (!inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the delivery queue has not confirmed a batch for 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing");
+        }
+        emitter.send(DeliveryBatches.encode(ids)).whenComplete((ok, failure) -> {
+            inFlight.release();
+            if (failure != null) {
+                LOG.warnf("a batch of %d deliveries was not accepted by the queue (%s); the sweeper will republish it",
+                        ids.size(), failure.getMessage());
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        publisher.shutdownNow();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tocsin.delivery;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The safety net behind "nothing lost": deliveries whose worker vanished go back to the queue, retries that
+ * fell due and batches the broker lost are published again, and finished campaigns are marked completed.
+ * Every step is a conditional update, so several replicas may run it at once.
+ */
+@ApplicationScoped
+public class DeliveryMaintenance {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryMaintenance.class);
+
+    @Inject
+    DeliveryStore store;
+
+    @Inject
+    DeliveryDispatcher dispatcher;
+
+    @ConfigProperty(name = "tocsin.delivery.republish-after")
+    Duration republishAfter;
+
+    @Scheduled(every = "${tocsin.delivery.sweep-every:5s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        try {
+            int released = store.releaseExpiredLeases();
+            if (released > 0) {
+                LOG.warnf("%d deliveries had an expired lease and were queued again", released);
+            }
+            store.cancelQueued(null);
+            int republished = dispatcher.publishDue(OffsetDateTime.now().minus(republishAfter), 100_000);
+            if (republished > 0) {
+                LOG.infof("%d due deliveries handed to the workers", republished);
+            }
+            List<String> completed = store.completeFinishedCampaigns();
+            completed.forEach(id -> LOG.infof("campaign %s completed: every delivery reached a result", id));
+        } catch (Exception e) {
+            LOG.warnf("delivery sweep failed, will try again: %s", e.getMessage());
+        }
+    }
+}

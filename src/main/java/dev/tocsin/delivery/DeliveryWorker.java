@@ -1,0 +1,52 @@
+package dev.tocsin.delivery;
+
+import dev.tocsin.channel.email.EmailDeliveryHandler;
+import dev.tocsin.channel.email.SendResult;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Takes a batch of delivery ids from the queue: claims what is still queued, sends it, records each
+ * outcome. The message is acknowledged only after the outcomes are stored; if this instance dies first,
+ * the lease runs out and the sweeper queues the rows again.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+
+    @Inject
+    DeliveryStore store;
+
+    @Inject
+    EmailDeliveryHandler email;
+
+    @Incoming("deliveries-in")
+    @Blocking(value = "delivery-workers", ordered = false)
+    public void onBatch(String payload) throws SQLException {
+        List<Long> ids = DeliveryBatches.decode(payload);
+        List<ClaimedDelivery> claimed = store.claim(ids);
+        if (claimed.isEmpty()) {
+            LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
+            return;
+        }
+        List<ClaimedDelivery> emails = new ArrayList<>(claimed.size());
+        List<SendResult> results = new ArrayList<>(claimed.size());
+        for (ClaimedDelivery d : claimed) {
+            if ("email".equals(d.channel())) {
+                emails.add(d);
+            } else {
+                results.add(SendResult.fail(d.id(), "channel " + d.channel() + " is not available in this version"));
+            }
+        }
+        results.addAll(email.send(emails));
+        store.record(claimed, results);
+    }
+}

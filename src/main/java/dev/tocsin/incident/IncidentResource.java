@@ -1,0 +1,76 @@
+package dev.tocsin.incident;
+
+import dev.tocsin.common.ApiException;
+import dev.tocsin.common.Ids;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.OffsetDateTime;
+
+@Path("/api/incidents")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Incidents")
+public class IncidentResource {
+
+    public record CreateIncident(
+            @NotBlank @Size(max = 500) String title,
+            @Size(max = 20000) String description,
+            @NotNull OffsetDateTime occurredAt,
+            @NotNull OffsetDateTime discoveredAt) {
+    }
+
+    public record IncidentView(String id, String title, String description, OffsetDateTime occurredAt,
+                               OffsetDateTime discoveredAt, OffsetDateTime createdAt) {
+        static IncidentView of(Incident i) {
+            return new IncidentView(i.id, i.title, i.description, i.occurredAt, i.discoveredAt, i.createdAt);
+        }
+    }
+
+    @POST
+    @Transactional
+    @Operation(summary = "Open an incident", description = "Records what happened and when; campaigns and affected accounts hang off it.")
+    public Response create(@Valid @NotNull CreateIncident request) {
+        if (request.discoveredAt().isBefore(request.occurredAt())) {
+            throw ApiException.badRequest("invalid_request", "discoveredAt cannot be before occurredAt.",
+                    java.util.List.of(new dev.tocsin.common.FieldError("discoveredAt", "before occurredAt")));
+        }
+        Incident incident = new Incident();
+        incident.id = Ids.newId();
+        incident.title = request.title().strip();
+        incident.description = request.description();
+        incident.occurredAt = request.occurredAt();
+        incident.discoveredAt = request.discoveredAt();
+        incident.createdAt = OffsetDateTime.now();
+        incident.persist();
+        return Response.status(201).entity(IncidentView.of(incident)).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Read an incident")
+    public IncidentView get(@PathParam("id") String id) {
+        return IncidentView.of(find(id));
+    }
+
+    public static Incident find(String id) {
+        Incident incident = Incident.findById(id);
+        if (incident == null) {
+            throw ApiException.notFound("incident", id);
+        }
+        return incident;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tocsin.template;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything a notice may show, and nothing else: templates receive plain maps and lists built from this,
+ * never entities or beans.
+ */
+public record NoticeData(String locale, String timezone, String recipientName, String incidentTitle,
+                         String incidentDescription, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
+                         List<String> categories, String companyName, String companyContact, String reference,
+                         String advisoryUrl) {
+
+    Map<String, Object> toModel(String resolvedLocale, List<String> categoryNames) {
+        Locale loc = Locale.forLanguageTag(resolvedLocale);
+        ZoneId zone = timezone == null ? ZoneId.of("UTC") : ZoneId.of(timezone);
+        DateTimeFormatter dates = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(loc);
+        Map<String, Object> model = new HashMap<>();
+        model.put("name", recipientName == null ? "" : recipientName);
+        model.put("incidentTitle", incidentTitle);
+        model.put("incidentDescription", incidentDescription == null ? "" : incidentDescription);
+        model.put("occurredOn", occurredAt == null ? "" : dates.format(occurredAt.atZoneSameInstant(zone)));
+        model.put("discoveredOn", discoveredAt == null ? "" : dates.format(discoveredAt.atZoneSameInstant(zone)));
+        model.put("categories", categoryNames);
+        model.put("company", companyName);
+        model.put("contact", companyContact);
+        model.put("reference", reference);
+        model.put("advisoryUrl", advisoryUrl);
+        model.put("locale", resolvedLocale);
+        return model;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.tocsin.template;
+
+import dev.tocsin.audience.ExposureCategory;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.Variant;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The notice template library: loads template sets from templates/ (packaged on the classpath, or from
+ * tocsin.templates.dir when set), compiles them with Qute once and renders notices for recipients.
+ *
+ * Layout: templates/{set}/set.properties (locales=en,es,...; default-locale=en) and, per locale,
+ * templates/{set}/{locale}/email-subject.txt, email.html, email.txt, categories.properties.
+ */
+@ApplicationScoped
+public class NoticeTemplates {
+
+    private static final Pattern SET_NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,99}$");
+
+    @Inject
+    Engine engine;
+
+    @ConfigProperty(name = "tocsin.templates.dir")
+    Optional<String> templatesDir;
+
+    private final Map<String, TemplateSet> cache = new ConcurrentHashMap<>();
+
+    public Optional<TemplateSet> find(String name) {
+        if (name == null || !SET_NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        TemplateSet cached = cache.get(name);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<String> descriptor = read(name + "/set.properties");
+        if (descriptor.isEmpty()) {
+            return Optional.empty();
+        }
+        TemplateSet loaded = load(name, properties(descriptor.get()));
+        cache.putIfAbsent(name, loaded);
+        return Optional.of(cache.get(name));
+    }
+
+    private TemplateSet load(String name, Properties descriptor) {
+        String defaultLocale = descriptor.getProperty("default-locale", "en");
+        Map<String, TemplateSet.LocaleTemplates> locales = new LinkedHashMap<>();
+        for (String tag : descriptor.getProperty("locales", "en").split(",")) {
+            tag = tag.strip();
+            String dir = name + "/" + tag + "/";
+            Map<String, String> categoryNames = new LinkedHashMap<>();
+            read(dir + "categories.properties").map(NoticeTemplates::properties)
+                    .ifPresent(p -> p.stringPropertyNames().forEach(k -> categoryNames.put(k, p.getProperty(k))));
+            locales.put(tag, new TemplateSet.LocaleTemplates(tag,
+                    parse(dir + "email-subject.txt", "text/plain", tag),
+                    parse(dir + "email.html", "text/html", tag),
+                    parse(dir + "email.txt", "text/plain", tag),
+                    categoryNames));
+        }
+        if (!locales.containsKey(defaultLocale)) {
+            throw new IllegalStateException("template set " + name + " has no folder for its default locale " + defaultLocale);
+        }
+        return new TemplateSet(name, defaultLocale, Map.copyOf(locales));
+    }
+
+    private Template parse(String path, String contentType, String tag) {
+        String content = read(path).orElseThrow(() -> new IllegalStateException("missing notice template " + path));
+        // The variant's content type turns on HTML escaping of every value in email.html.
+        return engine.parse(content, new Variant(Locale.forLanguageTag(tag), contentType, "UTF-8"), path);
+    }
+
+    /** Renders the email notice for one recipient. */
+    public RenderedEmail renderEmail(TemplateSet set, NoticeData data) {
+        TemplateSet.LocaleTemplates t = set.resolve(data.locale());
+        Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        String subject = t.emailSubject().render(model).strip().replaceAll("\\s+", " ");
+        return new RenderedEmail(subject, t.emailHtml().render(model), t.emailText().render(model));
+    }
+
+    private static List<String> localizedCategories(TemplateSet.LocaleTemplates t, List<String> codes) {
+        return codes.stream().map(code -> t.categoryNames().getOrDefault(code, code.replace('_', ' '))).toList();
+    }
+
+    private Optional<String> read(String relative) {
+        try {
+            if (templatesDir.isPresent() && !templatesDir.get().isBlank()) {
+                Path file = Path.of(templatesDir.get()).resolve(relative).normalize();
+                if (!file.startsWith(Path.of(templatesDir.get()).normalize()) || !Files.isRegularFile(file)) {
+                    return Optional.empty();
+                }
+                return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+            }
+            try (InputStream in = Thread.currentThread().getContextClassLoader()
+                    .getResourceAsStream("notice-templates/" + relative)) {
+                return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read notice template " + relative, e);
+        }
+    }
+
+    private static Properties properties(String content) {
+        Properties p = new Properties();
+        try (Reader r = new java.io.StringReader(content)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return p;
+    }
+
+    static List<String> knownCategories() {
+        return Arrays.stream(ExposureCategory.values()).map(ExposureCategory::code).toList();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tocsin.template;
+
+import io.quarkus.qute.Template;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One notice kind (e.g. credential-exposure) with its compiled templates per locale. Templates are
+ * parsed once when the set is loaded, never per recipient.
+ */
+public record TemplateSet(String name, String defaultLocale, Map<String, LocaleTemplates> locales) {
+
+    /** The compiled templates and localized data-category names of one locale. */
+    public record LocaleTemplates(String locale, Template emailSubject, Template emailHtml, Template emailText,
+                                  Map<String, String> categoryNames) {
+    }
+
+    /**
+     * The locale a recipient gets: the exact tag, then its language (pt-BR -> pt), then another variant of the
+     * same language (pt-PT -> pt-BR: Portuguese beats English), then the set's default.
+     */
+    public LocaleTemplates resolve(String requested) {
+        return locales.get(resolveTag(requested));
+    }
+
+    public String resolveTag(String requested) {
+        if (requested == null || requested.isBlank()) {
+            return defaultLocale;
+        }
+        Locale locale = Locale.forLanguageTag(requested);
+        String tag = locale.toLanguageTag();
+        Optional<String> exact = find(tag);
+        if (exact.isPresent()) {
+            return exact.get();
+        }
+        Optional<String> language = find(locale.getLanguage());
+        if (language.isPresent()) {
+            return language.get();
+        }
+        return locales.keySet().stream().sorted()
+                .filter(k -> Locale.forLanguageTag(k).getLanguage().equals(locale.getLanguage()))
+                .findFirst().orElse(defaultLocale);
+    }
+
+    private Optional<String> find(String tag) {
+        return locales.keySet().stream().filter(k -> k.equalsIgnoreCase(tag)).findFirst();
+    }
+
+    public List<String> localeTags() {
+        return locales.keySet().stream().sorted().toList();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tocsin.tracking;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The codes a notice carries so a recipient can tell it is genuine: a short verification reference
+ * (typed into /verify) and an advisory-page token. Both are HMACs of the delivery id under a key that
+ * never leaves the server, so they cannot be forged or guessed from one another.
+ */
+@Startup
+@ApplicationScoped
+public class NoticeCodes {
+
+    private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray(); // no 0/O, 1/I
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "tocsin.signing-key")
+    Optional<String> configuredKey;
+
+    private SecretKeySpec key;
+
+    @PostConstruct
+    void init() {
+        byte[] secret = configuredKey.filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(this::storedOrNewKey);
+        key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    /** Without a configured key, one is made on first start and kept in the database, so codes survive restarts. */
+    private byte[] storedOrNewKey() {
+        try (Connection c = dataSource.getConnection()) {
+            String stored = read(c);
+            if (stored == null) {
+                byte[] fresh = new byte[32];
+                new SecureRandom().nextBytes(fresh);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_setting (name, setting_value) VALUES ('signing-key', ?)")) {
+                    ps.setString(1, Base64.getEncoder().encodeToString(fresh));
+                    ps.executeUpdate();
+                } catch (SQLException raced) {
+                    // another instance created it first: use theirs
+                }
+                stored = read(c);
+            }
+            return Base64.getDecoder().decode(stored);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read or create the notice signing key", e);
+        }
+    }
+
+    private static String read(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT setting_value FROM app_setting WHERE name = 'signing-key'");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** e.g. TCS-7KQ2M-XH4PD: short enough to read over the phone. */
+    public String verificationReference(long deliveryId) {
+        byte[] mac = mac("reference:" + deliveryId);
+        StringBuilder sb = new StringBuilder("TCS-");
+        for (int i = 0; i < 10; i++) {
+            if (i == 5) {
+                sb.append('-');
+            }
+            sb.append(ALPHABET[(mac[i] & 0xff) % ALPHABET.length]);
+        }
+        return sb.toString();
+    }
+
+    /** Token in the advisory link: the delivery id and a MAC over it. */
+    public String advisoryToken(long deliveryId) {
+        byte[] mac = mac("advisory:" + deliveryId);
+        String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(mac).substring(0, 22);
+        return Long.toString(deliveryId, 36) + "." + sig;
+    }
+
+    private byte[] mac(String input) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tocsin.support;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+
+/** The API calls a trust-and-safety operator makes, as REST Assured one-liners for tests. */
+public final class Api {
+
+    private Api() {
+    }
+
+    public static String createIncident(String title) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("title", title, "description", "Attackers copied the user table from a backup server.",
+                        "occurredAt", "2026-11-01T22:30:00Z", "discoveredAt", "2026-11-20T09:00:00Z"))
+                .post("/api/incidents").then().statusCode(201).extract().path("id");
+    }
+
+    public static ValidatableResponse uploadCsv(String incidentId, String csv) {
+        return given().contentType("text/csv").body(csv)
+                .post("/api/incidents/" + incidentId + "/accounts").then();
+    }
+
+    public static ValidatableResponse uploadNdjson(String incidentId, String ndjson) {
+        return given().contentType("application/x-ndjson").body(ndjson)
+                .post("/api/incidents/" + incidentId + "/accounts").then();
+    }
+
+    public static String createCampaign(String incidentId, List<String> exposedAny) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("incidentId", incidentId, "name", "Password reset notice",
+                        "templateSet", "credential-exposure", "channels", List.of("email"), "channelPolicy", "all",
+                        "segment", Map.of("exposedAny", exposedAny), "maxAttempts", 5))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+    }
+
+    public static ValidatableResponse post(String path) {
+        return given().contentType(ContentType.JSON).body("{}").post(path).then();
+    }
+
+    public static ValidatableResponse get(String path) {
+        return given().get(path).then();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tocsin.support;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * The real services the production wiring talks to in tests: the local PostgreSQL (its own database,
+ * created here when missing), the local RabbitMQ (its own queue names, see %test in application.properties)
+ * and GreenMail, a real SMTP server in-process.
+ */
+public class TestServices implements QuarkusTestResourceLifecycleManager {
+
+    public static final String DB_NAME = "tocsin_test";
+    private static GreenMail greenMail;
+
+    public static GreenMail greenMail() {
+        return greenMail;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        ensureDatabase();
+        if (greenMail == null) {
+            greenMail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail.start();
+        }
+        return Map.of(
+                "tocsin.smtp.host", "127.0.0.1",
+                "tocsin.smtp.port", Integer.toString(greenMail.getSmtp().getPort()));
+    }
+
+    @Override
+    public void stop() {
+        // GreenMail stays up for the whole JVM: several test classes share it and filter by recipient.
+    }
+
+    static void ensureDatabase() {
+        String admin = System.getenv().getOrDefault("TOCSIN_TEST_DB_ADMIN_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        try (Connection c = DriverManager.getConnection(admin, "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB_NAME + "'")) {
+            if (!rs.next()) {
+                c.createStatement().execute("CREATE DATABASE " + DB_NAME);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the tests (see README): " + e.getMessage(), e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
