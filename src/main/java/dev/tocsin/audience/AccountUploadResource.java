@@ -79,6 +79,31 @@ public class AccountUploadResource {
                              String failure, List<RowError> errors, boolean errorsTruncated) {
     }
 
+    public record UploadSummary(String uploadId, String status, long accepted, long rejected, long lastLine,
+                                String failure, java.time.OffsetDateTime startedAt, java.time.OffsetDateTime finishedAt) {
+    }
+
+    @GET
+    @Path("uploads")
+    @Operation(summary = "List an incident's uploads", description = "Newest first; shows uploads that stopped halfway and where.")
+    public List<UploadSummary> uploads(@PathParam("incidentId") String incidentId) throws SQLException {
+        IncidentResource.find(incidentId);
+        List<UploadSummary> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, status, accepted, rejected, last_line, failure,"
+                     + " started_at, finished_at FROM account_upload WHERE incident_id = ? ORDER BY started_at DESC")) {
+            ps.setString(1, incidentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UploadSummary(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getString(6), rs.getObject(7, java.time.OffsetDateTime.class),
+                            rs.getObject(8, java.time.OffsetDateTime.class)));
+                }
+            }
+        }
+        return out;
+    }
+
     @GET
     @Path("uploads/{uploadId}")
     @Operation(summary = "Read an upload's outcome", description = "Status, counts and the rejected lines (up to 10,000) of an upload, including one whose HTTP answer was lost.")

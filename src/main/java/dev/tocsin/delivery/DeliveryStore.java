@@ -270,6 +270,26 @@ public class DeliveryStore {
         }
     }
 
+    /** Marks the campaign completed if it is running and nothing of it is left queued or sending. */
+    public boolean completeIfFinished(String campaignId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return complete(c, campaignId);
+        }
+    }
+
+    private static boolean complete(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE campaign SET status = 'COMPLETED', completed_at = ?,"
+                + " updated_at = ? WHERE id = ? AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM delivery d"
+                + " WHERE d.campaign_id = ? AND d.status IN ('QUEUED', 'SENDING'))")) {
+            OffsetDateTime now = OffsetDateTime.now();
+            ps.setObject(1, now);
+            ps.setObject(2, now);
+            ps.setString(3, id);
+            ps.setString(4, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** Running campaigns with nothing left queued or sending become completed. Returns their ids. */
     public List<String> completeFinishedCampaigns() throws SQLException {
         List<String> done = new ArrayList<>();
@@ -282,17 +302,8 @@ public class DeliveryStore {
                 }
             }
             for (String id : running) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE campaign SET status = 'COMPLETED', completed_at = ?,"
-                        + " updated_at = ? WHERE id = ? AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM delivery d"
-                        + " WHERE d.campaign_id = ? AND d.status IN ('QUEUED', 'SENDING'))")) {
-                    OffsetDateTime now = OffsetDateTime.now();
-                    ps.setObject(1, now);
-                    ps.setObject(2, now);
-                    ps.setString(3, id);
-                    ps.setString(4, id);
-                    if (ps.executeUpdate() == 1) {
-                        done.add(id);
-                    }
+                if (complete(c, id)) {
+                    done.add(id);
                 }
             }
         }

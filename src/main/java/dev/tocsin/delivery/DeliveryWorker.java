@@ -48,5 +48,11 @@ public class DeliveryWorker {
         }
         results.addAll(email.send(emails));
         store.record(claimed, results);
+        // Finishing the last batch finishes the campaign now rather than at the next sweep.
+        for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
+            if (store.completeIfFinished(campaignId)) {
+                LOG.infof("campaign %s completed: every delivery reached a result", campaignId);
+            }
+        }
     }
 }

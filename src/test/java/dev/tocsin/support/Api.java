@@ -22,12 +22,12 @@ public final class Api {
     }
 
     public static ValidatableResponse uploadCsv(String incidentId, String csv) {
-        return given().contentType("text/csv").body(csv)
+        return given().contentType("text/csv").body(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/incidents/" + incidentId + "/accounts").then();
     }
 
     public static ValidatableResponse uploadNdjson(String incidentId, String ndjson) {
-        return given().contentType("application/x-ndjson").body(ndjson)
+        return given().contentType("application/x-ndjson").body(ndjson.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/incidents/" + incidentId + "/accounts").then();
     }
 

@@ -1,0 +1,202 @@
+package dev.tocsin.audience;
+
+import dev.tocsin.support.Api;
+import dev.tocsin.support.TestServices;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
+class AccountUploadTest {
+
+    static final String HEADER = "account_id,email,phone,locale,timezone,country,name,exposed\n";
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static String run() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void everyBadRowIsReportedWithItsLineAndReasonAndGoodRowsAreKept() {
+        String r = run();
+        String incident = Api.createIncident("bad rows " + r);
+        String csv = HEADER
+                + "ok1-" + r + ",ok1-" + r + "@example.com,,en,UTC,US,\"Smith,\nJunior\",password\n"  // lines 2-3
+                + ",missing@example.com,,en,UTC,US,No Id,password\n"                                     // 4
+                + "bad-email-" + r + ",not-an-email,,en,UTC,US,X,password\n"                              // 5
+                + "bad-phone-" + r + ",p@example.com,555-1234,en,UTC,US,X,password\n"                     // 6
+                + "bad-locale-" + r + ",l@example.com,,en_US!,UTC,US,X,password\n"                        // 7
+                + "bad-cat-" + r + ",c@example.com,,en,UTC,US,X,password;shoe_size\n"                     // 8
+                + "ok1-" + r + ",again@example.com,,en,UTC,US,Again,password\n"                           // 9
+                + "short-" + r + ",s@example.com,,en\n"                                                   // 10
+                + "bad-tz-" + r + ",t@example.com,,en,Mars/Olympus,US,X,password\n"                       // 11
+                + "bad-country-" + r + ",k@example.com,,en,UTC,XX,X,password\n"                           // 12
+                + "no-exposed-" + r + ",n@example.com,,en,UTC,US,X,\n"                                    // 13
+                + "\n"                                                                                    // 14 blank
+                + "ok2-" + r + ",,+5511987654321,pt-BR,America/Sao_Paulo,BR,Ana,ssn;payment_card\n";      // 15
+        Api.uploadCsv(incident, csv).statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("accepted", equalTo(2))
+                .body("rejected", equalTo(10))
+                .body("errors", hasSize(10))
+                .body("errors[0].line", equalTo(4)).body("errors[0].reason", containsString("account_id is missing"))
+                .body("errors[1].line", equalTo(5)).body("errors[1].reason", containsString("not a valid email"))
+                .body("errors[2].line", equalTo(6)).body("errors[2].reason", containsString("E.164"))
+                .body("errors[3].line", equalTo(7)).body("errors[3].reason", containsString("BCP 47"))
+                .body("errors[4].line", equalTo(8)).body("errors[4].reason", containsString("unknown data category 'shoe_size'"))
+                .body("errors[5].line", equalTo(9)).body("errors[5].reason", containsString("already appears on line 2"))
+                .body("errors[5].accountId", equalTo("ok1-" + r))
+                .body("errors[6].line", equalTo(10)).body("errors[6].reason", containsString("wrong number of columns"))
+                .body("errors[7].line", equalTo(11)).body("errors[7].reason", containsString("time zone"))
+                .body("errors[8].line", equalTo(12)).body("errors[8].reason", containsString("ISO 3166"))
+                .body("errors[9].line", equalTo(13)).body("errors[9].reason", containsString("exposed is empty"));
+
+        Account first = QuarkusTransaction.requiringNew().call(() -> Account.findById("ok1-" + r));
+        assertEquals("ok1-" + r + "@example.com", first.email, "the first of two rows for one account wins; the repeat is rejected");
+        assertEquals("Smith,\nJunior", first.name);
+        Account second = QuarkusTransaction.requiringNew().call(() -> Account.findById("ok2-" + r));
+        assertEquals("+5511987654321", second.phone);
+        assertNull(QuarkusTransaction.requiringNew().call(() -> Account.findById("bad-email-" + r)));
+    }
+
+    @Test
+    void anUnknownHeaderColumnRefusesTheWholeFileAndNamesTheColumn() {
+        String incident = Api.createIncident("bad header " + run());
+        Api.uploadCsv(incident, "account_id,email,favourite_colour,exposed\nx,x@example.com,blue,password\n")
+                .statusCode(400)
+                .body("error", equalTo("invalid_header"))
+                .body("message", containsString("favourite_colour"))
+                .body("details[0].field", equalTo("favourite_colour"));
+        Api.uploadCsv(incident, "email,exposed\nx@example.com,password\n")
+                .statusCode(400).body("details.field", org.hamcrest.Matchers.hasItem("account_id"));
+    }
+
+    @Test
+    void reUploadingAnAccountUpdatesItAndNeverCreatesASecondRecipient() {
+        String r = run();
+        String incident = Api.createIncident("re-upload " + r);
+        Api.uploadCsv(incident, HEADER + "acc-" + r + ",old-" + r + "@example.com,+14155550100,en,UTC,US,Old,password\n")
+                .statusCode(200).body("accepted", equalTo(1));
+        Api.uploadCsv(incident, HEADER + "acc-" + r + ",new-" + r + "@example.com,,fr,Europe/Paris,FR,New,password_hash;email\n")
+                .statusCode(200).body("accepted", equalTo(1));
+        Account a = QuarkusTransaction.requiringNew().call(() -> Account.findById("acc-" + r));
+        assertEquals("new-" + r + "@example.com", a.email);
+        assertEquals("+14155550100", a.phone, "a blank value in a re-upload keeps what was known");
+        assertEquals("fr", a.locale);
+        long rows = QuarkusTransaction.requiringNew().call(() -> Exposure.count("id.incidentId = ?1", incident));
+        assertEquals(1, rows);
+        Exposure e = QuarkusTransaction.requiringNew().call(() ->
+                Exposure.<Exposure>find("id.incidentId = ?1", incident).firstResult());
+        assertEquals(List.of("email", "password_hash"), e.categoryList());
+    }
+
+    @Test
+    void ndjsonUsesTheSameKeysAndReportsBadLines() {
+        String r = run();
+        String incident = Api.createIncident("ndjson " + r);
+        String body = "{\"account_id\":\"n1-" + r + "\",\"email\":\"n1-" + r + "@example.com\",\"locale\":\"es\",\"exposed\":[\"password\",\"email\"]}\n"
+                + "{\"account_id\":\"n2-" + r + "\",\"email\":\"n2@example.com\",\"exposed\":\"password\"\n"
+                + "{\"account_id\":\"n3-" + r + "\",\"shoe\":\"42\",\"exposed\":\"password\"}\n"
+                + "[1,2]\n"
+                + "{\"account_id\":\"n4-" + r + "\",\"phone\":\"+447700900123\",\"exposed\":\"ssn\"}";
+        Api.uploadNdjson(incident, body).statusCode(200)
+                .body("accepted", equalTo(2))
+                .body("rejected", equalTo(3))
+                .body("errors[0].line", equalTo(2)).body("errors[0].reason", containsString("not valid JSON"))
+                .body("errors[1].line", equalTo(3)).body("errors[1].reason", containsString("unknown key(s) [shoe]"))
+                .body("errors[2].line", equalTo(4)).body("errors[2].reason", containsString("one JSON object"));
+    }
+
+    @Test
+    void aHundredThousandRowFileStreamsInWithExactCounts() {
+        String r = run();
+        String incident = Api.createIncident("large " + r);
+        int rows = 100_000;
+        InputStream csv = new GeneratedCsv(r, rows, 10_000);
+        long start = System.nanoTime();
+        ExtractableResponse<Response> answer = given().contentType("text/csv").body(csv)
+                .post("/api/incidents/" + incident + "/accounts").then().statusCode(200).extract();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("100k-row upload: %d rows in %d ms (%.0f rows/s)%n", rows, millis, rows * 1000.0 / millis);
+        // Every 10,000th data row has a bad phone number: 10 rejected, each on its own line.
+        assertEquals(rows - 10, (int) answer.path("accepted"));
+        assertEquals(10, (int) answer.path("rejected"));
+        assertEquals(List.of(10_001, 20_001, 30_001, 40_001, 50_001, 60_001, 70_001, 80_001, 90_001, 100_001),
+                answer.path("errors.line"));
+        long stored = QuarkusTransaction.requiringNew().call(() -> Exposure.count("id.incidentId = ?1", incident));
+        assertEquals(rows - 10, stored);
+    }
+
+    @Test
+    void anUploadCutOffHalfwayKeepsWhatWasAcceptedAndSaysWhereItStopped() throws Exception {
+        String r = run();
+        String incident = Api.createIncident("cut off " + r);
+        byte[] part = new GeneratedCsv(r, 2_500, 0).readAllBytes();
+        // Promise a much larger body, send 2,500 rows, then hang up: the client died mid-upload.
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/incidents/" + incident + "/accounts HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: text/csv\r\nContent-Length: " + (part.length * 10L) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(part);
+            out.flush();
+            Thread.sleep(500);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                "FAILED".equals(Api.get("/api/incidents/" + incident + "/uploads").extract().path("[0].status")));
+        Map<String, Object> upload = Api.get("/api/incidents/" + incident + "/uploads").extract().path("[0]");
+        int accepted = (int) upload.get("accepted");
+        assertTrue(accepted >= 1_000 && accepted % 1_000 == 0, "whole batches before the cut are kept: " + upload);
+        assertTrue(((String) upload.get("failure")).contains("lines from " + (accepted + 2) + " on were not taken in"),
+                upload.toString());
+        long stored = QuarkusTransaction.requiringNew().call(() -> Exposure.count("id.incidentId = ?1", incident));
+        assertEquals(accepted, stored);
+    }
+
+    @Test
+    void uploadToAnUnknownIncidentIs404() {
+        Api.uploadCsv("no-such-incident", HEADER).statusCode(404)
+                .body("error", equalTo("incident_not_found"))
+                .body("details", hasSize(0));
+    }
+
+    @Test
+    void uploadErrorsAreKeptForLaterReading() {
+        String r = run();
+        String incident = Api.createIncident("errors kept " + r);
+        String uploadId = Api.uploadCsv(incident, HEADER + "x-" + r + ",bad,,en,UTC,US,X,password\n")
+                .statusCode(200).extract().path("uploadId");
+        Api.get("/api/incidents/" + incident + "/uploads/" + uploadId).statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("failure", nullValue())
+                .body("errors[0].line", equalTo(2))
+                .body("errors[0].reason", containsString("not a valid email"));
+    }
+}
