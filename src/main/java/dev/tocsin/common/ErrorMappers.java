@@ -34,6 +34,17 @@ public class ErrorMappers {
         return json(400, new ApiError("invalid_request", "The request has invalid fields: " + fields + ".", details));
     }
 
+    /** Quarkus ships its own mappers for these two; ours keep the documented error shape. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e) {
+        return badJson(e);
+    }
+
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
         String field = e instanceof MismatchedInputException mie && !mie.getPath().isEmpty()
@@ -56,6 +67,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException jpe) {
+                return badJson(jpe); // Quarkus REST wraps Jackson's complaint in a 400
+            }
+        }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
             case 404 -> "not_found";
