@@ -54,6 +54,17 @@ class CampaignApiTest {
     }
 
     @Test
+    void theApiIsDescribedAndHealthChecksTheDatabaseAndBroker() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/incidents/{incidentId}/accounts"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/campaigns/{id}/launch"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/campaigns/{id}/stats"));
+        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Database connections health check",
+                        "SmallRye Reactive Messaging - readiness check"));
+    }
+
+    @Test
     void unknownIdsAre404() {
         Api.get("/api/campaigns/nope").statusCode(404).body("error", equalTo("campaign_not_found"));
         Api.get("/api/incidents/nope").statusCode(404).body("error", equalTo("incident_not_found"));

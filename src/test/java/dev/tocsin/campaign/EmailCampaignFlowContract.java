@@ -30,6 +30,9 @@ abstract class EmailCampaignFlowContract {
     /** The notices that reached the given addresses for the campaign, as the recipient would get them. */
     protected abstract List<MimeMessage> received(String campaignId, List<String> addresses) throws Exception;
 
+    /** How the provider's answer to a successful send starts (SMTP reply code, or the outbox's note). */
+    protected abstract String expectedProviderResponsePrefix();
+
     @Test
     void notifiesEachAffectedPersonOnceInTheirLanguage() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -104,6 +107,15 @@ abstract class EmailCampaignFlowContract {
 
         for (MimeMessage m : mails) {
             assertMessageIdIsDerivedFromTheDelivery(m);
+        }
+        List<dev.tocsin.delivery.Delivery> rows = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> dev.tocsin.delivery.Delivery.<dev.tocsin.delivery.Delivery>list("campaignId", campaign));
+        assertEquals(5, rows.size());
+        for (dev.tocsin.delivery.Delivery d : rows) {
+            assertEquals(1, d.attempts, "sent on the first attempt");
+            assertEquals("<delivery-" + d.id + "@tocsin.local>", d.providerMessageId);
+            assertTrue(d.providerResponse.startsWith(expectedProviderResponsePrefix()), d.providerResponse);
+            assertNotNull(d.sentAt);
         }
     }
 

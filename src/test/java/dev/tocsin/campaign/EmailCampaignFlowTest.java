@@ -14,6 +14,11 @@ import java.util.List;
 class EmailCampaignFlowTest extends EmailCampaignFlowContract {
 
     @Override
+    protected String expectedProviderResponsePrefix() {
+        return "250";
+    }
+
+    @Override
     protected List<MimeMessage> received(String campaignId, List<String> addresses) {
         return Arrays.stream(TestServices.greenMail().getReceivedMessages())
                 .filter(m -> addresses.contains(dev.tocsin.support.Mail.to(m)))

@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmbeddedEmailCampaignFlowTest extends EmailCampaignFlowContract {
 
     @Override
+    protected String expectedProviderResponsePrefix() {
+        return "written to local outbox, not sent";
+    }
+
+    @Override
     protected List<MimeMessage> received(String campaignId, List<String> addresses) throws Exception {
         Path dir = EmbeddedProfile.DATA.resolve("outbox").resolve(campaignId);
         assertTrue(Files.isRegularFile(EmbeddedProfile.DATA.resolve("outbox").resolve("README-NOT-SENT.txt")),
