@@ -2,7 +2,10 @@ package dev.tocsin.audience;
 
 import dev.tocsin.common.ApiError;
 import dev.tocsin.common.ApiException;
+import dev.tocsin.audit.AuditContext;
 import dev.tocsin.incident.IncidentResource;
+import dev.tocsin.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,6 +40,9 @@ public class AccountUploadResource {
     AccountImporter importer;
 
     @Inject
+    AuditContext audit;
+
+    @Inject
     AgroalDataSource dataSource;
 
     @ConfigProperty(name = "tocsin.upload.max-bytes")
@@ -44,6 +50,7 @@ public class AccountUploadResource {
 
     @POST
     @Path("accounts")
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes({"text/csv", NDJSON})
     @Operation(summary = "Upload affected accounts",
             description = "Streams a CSV (header account_id,email,phone,locale,timezone,country,name,exposed[,region]) or NDJSON"
@@ -61,9 +68,14 @@ public class AccountUploadResource {
         AccountImporter.Format format = contentType != null && contentType.toLowerCase().startsWith(NDJSON)
                 ? AccountImporter.Format.NDJSON : AccountImporter.Format.CSV;
         try {
-            return Response.ok(importer.importAccounts(incidentId, new LimitedInputStream(body, maxBytes), format)).build();
+            AccountImporter.Result result = importer.importAccounts(incidentId, new LimitedInputStream(body, maxBytes), format);
+            audit.object("incident", incidentId).details("upload " + result.uploadId() + " (" + format + "): "
+                    + result.accepted() + " accepted, " + result.rejected() + " rejected");
+            return Response.ok(result).build();
         } catch (AccountImporter.UploadInterrupted e) {
             AccountImporter.Result partial = e.result;
+            audit.object("incident", incidentId).details("upload " + partial.uploadId() + " stopped at line "
+                    + partial.stoppedAtLine() + ": " + partial.accepted() + " accepted, " + partial.rejected() + " rejected");
             boolean tooLarge = e.getCause() instanceof UploadTooLargeException;
             String message = (tooLarge ? "The upload is larger than the limit of " + maxBytes + " bytes (tocsin.upload.max-bytes)."
                     : "The upload stopped before the end of the file: " + partial.failure() + ".")
@@ -85,6 +97,7 @@ public class AccountUploadResource {
 
     @GET
     @Path("uploads")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(summary = "List an incident's uploads", description = "Newest first; shows uploads that stopped halfway and where.")
     public List<UploadSummary> uploads(@PathParam("incidentId") String incidentId) throws SQLException {
         IncidentResource.find(incidentId);
@@ -106,6 +119,7 @@ public class AccountUploadResource {
 
     @GET
     @Path("uploads/{uploadId}")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(summary = "Read an upload's outcome", description = "Status, counts and the rejected lines (up to 10,000) of an upload, including one whose HTTP answer was lost.")
     public UploadView uploadStatus(@PathParam("incidentId") String incidentId, @PathParam("uploadId") String uploadId)
             throws SQLException {

@@ -60,6 +60,8 @@ public class Campaign extends PanacheEntityBase {
 
     @Column(name = "created_by")
     public String createdBy;
+    @Column(name = "last_edited_by")
+    public String lastEditedBy;
     @Column(name = "approved_by")
     public String approvedBy;
     @Column(name = "approved_at")

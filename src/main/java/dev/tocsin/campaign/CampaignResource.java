@@ -1,6 +1,11 @@
 package dev.tocsin.campaign;
 
 import dev.tocsin.audience.AudienceQuery;
+import dev.tocsin.audit.AuditContext;
+import dev.tocsin.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.PUT;
 import dev.tocsin.delivery.DeliveryStats;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -33,6 +38,26 @@ public class CampaignResource {
     @Inject
     DeliveryStats stats;
 
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    AuditContext audit;
+
+    private String user() {
+        return identity.getPrincipal().getName();
+    }
+
+    private CampaignView audited(String id, CampaignView before, Campaign after) {
+        CampaignView view = CampaignView.of(after);
+        audit.object("campaign", id).before(before).after(view);
+        return view;
+    }
+
+    private CampaignView current(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> CampaignView.of(campaigns.find(id)));
+    }
+
     public record ApproveRequest(@Size(max = 2000) String comment) {
     }
 
@@ -42,13 +67,25 @@ public class CampaignResource {
 
     @POST
     @Operation(summary = "Create a campaign", description = "A DRAFT campaign: which template set, channels and segment of an incident's affected accounts.")
+    @RolesAllowed(Roles.OPERATOR)
     public Response create(@Valid @NotNull CampaignRequest request) {
-        return Response.status(201).entity(CampaignView.of(campaigns.create(request))).build();
+        Campaign c = campaigns.create(request, user());
+        return Response.status(201).entity(audited(c.id, null, c)).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Edit a campaign before launch", description = "Same body as create. Editing an APPROVED campaign withdraws its approval (status back to DRAFT).")
+    public CampaignView edit(@PathParam("id") String id, @Valid @NotNull CampaignRequest request) {
+        CampaignView before = current(id);
+        return audited(id, before, campaigns.edit(id, request, user()));
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "Read a campaign")
+    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public CampaignView get(@PathParam("id") String id) {
         return QuarkusTransaction.requiringNew().call(() -> CampaignView.of(campaigns.find(id)));
     }
@@ -56,48 +93,60 @@ public class CampaignResource {
     @GET
     @Path("{id}/audience")
     @Operation(summary = "Size the audience", description = "Accounts the segment matches, by channel and locale, with a masked sample.")
+    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public AudienceQuery.Audience audience(@PathParam("id") String id) throws SQLException {
         return QuarkusTransaction.requiringNew().call(() -> campaigns.audience(id));
     }
 
     @POST
     @Path("{id}/approve")
-    @Operation(summary = "Approve a draft campaign")
+    @Operation(summary = "Approve a draft campaign", description = "By an approver who neither created nor last edited it (four eyes).")
+    @RolesAllowed(Roles.APPROVER)
     public CampaignView approve(@PathParam("id") String id, @Valid ApproveRequest request) {
-        return CampaignView.of(campaigns.approve(id, request == null ? null : request.comment()));
+        CampaignView before = current(id);
+        return audited(id, before, campaigns.approve(id, request == null ? null : request.comment(), user()));
     }
 
     @POST
     @Path("{id}/launch")
     @Operation(summary = "Launch an approved campaign", description = "Creates every delivery with one set-based statement per channel and starts sending. 409 unless APPROVED.")
+    @RolesAllowed(Roles.OPERATOR)
     public CampaignView launch(@PathParam("id") String id) {
-        return CampaignView.of(campaigns.launch(id));
+        CampaignView before = current(id);
+        return audited(id, before, campaigns.launch(id));
     }
 
     @POST
     @Path("{id}/pause")
     @Operation(summary = "Pause a running campaign", description = "Workers stop claiming its deliveries; sends in flight finish.")
+    @RolesAllowed(Roles.OPERATOR)
     public CampaignView pause(@PathParam("id") String id) {
-        return CampaignView.of(campaigns.pause(id));
+        CampaignView before = current(id);
+        return audited(id, before, campaigns.pause(id));
     }
 
     @POST
     @Path("{id}/resume")
     @Operation(summary = "Resume a paused campaign")
+    @RolesAllowed(Roles.OPERATOR)
     public CampaignView resume(@PathParam("id") String id) {
-        return CampaignView.of(campaigns.resume(id));
+        CampaignView before = current(id);
+        return audited(id, before, campaigns.resume(id));
     }
 
     @POST
     @Path("{id}/cancel")
     @Operation(summary = "Cancel a campaign", description = "Every delivery not yet sent becomes cancelled; nothing more goes out.")
+    @RolesAllowed(Roles.OPERATOR)
     public CampaignView cancel(@PathParam("id") String id) {
-        return CampaignView.of(campaigns.cancel(id));
+        CampaignView before = current(id);
+        return audited(id, before, campaigns.cancel(id));
     }
 
     @GET
     @Path("{id}/stats")
     @Operation(summary = "Delivery counts", description = "By status and by channel, counted from confirmed outcomes.")
+    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public StatsView stats(@PathParam("id") String id) throws SQLException {
         Campaign c = QuarkusTransaction.requiringNew().call(() -> campaigns.find(id));
         DeliveryStats.Counts counts = stats.count(id, c.channelList());

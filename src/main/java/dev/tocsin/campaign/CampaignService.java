@@ -49,7 +49,11 @@ public class CampaignService {
     @Inject
     AudienceQuery audienceQuery;
 
-    public Campaign create(CampaignRequest request) {
+    /** What a request asks for, once checked. */
+    private record Spec(List<String> channels, String policy, Segment segment, int maxAttempts) {
+    }
+
+    private Spec check(CampaignRequest request) {
         List<FieldError> problems = new ArrayList<>();
         if (Incident.findById(request.incidentId()) == null) {
             problems.add(new FieldError("incidentId", "no incident with id '" + request.incidentId() + "'"));
@@ -80,24 +84,63 @@ public class CampaignService {
         }
         Segment segment = checkSegment(request.segment(), problems);
         if (!problems.isEmpty()) {
-            throw ApiException.badRequest("invalid_campaign", "The campaign cannot be created: "
+            throw ApiException.badRequest("invalid_campaign", "The campaign cannot be saved: "
                     + problems.stream().map(p -> p.field() + " " + p.reason()).reduce((a, b) -> a + "; " + b).orElse("")
                     + ".", problems);
         }
+        return new Spec(channels, policy, segment, request.maxAttempts() == null ? 5 : request.maxAttempts());
+    }
+
+    private static void apply(Campaign c, CampaignRequest request, Spec spec) {
+        c.name = request.name().strip();
+        c.templateSet = request.templateSet();
+        c.channels = String.join(",", spec.channels());
+        c.channelPolicy = spec.policy();
+        c.segment(spec.segment());
+        c.maxAttempts = spec.maxAttempts();
+    }
+
+    public Campaign create(CampaignRequest request, String user) {
+        Spec spec = check(request);
         Campaign c = new Campaign();
         c.id = Ids.newId();
         c.incidentId = request.incidentId();
-        c.name = request.name().strip();
-        c.templateSet = request.templateSet();
-        c.channels = String.join(",", channels);
-        c.channelPolicy = policy;
-        c.segment(segment);
-        c.maxAttempts = request.maxAttempts() == null ? 5 : request.maxAttempts();
+        apply(c, request, spec);
         c.status = CampaignStatus.DRAFT;
+        c.createdBy = user;
+        c.lastEditedBy = user;
         c.createdAt = OffsetDateTime.now();
         c.updatedAt = c.createdAt;
         QuarkusTransaction.requiringNew().run(c::persist);
         return c;
+    }
+
+    /**
+     * Changes a campaign that has not been launched. Any change withdraws an approval: what was approved
+     * is no longer what would be sent, so a second person must approve again.
+     */
+    public Campaign edit(String id, CampaignRequest request, String user) {
+        Spec spec = check(request);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Campaign c = find(id);
+            if (c.status != CampaignStatus.DRAFT && c.status != CampaignStatus.APPROVED) {
+                throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
+                        + "; only a DRAFT or APPROVED campaign can be edited.");
+            }
+            if (!c.incidentId.equals(request.incidentId())) {
+                throw ApiException.badRequest("invalid_campaign", "A campaign cannot move to another incident; create a new one.",
+                        List.of(new FieldError("incidentId", "differs from the campaign's incident")));
+            }
+            boolean withdrawn = c.status == CampaignStatus.APPROVED;
+            apply(c, request, spec);
+            c.status = CampaignStatus.DRAFT;
+            c.approvedBy = null;
+            c.approvedAt = null;
+            c.approvalComment = withdrawn ? "approval withdrawn: edited by " + user + " after approval" : null;
+            c.lastEditedBy = user;
+            c.updatedAt = OffsetDateTime.now();
+            return c;
+        });
     }
 
     private static Segment checkSegment(CampaignRequest.SegmentRequest s, List<FieldError> problems) {
@@ -161,14 +204,20 @@ public class CampaignService {
         return audienceQuery.measure(c.incidentId, c.segment(), c.channelList());
     }
 
-    public Campaign approve(String id, String comment) {
+    /** Four eyes: the approver is neither the campaign's creator nor the last person who edited it. */
+    public Campaign approve(String id, String comment, String user) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Campaign c = find(id);
             if (c.status != CampaignStatus.DRAFT) {
                 throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
                         + "; only a DRAFT campaign can be approved.");
             }
+            if (user.equals(c.createdBy) || user.equals(c.lastEditedBy)) {
+                throw new ApiException(403, "four_eyes", "You " + (user.equals(c.createdBy) ? "created" : "last edited")
+                        + " campaign " + id + ", so you cannot approve it: a second person with the approver role must.");
+            }
             c.status = CampaignStatus.APPROVED;
+            c.approvedBy = user;
             c.approvedAt = OffsetDateTime.now();
             c.approvalComment = comment;
             c.updatedAt = c.approvedAt;

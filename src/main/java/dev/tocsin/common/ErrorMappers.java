@@ -25,6 +25,30 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+        return unauthorized();
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.UnauthorizedException e) {
+        return unauthorized();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return json(403, ApiError.of("forbidden",
+                "Your roles do not allow this action. Ask an admin for the role the action needs (see the README's role table)."));
+    }
+
+    private static Response unauthorized() {
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("WWW-Authenticate", "Basic realm=\"tocsin\"")
+                .entity(ApiError.of("unauthorized", "Sign in: HTTP Basic with a Tocsin user, or 'Authorization: Bearer <token>'"
+                        + " with an API token or an OIDC access token. Repeated failures lock the user for a while."))
+                .build();
+    }
+
+    @ServerExceptionMapper
     public Response validation(ConstraintViolationException e) {
         List<FieldError> details = e.getConstraintViolations().stream()
                 .map(v -> new FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))

@@ -2,6 +2,10 @@ package dev.tocsin.incident;
 
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.Ids;
+import dev.tocsin.audit.AuditContext;
+import dev.tocsin.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -26,6 +30,9 @@ import java.time.OffsetDateTime;
 @Tag(name = "Incidents")
 public class IncidentResource {
 
+    @Inject
+    AuditContext audit;
+
     public record CreateIncident(
             @NotBlank @Size(max = 500) String title,
             @Size(max = 20000) String description,
@@ -42,6 +49,7 @@ public class IncidentResource {
 
     @POST
     @Transactional
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Open an incident", description = "Records what happened and when; campaigns and affected accounts hang off it.")
     public Response create(@Valid @NotNull CreateIncident request) {
         if (request.discoveredAt().isBefore(request.occurredAt())) {
@@ -56,11 +64,13 @@ public class IncidentResource {
         incident.discoveredAt = request.discoveredAt();
         incident.createdAt = OffsetDateTime.now();
         incident.persist();
+        audit.object("incident", incident.id).after(IncidentView.of(incident));
         return Response.status(201).entity(IncidentView.of(incident)).build();
     }
 
     @GET
     @Path("{id}")
+    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     @Operation(summary = "Read an incident")
     public IncidentView get(@PathParam("id") String id) {
         return IncidentView.of(find(id));

@@ -34,6 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class AccountUploadTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void signIn() {
+        dev.tocsin.support.TestUsers.ensure();
+    }
+
     static final String HEADER = "account_id,email,phone,locale,timezone,country,name,exposed\n";
 
     @TestHTTPResource("/")
@@ -163,6 +168,7 @@ class AccountUploadTest {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/incidents/" + incident + "/accounts HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: " + dev.tocsin.support.TestUsers.basicHeader(dev.tocsin.support.TestUsers.OPERATOR) + "\r\n"
                     + "Content-Type: text/csv\r\nContent-Length: " + (part.length * 10L) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(part);

@@ -28,6 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class UploadLimitTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void signIn() {
+        dev.tocsin.support.TestUsers.ensure();
+    }
+
     public static class SmallLimit implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -57,6 +62,7 @@ class UploadLimitTest {
         http.setRequestMethod("POST");
         http.setDoOutput(true);
         http.setRequestProperty("Content-Type", "text/csv");
+        http.setRequestProperty("Authorization", dev.tocsin.support.TestUsers.basicHeader(dev.tocsin.support.TestUsers.OPERATOR));
         http.setChunkedStreamingMode(8192); // no Content-Length: the limit must be enforced while reading
         try (OutputStream out = http.getOutputStream(); InputStream csv = new GeneratedCsv(r, 5_000, 0)) {
             csv.transferTo(out);

@@ -21,6 +21,11 @@ import static org.hamcrest.Matchers.not;
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class CampaignApiTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void signIn() {
+        dev.tocsin.support.TestUsers.ensure();
+    }
+
     @Test
     void aCampaignThatCannotWorkIsRefusedWithEveryWrongFieldNamed() {
         String incident = Api.createIncident("refusals " + UUID.randomUUID());
@@ -80,8 +85,8 @@ class CampaignApiTest {
 
         // Nobody in the segment: launch is refused and the campaign stays approved.
         String empty = Api.createCampaign(incident, List.of("password"));
-        Api.post("/api/campaigns/" + empty + "/approve").statusCode(200);
-        Api.post("/api/campaigns/" + empty + "/approve").statusCode(409).body("error", equalTo("wrong_state"));
+        Api.approve(empty).statusCode(200);
+        Api.approve(empty).statusCode(409).body("error", equalTo("wrong_state"));
         Api.post("/api/campaigns/" + empty + "/launch").statusCode(409)
                 .body("error", equalTo("empty_audience")).body("message", containsString("nobody to notify"));
         Api.get("/api/campaigns/" + empty).statusCode(200).body("status", equalTo("APPROVED"));

@@ -27,6 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 abstract class EmailCampaignFlowContract {
 
+    @org.junit.jupiter.api.BeforeEach
+    void signIn() {
+        dev.tocsin.support.TestUsers.ensure();
+    }
+
     /** The notices that reached the given addresses for the campaign, as the recipient would get them. */
     protected abstract List<MimeMessage> received(String campaignId, List<String> addresses) throws Exception;
 
@@ -65,7 +70,7 @@ abstract class EmailCampaignFlowContract {
 
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(409)
                 .body("error", equalTo("not_approved")).body("message", containsString("approve"));
-        Api.post("/api/campaigns/" + campaign + "/approve").statusCode(200).body("status", equalTo("APPROVED"));
+        Api.approve(campaign).statusCode(200).body("status", equalTo("APPROVED"));
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200).body("status", equalTo("RUNNING"));
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->

@@ -39,6 +39,12 @@ public final class Api {
                 .post("/api/campaigns").then().statusCode(201).extract().path("id");
     }
 
+    /** Approval is a second person's act: Abel, the approver, gives it. */
+    public static ValidatableResponse approve(String campaignId) {
+        return TestUsers.as(TestUsers.APPROVER).contentType(ContentType.JSON).body("{\"comment\":\"checked\"}")
+                .post("/api/campaigns/" + campaignId + "/approve").then();
+    }
+
     public static ValidatableResponse post(String path) {
         return given().contentType(ContentType.JSON).body("{}").post(path).then();
     }

@@ -21,6 +21,8 @@ public class EmbeddedProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
+                "tocsin.admin.password", TestUsers.ADMIN_PASSWORD,
+                "tocsin.security.bcrypt-cost", "4",
                 "quarkus.datasource.jdbc.url", "jdbc:h2:file:" + DATA.resolve("db/tocsin") + ";DB_CLOSE_ON_EXIT=FALSE",
                 "tocsin.outbox.dir", DATA.resolve("outbox").toString(),
                 "quarkus.flyway.clean-at-start", "true",

@@ -1,0 +1,61 @@
+package dev.tocsin.audit;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import java.util.Set;
+
+/**
+ * Writes one audit line for every state-changing API request, whatever its outcome (refusals included):
+ * who, what, which object, when, from where, and before/after when the handler supplied them.
+ */
+public class AuditFilter {
+
+    private static final Set<String> READ_ONLY = Set.of("GET", "HEAD", "OPTIONS");
+
+    @Inject
+    AuditLog log;
+
+    @Inject
+    AuditContext context;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    HttpServerRequest http;
+
+    @ServerResponseFilter
+    public void audit(ContainerRequestContext request, ContainerResponseContext response) {
+        String method = request.getMethod();
+        String path = request.getUriInfo().getPath();
+        if (READ_ONLY.contains(method) || !(path.startsWith("/api/") || path.startsWith("/webhooks/"))) {
+            return;
+        }
+        String actor;
+        try {
+            actor = identity.isAnonymous() ? null : identity.getPrincipal().getName();
+        } catch (RuntimeException authenticationFailed) {
+            actor = null; // bad credentials: the identity provider already audited the attempt
+        }
+        String address = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        String objectId = context.objectId;
+        String objectType = context.objectType;
+        if (objectId == null) {
+            // Fall back to the path: /api/campaigns/{id}/launch names its object.
+            String[] parts = path.split("/");
+            if (parts.length > 3) {
+                objectType = parts[2];
+                objectId = parts[3];
+            } else if (parts.length > 2) {
+                objectType = parts[2];
+            }
+        }
+        log.record(actor, method + " " + path, objectType, objectId, address, response.getStatus(), context.details,
+                context.before, context.after);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tocsin.audit;
+
+import dev.tocsin.security.Roles;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Read-only view of the audit trail. There is deliberately no endpoint that changes or deletes it. */
+@Path("/api/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit")
+public class AuditResource {
+
+    public record AuditView(long id, OffsetDateTime at, String actor, String action, String objectType, String objectId,
+                            String remoteAddress, int outcome, String details, String before, String after) {
+        static AuditView of(AuditEvent e) {
+            return new AuditView(e.id, e.at, e.actor, e.action, e.objectType, e.objectId, e.remoteAddress, e.outcome,
+                    e.details, e.beforeState, e.afterState);
+        }
+    }
+
+    @GET
+    @RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Search the audit trail", description = "Newest first. Filters: actor, action (substring), objectId, from, to (ISO-8601), limit (max 1000).")
+    public List<AuditView> search(@QueryParam("actor") String actor, @QueryParam("action") String action,
+                                  @QueryParam("objectId") String objectId, @QueryParam("from") OffsetDateTime from,
+                                  @QueryParam("to") OffsetDateTime to, @QueryParam("limit") @DefaultValue("200") int limit) {
+        List<String> where = new ArrayList<>();
+        Parameters params = new Parameters();
+        if (actor != null) {
+            where.add("actor = :actor");
+            params.and("actor", actor);
+        }
+        if (action != null) {
+            where.add("lower(action) like :action");
+            params.and("action", "%" + action.toLowerCase() + "%");
+        }
+        if (objectId != null) {
+            where.add("objectId = :objectId");
+            params.and("objectId", objectId);
+        }
+        if (from != null) {
+            where.add("at >= :from");
+            params.and("from", from);
+        }
+        if (to != null) {
+            where.add("at < :to");
+            params.and("to", to);
+        }
+        String query = where.isEmpty() ? "" : String.join(" and ", where);
+        PanacheQuery<AuditEvent> q = where.isEmpty()
+                ? AuditEvent.findAll(Sort.descending("id"))
+                : AuditEvent.find(query, Sort.descending("id"), params);
+        return q.page(0, Math.max(1, Math.min(limit, 1000))).list().stream().map(AuditView::of).toList();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.tocsin.security;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+
+/** A built-in user. The password is kept only as a bcrypt hash. */
+@Entity
+@Table(name = "app_user")
+public class AppUser extends PanacheEntityBase {
+
+    @Id
+    public String username;
+
+    @Column(name = "password_hash")
+    public String passwordHash;
+
+    /** Comma-separated role names. */
+    public String roles;
+
+    public boolean enabled;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public List<String> roleList() {
+        return roles == null || roles.isEmpty() ? List.of() : Arrays.asList(roles.split(","));
+    }
+}

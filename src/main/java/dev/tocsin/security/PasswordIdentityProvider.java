@@ -1,0 +1,38 @@
+package dev.tocsin.security;
+
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** HTTP Basic against the built-in users. */
+@ApplicationScoped
+public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
+
+    @Inject
+    UserDirectory users;
+
+    @Override
+    public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
+        return UsernamePasswordAuthenticationRequest.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request,
+                                              AuthenticationRequestContext context) {
+        String address = RemoteAddress.of(request);
+        return context.runBlocking(() -> {
+            UserDirectory.Principal p = users.authenticate(request.getUsername(), request.getPassword().getPassword(), address);
+            return QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal(p.username()))
+                    .addRoles(new java.util.HashSet<>(p.roles()))
+                    .addAttribute("auth", "password")
+                    .build();
+        });
+    }
+}

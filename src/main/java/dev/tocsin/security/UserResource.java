@@ -1,0 +1,83 @@
+package dev.tocsin.security;
+
+import dev.tocsin.audit.AuditContext;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+@Path("/api/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Users")
+@RolesAllowed(Roles.ADMIN)
+public class UserResource {
+
+    @Inject
+    UserDirectory users;
+
+    @Inject
+    AuditContext audit;
+
+    public record CreateUser(@NotBlank String username, @NotBlank String password, @NotEmpty List<String> roles) {
+    }
+
+    public record RolesRequest(@NotNull List<String> roles) {
+    }
+
+    public record UserView(String username, List<String> roles, boolean enabled) {
+        static UserView of(AppUser u) {
+            return new UserView(u.username, u.roleList(), u.enabled);
+        }
+    }
+
+    @POST
+    @Operation(summary = "Create a built-in user", description = "Password at least 12 characters; roles from admin, operator, approver, support, auditor.")
+    public Response create(@Valid @NotNull CreateUser request) {
+        AppUser user = users.create(request.username(), request.password(), request.roles());
+        audit.object("user", user.username).after(UserView.of(user));
+        return Response.status(201).entity(UserView.of(user)).build();
+    }
+
+    @GET
+    @Operation(summary = "List built-in users")
+    public List<UserView> list() {
+        return AppUser.<AppUser>listAll().stream().map(UserView::of).toList();
+    }
+
+    @PUT
+    @Path("{username}/roles")
+    @Operation(summary = "Replace a user's roles")
+    public UserView setRoles(@PathParam("username") String username, @Valid @NotNull RolesRequest request) {
+        UserView before = UserView.of(users.find(username));
+        UserView after = UserView.of(users.setRoles(username, request.roles()));
+        audit.object("user", username).before(before).after(after);
+        return after;
+    }
+
+    @DELETE
+    @Path("{username}")
+    @Operation(summary = "Disable a user", description = "The user can no longer sign in and their API tokens are revoked. Kept for the audit trail.")
+    public UserView disable(@PathParam("username") String username) {
+        UserView before = UserView.of(users.find(username));
+        UserView after = UserView.of(users.disable(username));
+        audit.object("user", username).before(before).after(after);
+        return after;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tocsin.support;
+
+import dev.tocsin.common.ApiException;
+import dev.tocsin.common.FieldError;
+import dev.tocsin.common.Masking;
+import dev.tocsin.delivery.Delivery;
+import dev.tocsin.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * "Did I get the notice?": support looks a person up by account id, email or phone and sees every notice
+ * sent to them. Support sees contact details masked; operators and auditors, who need proof, see them whole.
+ */
+@Path("/api/deliveries")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Support")
+@RolesAllowed({Roles.SUPPORT, Roles.OPERATOR, Roles.AUDITOR})
+public class DeliveryLookupResource {
+
+    private static final int MAX_RESULTS = 200;
+
+    @Inject
+    SecurityIdentity identity;
+
+    public record Transition(String status, OffsetDateTime at) {
+    }
+
+    public record DeliveryView(String id, String campaignId, String accountId, String channel, String status,
+                               String address, int attempts, String providerMessageId, String lastError,
+                               List<Transition> history, OffsetDateTime openedAt, OffsetDateTime acknowledgedAt) {
+    }
+
+    @GET
+    @Operation(summary = "Find the notices sent to a person", description = "Exactly one of accountId, email, phone. Newest first, at most 200.")
+    public List<DeliveryView> find(@QueryParam("accountId") String accountId, @QueryParam("email") String email,
+                                   @QueryParam("phone") String phone) {
+        int given = (accountId != null ? 1 : 0) + (email != null ? 1 : 0) + (phone != null ? 1 : 0);
+        if (given != 1) {
+            throw ApiException.badRequest("invalid_query", "Give exactly one of accountId, email or phone.",
+                    List.of(new FieldError("accountId|email|phone", given == 0 ? "missing" : "more than one given")));
+        }
+        List<Delivery> rows;
+        if (accountId != null) {
+            rows = Delivery.find("accountId = ?1 order by id desc", accountId).page(0, MAX_RESULTS).list();
+        } else if (email != null) {
+            rows = Delivery.find("channel = 'email' and lower(address) = ?1 order by id desc",
+                    email.strip().toLowerCase(Locale.ROOT)).page(0, MAX_RESULTS).list();
+        } else {
+            rows = Delivery.find("channel = 'sms' and address = ?1 order by id desc", phone.strip()).page(0, MAX_RESULTS).list();
+        }
+        return rows.stream().map(this::view).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Read one delivery")
+    public DeliveryView get(@PathParam("id") String id) {
+        Delivery d;
+        try {
+            d = Delivery.findById(Long.parseLong(id));
+        } catch (NumberFormatException e) {
+            d = null;
+        }
+        if (d == null) {
+            throw ApiException.notFound("delivery", id);
+        }
+        return view(d);
+    }
+
+    private DeliveryView view(Delivery d) {
+        boolean whole = identity.hasRole(Roles.OPERATOR) || identity.hasRole(Roles.AUDITOR);
+        List<Transition> history = new ArrayList<>();
+        history.add(new Transition("queued", d.createdAt));
+        if (d.sendingAt != null) {
+            history.add(new Transition("sending", d.sendingAt));
+        }
+        if (d.sentAt != null) {
+            history.add(new Transition("sent", d.sentAt));
+        }
+        if (d.settledAt != null && !"SENT".equals(d.status.name())) {
+            history.add(new Transition(d.status.key(), d.settledAt));
+        }
+        return new DeliveryView(String.valueOf(d.id), d.campaignId, d.accountId, d.channel, d.status.key(),
+                whole ? d.address : Masking.address(d.channel, d.address), d.attempts, d.providerMessageId,
+                d.lastError, history, null, null);
+    }
+}
