@@ -15,11 +15,11 @@ public class AuditContext {
     @Inject
     ObjectMapper mapper;
 
-    String objectType;
-    String objectId;
-    String details;
-    String before;
-    String after;
+    private String objectType;
+    private String objectId;
+    private String details;
+    private String before;
+    private String after;
 
     public AuditContext object(String type, String id) {
         this.objectType = type;
@@ -40,6 +40,27 @@ public class AuditContext {
     public AuditContext after(Object state) {
         this.after = json(state);
         return this;
+    }
+
+    // Read through methods: the filter holds a CDI client proxy, whose own fields are always empty.
+    String objectType() {
+        return objectType;
+    }
+
+    String objectId() {
+        return objectId;
+    }
+
+    String details() {
+        return details;
+    }
+
+    String beforeState() {
+        return before;
+    }
+
+    String afterState() {
+        return after;
     }
 
     private String json(Object state) {

@@ -43,8 +43,8 @@ public class AuditFilter {
             actor = null; // bad credentials: the identity provider already audited the attempt
         }
         String address = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        String objectId = context.objectId;
-        String objectType = context.objectType;
+        String objectId = context.objectId();
+        String objectType = context.objectType();
         if (objectId == null) {
             // Fall back to the path: /api/campaigns/{id}/launch names its object.
             String[] parts = path.split("/");
@@ -55,7 +55,7 @@ public class AuditFilter {
                 objectType = parts[2];
             }
         }
-        log.record(actor, method + " " + path, objectType, objectId, address, response.getStatus(), context.details,
-                context.before, context.after);
+        log.record(actor, method + " " + path, objectType, objectId, address, response.getStatus(), context.details(),
+                context.beforeState(), context.afterState());
     }
 }

@@ -57,7 +57,7 @@ public class UserDirectory {
     @Inject
     AuditLog audit;
 
-    private record Remembered(List<String> roles, long until) {
+    private record Remembered(String secretHash, List<String> roles, long until) {
     }
 
     private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
@@ -99,9 +99,10 @@ public class UserDirectory {
     public Principal authenticate(String username, char[] password, String remoteAddress) {
         String name = username == null ? "" : username.strip().toLowerCase();
         String secret = new String(password);
-        String cacheKey = Hashing.sha256(name + "\u0000" + secret);
-        Remembered remembered = verified.get(cacheKey);
-        if (remembered != null && remembered.until > System.currentTimeMillis()) {
+        String secretHash = Hashing.sha256(name + "\u0000" + secret);
+        Remembered remembered = verified.get(name);
+        if (remembered != null && remembered.until > System.currentTimeMillis()
+                && java.security.MessageDigest.isEqual(remembered.secretHash.getBytes(), secretHash.getBytes())) {
             return new Principal(name, remembered.roles);
         }
         // Decide inside the transaction, refuse after it commits: a refusal must not roll back its own record.
@@ -129,9 +130,10 @@ public class UserDirectory {
             return new Principal(name, user.roleList());
         });
         if (principal == null) {
+            verified.remove(name); // a failure or a lock ends any remembered success at once
             throw new AuthenticationFailedException("bad credentials or locked");
         }
-        verified.put(cacheKey, new Remembered(principal.roles(), System.currentTimeMillis() + REMEMBER.toMillis()));
+        verified.put(name, new Remembered(secretHash, principal.roles(), System.currentTimeMillis() + REMEMBER.toMillis()));
         return principal;
     }
 
