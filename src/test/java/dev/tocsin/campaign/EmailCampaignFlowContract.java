@@ -35,6 +35,9 @@ abstract class EmailCampaignFlowContract {
     /** The notices that reached the given addresses for the campaign, as the recipient would get them. */
     protected abstract List<MimeMessage> received(String campaignId, List<String> addresses) throws Exception;
 
+    /** The application's log file in this wiring (see %test and EmbeddedProfile). */
+    protected abstract java.nio.file.Path logFile();
+
     /** How the provider's answer to a successful send starts (SMTP reply code, or the outbox's note). */
     protected abstract String expectedProviderResponsePrefix();
 
@@ -121,6 +124,13 @@ abstract class EmailCampaignFlowContract {
             assertEquals("<delivery-" + d.id + "@tocsin.local>", d.providerMessageId);
             assertTrue(d.providerResponse.startsWith(expectedProviderResponsePrefix()), d.providerResponse);
             assertNotNull(d.sentAt);
+        }
+
+        // Logs never show whom we notified: no raw address or phone number of this run appears in them.
+        String log = java.nio.file.Files.readString(logFile());
+        assertTrue(log.contains("campaign " + campaign), "the log does record the campaign's progress");
+        for (String secret : List.of(alice, bob, carla, filipa, gerd, dave, "+14155550101", "+14155550102")) {
+            assertFalse(log.contains(secret), "the log shows " + secret);
         }
     }
 

@@ -14,6 +14,11 @@ import java.util.List;
 class EmailCampaignFlowTest extends EmailCampaignFlowContract {
 
     @Override
+    protected java.nio.file.Path logFile() {
+        return java.nio.file.Path.of("target", "tocsin-test.log");
+    }
+
+    @Override
     protected String expectedProviderResponsePrefix() {
         return "250";
     }

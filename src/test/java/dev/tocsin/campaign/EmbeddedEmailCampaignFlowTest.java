@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmbeddedEmailCampaignFlowTest extends EmailCampaignFlowContract {
 
     @Override
+    protected Path logFile() {
+        return EmbeddedProfile.LOG;
+    }
+
+    @Override
     protected String expectedProviderResponsePrefix() {
         return "written to local outbox, not sent";
     }
