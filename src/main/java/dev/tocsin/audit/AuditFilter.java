@@ -29,6 +29,11 @@ public class AuditFilter {
     @Inject
     HttpServerRequest http;
 
+    /** "campaigns" -> "campaign", so path-derived types match the ones handlers set. */
+    private static String singular(String segment) {
+        return segment.endsWith("s") ? segment.substring(0, segment.length() - 1) : segment;
+    }
+
     @ServerResponseFilter
     public void audit(ContainerRequestContext request, ContainerResponseContext response) {
         String method = request.getMethod();
@@ -48,11 +53,11 @@ public class AuditFilter {
         if (objectId == null) {
             // Fall back to the path: /api/campaigns/{id}/launch names its object.
             String[] parts = path.split("/");
+            if (parts.length > 2) {
+                objectType = singular(parts[2]);
+            }
             if (parts.length > 3) {
-                objectType = parts[2];
                 objectId = parts[3];
-            } else if (parts.length > 2) {
-                objectType = parts[2];
             }
         }
         log.record(actor, method + " " + path, objectType, objectId, address, response.getStatus(), context.details(),
