@@ -54,6 +54,12 @@ public class CampaignResource {
         return view;
     }
 
+    /** Runs a lifecycle step and audits the campaign as it was before and after. */
+    private CampaignView change(String id, java.util.function.Function<String, Campaign> step) {
+        CampaignView before = current(id);
+        return audited(id, before, step.apply(id));
+    }
+
     private CampaignView current(String id) {
         return QuarkusTransaction.requiringNew().call(() -> CampaignView.of(campaigns.find(id)));
     }
@@ -112,8 +118,7 @@ public class CampaignResource {
     @Operation(summary = "Launch an approved campaign", description = "Creates every delivery with one set-based statement per channel and starts sending. 409 unless APPROVED.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView launch(@PathParam("id") String id) {
-        CampaignView before = current(id);
-        return audited(id, before, campaigns.launch(id));
+        return change(id, campaigns::launch);
     }
 
     @POST
@@ -121,8 +126,7 @@ public class CampaignResource {
     @Operation(summary = "Pause a running campaign", description = "Workers stop claiming its deliveries; sends in flight finish.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView pause(@PathParam("id") String id) {
-        CampaignView before = current(id);
-        return audited(id, before, campaigns.pause(id));
+        return change(id, campaigns::pause);
     }
 
     @POST
@@ -130,8 +134,7 @@ public class CampaignResource {
     @Operation(summary = "Resume a paused campaign")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView resume(@PathParam("id") String id) {
-        CampaignView before = current(id);
-        return audited(id, before, campaigns.resume(id));
+        return change(id, campaigns::resume);
     }
 
     @POST
@@ -139,8 +142,7 @@ public class CampaignResource {
     @Operation(summary = "Cancel a campaign", description = "Every delivery not yet sent becomes cancelled; nothing more goes out.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView cancel(@PathParam("id") String id) {
-        CampaignView before = current(id);
-        return audited(id, before, campaigns.cancel(id));
+        return change(id, campaigns::cancel);
     }
 
     @GET
