@@ -58,9 +58,14 @@ public class CampaignService {
         if (Incident.findById(request.incidentId()) == null) {
             problems.add(new FieldError("incidentId", "no incident with id '" + request.incidentId() + "'"));
         }
-        if (templates.find(request.templateSet()).isEmpty()) {
+        var set = templates.find(request.templateSet());
+        if (set.isEmpty()) {
             problems.add(new FieldError("templateSet", "no template set named '" + request.templateSet()
                     + "' in the template library (e.g. credential-exposure)"));
+        } else if (request.channels().stream().anyMatch("sms"::equalsIgnoreCase)
+                && !templates.localesWithoutSms(set.get()).isEmpty()) {
+            problems.add(new FieldError("templateSet", "template set '" + request.templateSet()
+                    + "' has no SMS text for locale(s) " + templates.localesWithoutSms(set.get())));
         }
         List<String> channels = new ArrayList<>();
         for (String code : request.channels()) {
@@ -68,7 +73,7 @@ public class CampaignService {
             if (channel.isEmpty()) {
                 problems.add(new FieldError("channels", "unknown channel '" + code + "' (email, sms, push)"));
             } else if (!channel.get().available) {
-                problems.add(new FieldError("channels", "channel '" + code + "' is not available yet in this version; use email"));
+                problems.add(new FieldError("channels", "channel '" + code + "' is not available yet in this version; use email or sms"));
             } else if (channels.contains(channel.get().code())) {
                 problems.add(new FieldError("channels", "channel '" + code + "' is listed twice"));
             } else {
@@ -256,9 +261,7 @@ public class CampaignService {
                         throw ApiException.conflict("wrong_state", "Campaign " + id + " was launched by someone else meanwhile.");
                     }
                 }
-                for (String channel : c.channelList()) {
-                    rows += deliveries.createDeliveries(conn, id, c.incidentId, channel, c.segment());
-                }
+                rows += deliveries.createDeliveries(conn, id, c.incidentId, c.channelList(), c.channelPolicy, c.segment());
             }
             if (rows == 0) {
                 throw ApiException.conflict("empty_audience", "Campaign " + id + " has nobody to notify: its segment"

@@ -3,9 +3,9 @@ package dev.tocsin.campaign;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** A way to reach a person. Only email is wired to a provider so far. */
+/** A way to reach a person. Push is not wired to a provider yet. */
 public enum Channel {
-    EMAIL(true), SMS(false), PUSH(false);
+    EMAIL(true), SMS(true), PUSH(false);
 
     public final boolean available;
 

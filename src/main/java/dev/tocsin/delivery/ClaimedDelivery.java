@@ -6,5 +6,6 @@ import java.time.OffsetDateTime;
 public record ClaimedDelivery(long id, String campaignId, String accountId, String channel, String address,
                               String locale, int attempts, int maxAttempts, String templateSet, String name,
                               String timezone, String categories, String incidentTitle, String incidentDescription,
-                              OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
+                              OffsetDateTime occurredAt, OffsetDateTime discoveredAt, String channels,
+                              String channelPolicy, String suppressedBecause) {
 }

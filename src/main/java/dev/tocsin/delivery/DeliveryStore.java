@@ -1,7 +1,7 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.audience.Segment;
-import dev.tocsin.channel.email.SendResult;
+import dev.tocsin.delivery.SendResult;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,25 +39,59 @@ public class DeliveryStore {
     @ConfigProperty(name = "tocsin.delivery.retry-max", defaultValue = "PT1H")
     Duration retryMax;
 
-    /** Creates the campaign's deliveries for one channel with one INSERT ... SELECT; returns how many. */
-    public int createDeliveries(Connection c, String campaignId, String incidentId, String channel, Segment segment)
-            throws SQLException {
-        String addressColumn = switch (channel) {
+    private static String addressColumn(String channel) {
+        return switch (channel) {
             case "email" -> "a.email";
             case "sms" -> "a.phone";
             default -> throw new IllegalArgumentException("no address column for channel " + channel);
         };
+    }
+
+    /** "the account has a usable address on this channel": present and not suppressed. */
+    private static String usable(String channel) {
+        String column = addressColumn(channel);
+        return "(" + column + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.channel = '" + channel
+                + "' AND s.address = " + column + "))";
+    }
+
+    /**
+     * Creates the campaign's deliveries with one INSERT ... SELECT per channel (policy "all"), or one in all
+     * (policy "first-available": each account on the first channel where it has a usable address).
+     */
+    public int createDeliveries(Connection c, String campaignId, String incidentId, List<String> channels,
+                                String policy, Segment segment) throws SQLException {
+        int total = 0;
+        if ("first-available".equals(policy)) {
+            StringBuilder channel = new StringBuilder("CASE");
+            StringBuilder address = new StringBuilder("CASE");
+            for (String ch : channels) {
+                channel.append(" WHEN ").append(usable(ch)).append(" THEN '").append(ch).append("'");
+                address.append(" WHEN ").append(usable(ch)).append(" THEN ").append(addressColumn(ch));
+            }
+            channel.append(" END");
+            address.append(" END");
+            total += insert(c, campaignId, incidentId, channel.toString(), address.toString(),
+                    channel + " IS NOT NULL", segment);
+        } else {
+            for (String ch : channels) {
+                total += insert(c, campaignId, incidentId, "'" + ch + "'", addressColumn(ch), usable(ch), segment);
+            }
+        }
+        return total;
+    }
+
+    private int insert(Connection c, String campaignId, String incidentId, String channelExpr, String addressExpr,
+                       String reachable, Segment segment) throws SQLException {
         Segment.Sql where = segment.toSql();
         String sql = "INSERT INTO delivery (campaign_id, account_id, channel, address, locale, status, attempts,"
                 + " created_at, updated_at)"
-                + " SELECT CAST(? AS VARCHAR(36)), a.account_id, CAST(? AS VARCHAR(10)), " + addressColumn + ", a.locale,"
+                + " SELECT CAST(? AS VARCHAR(36)), a.account_id, " + channelExpr + ", " + addressExpr + ", a.locale,"
                 + " 'QUEUED', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
                 + " FROM exposure e JOIN account a ON a.account_id = e.account_id"
-                + " WHERE e.incident_id = ? AND " + addressColumn + " IS NOT NULL AND " + where.where();
+                + " WHERE e.incident_id = ? AND " + reachable + " AND " + where.where();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, campaignId);
-            ps.setString(i++, channel);
             ps.setString(i++, incidentId);
             for (Object p : where.params()) {
                 ps.setObject(i++, p);
@@ -160,10 +194,11 @@ public class DeliveryStore {
             List<ClaimedDelivery> rows = new ArrayList<>(claimed);
             try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.campaign_id, d.account_id, d.channel, d.address,"
                     + " d.locale, d.attempts, c.max_attempts, c.template_set, a.name, a.timezone, e.categories,"
-                    + " i.title, i.description, i.occurred_at, i.discovered_at"
+                    + " i.title, i.description, i.occurred_at, i.discovered_at, c.channels, c.channel_policy, s.reason"
                     + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
                     + " JOIN account a ON a.account_id = d.account_id"
                     + " LEFT JOIN exposure e ON e.incident_id = c.incident_id AND e.account_id = d.account_id"
+                    + " LEFT JOIN suppression s ON s.channel = d.channel AND s.address = d.address"
                     + " WHERE d.claim_token = ? ORDER BY d.id")) {
                 ps.setString(1, token);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -171,7 +206,8 @@ public class DeliveryStore {
                         rows.add(new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getString(9),
                                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
-                                rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class)));
+                                rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class),
+                                rs.getString(17), rs.getString(18), rs.getString(19)));
                     }
                 }
             }
@@ -179,11 +215,17 @@ public class DeliveryStore {
         }
     }
 
-    /** Records each send's outcome: sent, queued again after a backoff, or failed for good. */
+    /**
+     * Records each send's outcome: sent, queued again after a backoff, or settled for good (failed or
+     * undeliverable). A final outcome may suppress the address and, under the first-available policy,
+     * queue the account on its next channel. The happy path's times live on the row; anything else also
+     * leaves a delivery_event with its reason.
+     */
     public void record(List<ClaimedDelivery> claimed, List<SendResult> results) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now();
         java.util.Map<Long, ClaimedDelivery> byId = new java.util.HashMap<>();
         claimed.forEach(d -> byId.put(d.id(), d));
+        List<ClaimedDelivery> settledForGood = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement sent = c.prepareStatement("UPDATE delivery SET status = 'SENT', provider_message_id = ?,"
@@ -192,9 +234,11 @@ public class DeliveryStore {
                  PreparedStatement retry = c.prepareStatement("UPDATE delivery SET status = 'QUEUED', last_error = ?,"
                          + " next_attempt_at = ?, enqueued_at = NULL, claim_token = NULL, lease_until = NULL, updated_at = ?"
                          + " WHERE id = ? AND status = 'SENDING'");
-                 PreparedStatement failed = c.prepareStatement("UPDATE delivery SET status = 'FAILED', last_error = ?,"
+                 PreparedStatement settle = c.prepareStatement("UPDATE delivery SET status = ?, last_error = ?,"
                          + " settled_at = ?, claim_token = NULL, lease_until = NULL, updated_at = ?"
-                         + " WHERE id = ? AND status = 'SENDING'")) {
+                         + " WHERE id = ? AND status = 'SENDING'");
+                 PreparedStatement event = c.prepareStatement(
+                         "INSERT INTO delivery_event (delivery_id, status, at, detail) VALUES (?, ?, ?, ?)")) {
                 for (SendResult r : results) {
                     ClaimedDelivery d = byId.get(r.deliveryId());
                     if (r.ok()) {
@@ -205,25 +249,157 @@ public class DeliveryStore {
                         sent.setLong(5, r.deliveryId());
                         sent.addBatch();
                     } else if (r.retryable() && d != null && d.attempts() < d.maxAttempts()) {
-                        retry.setString(1, truncate("attempt " + d.attempts() + ": " + r.response(), 2000));
-                        retry.setObject(2, now.plus(backoff(d.attempts())));
+                        OffsetDateTime next = now.plus(backoff(d.attempts()));
+                        String why = truncate("attempt " + d.attempts() + ": " + r.response(), 2000);
+                        retry.setString(1, why);
+                        retry.setObject(2, next);
                         retry.setObject(3, now);
                         retry.setLong(4, r.deliveryId());
                         retry.addBatch();
+                        addEvent(event, r.deliveryId(), "QUEUED", now, why + "; next attempt at " + next);
                     } else {
-                        String why = r.retryable() ? "gave up after " + (d == null ? "?" : d.attempts()) + " attempts: " + r.response()
-                                : r.response();
-                        failed.setString(1, truncate(why, 2000));
-                        failed.setObject(2, now);
-                        failed.setObject(3, now);
-                        failed.setLong(4, r.deliveryId());
-                        failed.addBatch();
+                        String status = r.outcome() == SendResult.Outcome.UNDELIVERABLE ? "UNDELIVERABLE" : "FAILED";
+                        String why = truncate(r.retryable() ? "gave up after " + (d == null ? "?" : d.attempts())
+                                + " attempts: " + r.response() : r.response(), 2000);
+                        settle.setString(1, status);
+                        settle.setString(2, why);
+                        settle.setObject(3, now);
+                        settle.setObject(4, now);
+                        settle.setLong(5, r.deliveryId());
+                        settle.addBatch();
+                        addEvent(event, r.deliveryId(), status, now, why);
+                        if (d != null) {
+                            settledForGood.add(d);
+                            if (r.suppress()) {
+                                suppress(c, d.channel(), d.address(), why, now);
+                            }
+                        }
                     }
                 }
                 sent.executeBatch();
                 retry.executeBatch();
-                failed.executeBatch();
+                settle.executeBatch();
+                event.executeBatch();
+                for (ClaimedDelivery d : settledForGood) {
+                    fallBack(c, d, now);
+                }
                 c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void addEvent(PreparedStatement event, long deliveryId, String status, OffsetDateTime at, String detail)
+            throws SQLException {
+        event.setLong(1, deliveryId);
+        event.setString(2, status);
+        event.setObject(3, at);
+        event.setString(4, truncate(detail, 1000));
+        event.addBatch();
+    }
+
+    private static void suppress(Connection c, String channel, String address, String reason, OffsetDateTime now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO suppression t USING (VALUES (CAST(? AS VARCHAR(10)),"
+                + " CAST(? AS VARCHAR(320)), CAST(? AS VARCHAR(1000)))) AS s (channel, address, reason)"
+                + " ON t.channel = s.channel AND t.address = s.address"
+                + " WHEN NOT MATCHED THEN INSERT (channel, address, reason, created_at) VALUES (s.channel, s.address, s.reason, ?)")) {
+            ps.setString(1, channel);
+            ps.setString(2, address);
+            ps.setString(3, truncate(reason, 1000));
+            ps.setObject(4, now);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * First-available policy: when a delivery ends without reaching the person, queue the account on the next
+     * channel in the campaign's order where it has a usable address (at most one delivery per channel).
+     * The sweeper hands the new row to the workers.
+     */
+    private void fallBack(Connection c, ClaimedDelivery d, OffsetDateTime now) throws SQLException {
+        if (!"first-available".equals(d.channelPolicy())) {
+            return;
+        }
+        List<String> order = List.of(d.channels().split(","));
+        int from = order.indexOf(d.channel());
+        for (String next : order.subList(from + 1, order.size())) {
+            String column = addressColumn(next);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivery (campaign_id, account_id, channel, address,"
+                    + " locale, status, attempts, created_at, updated_at)"
+                    + " SELECT d.campaign_id, d.account_id, ?, " + column + ", d.locale, 'QUEUED', 0, ?, ?"
+                    + " FROM delivery d JOIN account a ON a.account_id = d.account_id"
+                    + " WHERE d.id = ? AND " + usable(next)
+                    + " AND NOT EXISTS (SELECT 1 FROM delivery x WHERE x.campaign_id = d.campaign_id"
+                    + " AND x.account_id = d.account_id AND x.channel = ?)")) {
+                ps.setString(1, next);
+                ps.setObject(2, now);
+                ps.setObject(3, now);
+                ps.setLong(4, d.id());
+                ps.setString(5, next);
+                if (ps.executeUpdate() == 1) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * A provider's later word on a sent message (Twilio status callback, bounce): delivered, or it never
+     * arrived. Only a SENT delivery moves, so a repeated or late callback changes nothing. Returns whether a
+     * delivery moved.
+     */
+    public boolean settleFromProvider(String channel, String providerMessageId, DeliveryStatus status, String detail,
+                                      boolean suppress) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ClaimedDelivery d = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.campaign_id, d.account_id, d.channel,"
+                        + " d.address, c.channels, c.channel_policy FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
+                        + " WHERE d.provider_message_id = ? AND d.channel = ? AND d.status = 'SENT'")) {
+                    ps.setString(1, providerMessageId);
+                    ps.setString(2, channel);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            d = new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), null, 0, 0, null, null, null, null, null, null, null, null,
+                                    rs.getString(6), rs.getString(7), null);
+                        }
+                    }
+                }
+                if (d == null) {
+                    c.rollback();
+                    return false;
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE delivery SET status = ?, settled_at = ?, updated_at = ?,"
+                        + " last_error = ? WHERE id = ? AND status = 'SENT'")) {
+                    ps.setString(1, status.name());
+                    ps.setObject(2, now);
+                    ps.setObject(3, now);
+                    ps.setString(4, status == DeliveryStatus.DELIVERED ? null : truncate(detail, 2000));
+                    ps.setLong(5, d.id());
+                    if (ps.executeUpdate() != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+                try (PreparedStatement event = c.prepareStatement(
+                        "INSERT INTO delivery_event (delivery_id, status, at, detail) VALUES (?, ?, ?, ?)")) {
+                    addEvent(event, d.id(), status.name(), now, detail);
+                    event.executeBatch();
+                }
+                if (status != DeliveryStatus.DELIVERED) {
+                    if (suppress) {
+                        suppress(c, d.channel(), d.address(), detail, now);
+                    }
+                    fallBack(c, d, now);
+                }
+                c.commit();
+                return true;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -1,7 +1,8 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.channel.email.EmailDeliveryHandler;
-import dev.tocsin.channel.email.SendResult;
+import dev.tocsin.channel.sms.SmsDeliveryHandler;
+import dev.tocsin.delivery.SendResult;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +29,9 @@ public class DeliveryWorker {
     @Inject
     EmailDeliveryHandler email;
 
+    @Inject
+    SmsDeliveryHandler sms;
+
     @Incoming("deliveries-in")
     @Blocking(value = "delivery-workers", ordered = false)
     public void onBatch(String payload) throws SQLException {
@@ -38,15 +42,22 @@ public class DeliveryWorker {
             return;
         }
         List<ClaimedDelivery> emails = new ArrayList<>(claimed.size());
+        List<ClaimedDelivery> texts = new ArrayList<>();
         List<SendResult> results = new ArrayList<>(claimed.size());
         for (ClaimedDelivery d : claimed) {
-            if ("email".equals(d.channel())) {
+            if (d.suppressedBecause() != null) {
+                // A provider told us since launch that this address is gone: do not try it.
+                results.add(SendResult.undeliverable(d.id(), "address suppressed: " + d.suppressedBecause(), false));
+            } else if ("email".equals(d.channel())) {
                 emails.add(d);
+            } else if ("sms".equals(d.channel())) {
+                texts.add(d);
             } else {
                 results.add(SendResult.fail(d.id(), "channel " + d.channel() + " is not available in this version"));
             }
         }
         results.addAll(email.send(emails));
+        results.addAll(sms.send(texts));
         store.record(claimed, results);
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {

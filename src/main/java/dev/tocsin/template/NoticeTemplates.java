@@ -75,6 +75,7 @@ public class NoticeTemplates {
                     parse(dir + "email-subject.txt", "text/plain", tag),
                     parse(dir + "email.html", "text/html", tag),
                     parse(dir + "email.txt", "text/plain", tag),
+                    read(dir + "sms.txt").isPresent() ? parse(dir + "sms.txt", "text/plain", tag) : null,
                     categoryNames));
         }
         if (!locales.containsKey(defaultLocale)) {
@@ -95,6 +96,21 @@ public class NoticeTemplates {
         Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
         String subject = t.emailSubject().render(model).strip().replaceAll("\\s+", " ");
         return new RenderedEmail(subject, t.emailHtml().render(model), t.emailText().render(model));
+    }
+
+    /** Renders the SMS notice: one paragraph, whitespace folded so line breaks do not cost segments. */
+    public String renderSms(TemplateSet set, NoticeData data) {
+        TemplateSet.LocaleTemplates t = set.resolve(data.locale());
+        if (t.sms() == null) {
+            throw new IllegalStateException("template set " + set.name() + " has no sms.txt for " + t.locale());
+        }
+        Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        return t.sms().render(model).strip().replaceAll("[ \\t]*\\R[ \\t]*", " ").replaceAll(" {2,}", " ");
+    }
+
+    /** Locales of the set that lack an SMS template. */
+    public List<String> localesWithoutSms(TemplateSet set) {
+        return set.locales().values().stream().filter(t -> t.sms() == null).map(TemplateSet.LocaleTemplates::locale).sorted().toList();
     }
 
     private static List<String> localizedCategories(TemplateSet.LocaleTemplates t, List<String> codes) {

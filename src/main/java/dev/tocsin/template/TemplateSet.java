@@ -15,7 +15,7 @@ public record TemplateSet(String name, String defaultLocale, Map<String, LocaleT
 
     /** The compiled templates and localized data-category names of one locale. */
     public record LocaleTemplates(String locale, Template emailSubject, Template emailHtml, Template emailText,
-                                  Map<String, String> categoryNames) {
+                                  Template sms, Map<String, String> categoryNames) {
     }
 
     /**

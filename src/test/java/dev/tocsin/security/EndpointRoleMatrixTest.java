@@ -33,7 +33,7 @@ class EndpointRoleMatrixTest {
     private static final Set<String> EVERYONE = Set.of("admin", "operator", "approver", "support", "auditor");
 
     /** Endpoints anyone may call; each has its own protection (signatures, unguessable tokens) or none is needed. */
-    private static final Set<String> PUBLIC = Set.of();
+    private static final Set<String> PUBLIC = Set.of("POST /webhooks/twilio/status");
 
     private static final Map<String, Set<String>> MATRIX = new TreeMap<>(Map.ofEntries(
             Map.entry("POST /api/incidents", Set.of("operator")),
@@ -107,6 +107,14 @@ class EndpointRoleMatrixTest {
                 } else if (!allowed && status != 403) {
                     violations.add(entry.getKey() + " as " + role.getKey() + " (not allowed) -> " + status);
                 }
+            }
+        }
+        for (String endpoint : PUBLIC) {
+            String method = endpoint.split(" ")[0];
+            int anonymous = call(given().auth().none(), method, endpoint.split(" ")[1]);
+            checks++;
+            if (anonymous == 401) {
+                violations.add(endpoint + " is public but asked an anonymous caller to sign in");
             }
         }
         assertTrue(violations.isEmpty(), String.join("\n", violations));

@@ -20,7 +20,15 @@ import java.util.Map;
 public class TestServices implements QuarkusTestResourceLifecycleManager {
 
     public static final String DB_NAME = "tocsin_test";
+    public static final String TWILIO_ACCOUNT = "ACtest00000000000000000000000000";
+    public static final String TWILIO_TOKEN = "twilio-test-auth-token";
+    public static final String TWILIO_CALLBACK = "https://tocsin.example.com/webhooks/twilio/status";
     private static GreenMail greenMail;
+    private static TwilioStandIn twilio;
+
+    public static TwilioStandIn twilio() {
+        return twilio;
+    }
 
     public static GreenMail greenMail() {
         return greenMail;
@@ -33,9 +41,17 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
             greenMail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             greenMail.start();
         }
+        if (twilio == null) {
+            twilio = new TwilioStandIn(TWILIO_ACCOUNT);
+        }
         return Map.of(
                 "tocsin.smtp.host", "127.0.0.1",
-                "tocsin.smtp.port", Integer.toString(greenMail.getSmtp().getPort()));
+                "tocsin.smtp.port", Integer.toString(greenMail.getSmtp().getPort()),
+                "tocsin.twilio.account-sid", TWILIO_ACCOUNT,
+                "tocsin.twilio.auth-token", TWILIO_TOKEN,
+                "tocsin.twilio.messaging-service-sid", "MGtest0000000000000000000000000000",
+                "tocsin.twilio.status-callback-url", TWILIO_CALLBACK,
+                "tocsin.twilio.api-base-url", twilio.baseUrl());
     }
 
     @Override

@@ -1,15 +1,14 @@
 package dev.tocsin.channel.email;
 
-import dev.tocsin.audience.ExposureCategory;
+import dev.tocsin.delivery.SendResult;
+import dev.tocsin.channel.NoticeDataFactory;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.template.NoticeData;
 import dev.tocsin.template.NoticeTemplates;
 import dev.tocsin.template.TemplateSet;
-import dev.tocsin.tracking.NoticeCodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,22 +22,13 @@ public class EmailDeliveryHandler {
     NoticeTemplates templates;
 
     @Inject
-    NoticeCodes codes;
+    NoticeDataFactory notices;
 
     @Inject
     EmailGateway gateway;
 
     @Inject
     MeterRegistry metrics;
-
-    @ConfigProperty(name = "tocsin.company.name")
-    String companyName;
-
-    @ConfigProperty(name = "tocsin.company.contact")
-    String companyContact;
-
-    @ConfigProperty(name = "tocsin.advisory.base-url")
-    String advisoryBaseUrl;
 
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
         if (deliveries.isEmpty()) {
@@ -52,12 +42,9 @@ public class EmailDeliveryHandler {
                 results.add(SendResult.fail(d.id(), "template set '" + d.templateSet() + "' does not exist"));
                 continue;
             }
-            String reference = codes.verificationReference(d.id());
-            NoticeData data = new NoticeData(d.locale(), d.timezone(), d.name(), d.incidentTitle(),
-                    d.incidentDescription(), d.occurredAt(), d.discoveredAt(), ExposureCategory.fromStored(d.categories()),
-                    companyName, companyContact, reference, advisoryBaseUrl + "/a/" + codes.advisoryToken(d.id()));
+            NoticeData data = notices.forDelivery(d);
             try {
-                outgoing.add(new OutgoingEmail(d.id(), d.campaignId(), d.address(), reference,
+                outgoing.add(new OutgoingEmail(d.id(), d.campaignId(), d.address(), data.reference(),
                         templates.renderEmail(set.get(), data)));
             } catch (RuntimeException e) {
                 results.add(SendResult.fail(d.id(), "the notice could not be rendered: " + e.getMessage()));

@@ -1,5 +1,6 @@
 package dev.tocsin.channel.email;
 
+import dev.tocsin.delivery.SendResult;
 import java.util.List;
 
 /** Where email notices go: a real SMTP server, or the local outbox of the embedded default. */

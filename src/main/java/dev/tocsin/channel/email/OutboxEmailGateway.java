@@ -1,5 +1,6 @@
 package dev.tocsin.channel.email;
 
+import dev.tocsin.delivery.SendResult;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;

@@ -1,5 +1,6 @@
 package dev.tocsin.channel.email;
 
+import dev.tocsin.delivery.SendResult;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
@@ -157,9 +158,15 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         }
     }
 
-    /** 4xx is "try later"; 5xx is final (user unknown, mailbox disabled, policy rejection). */
+    /**
+     * 4xx is "try later". 550/551/553 say the mailbox does not exist: a hard bounce, never mailed again.
+     * Other 5xx (policy, content) are final for this message only.
+     */
     private static SendResult classify(long id, int code, String text) {
         String response = (code + " " + (text == null ? "" : text.strip())).strip();
+        if (code == 550 || code == 551 || code == 553) {
+            return SendResult.undeliverable(id, response, true);
+        }
         return code >= 500 ? SendResult.fail(id, response) : SendResult.retry(id, response);
     }
 

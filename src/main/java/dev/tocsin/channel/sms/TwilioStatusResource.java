@@ -1,0 +1,80 @@
+package dev.tocsin.channel.sms;
+
+import com.twilio.security.RequestValidator;
+import dev.tocsin.common.ApiException;
+import dev.tocsin.delivery.DeliveryStatus;
+import dev.tocsin.delivery.DeliveryStore;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Twilio's status callback. Public, because Twilio cannot sign in, but every request must carry a valid
+ * X-Twilio-Signature (HMAC of our callback URL and the posted fields under our auth token).
+ */
+@Path("/webhooks/twilio/status")
+@Tag(name = "Provider webhooks")
+@PermitAll
+public class TwilioStatusResource {
+
+    private static final Logger LOG = Logger.getLogger(TwilioStatusResource.class);
+    private static final Set<String> NOT_DELIVERED = Set.of("undelivered", "failed");
+    /** Carrier codes meaning the number cannot receive SMS at all; 21610 is the recipient's STOP. */
+    private static final Set<String> UNREACHABLE_CODES = Set.of("30003", "30005", "30006", "21610", "21614");
+
+    @Inject
+    DeliveryStore store;
+
+    @ConfigProperty(name = "tocsin.twilio.auth-token")
+    Optional<String> authToken;
+
+    @ConfigProperty(name = "tocsin.twilio.status-callback-url")
+    Optional<String> callbackUrl;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(summary = "Twilio message status callback", description = "Checked with X-Twilio-Signature; moves a sent SMS to delivered or undeliverable.")
+    public Response status(@HeaderParam("X-Twilio-Signature") String signature, MultivaluedMap<String, String> form)
+            throws SQLException {
+        if (authToken.filter(t -> !t.isBlank()).isEmpty() || callbackUrl.filter(u -> !u.isBlank()).isEmpty()) {
+            throw new ApiException(404, "not_configured", "Twilio is not configured on this Tocsin.");
+        }
+        Map<String, String> params = new HashMap<>();
+        form.forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
+        if (signature == null || !new RequestValidator(authToken.get()).validate(callbackUrl.get(), params, signature)) {
+            throw new ApiException(403, "bad_signature", "X-Twilio-Signature does not match this request.");
+        }
+        String sid = params.get("MessageSid");
+        String status = params.getOrDefault("MessageStatus", "");
+        String code = params.get("ErrorCode");
+        if (sid == null) {
+            throw ApiException.badRequest("invalid_callback", "MessageSid is missing.", java.util.List.of());
+        }
+        boolean moved = false;
+        if ("delivered".equals(status)) {
+            moved = store.settleFromProvider("sms", sid, DeliveryStatus.DELIVERED, "Twilio: delivered", false);
+        } else if (NOT_DELIVERED.contains(status)) {
+            boolean unreachable = code != null && UNREACHABLE_CODES.contains(code);
+            moved = store.settleFromProvider("sms", sid, unreachable ? DeliveryStatus.UNDELIVERABLE : DeliveryStatus.FAILED,
+                    "Twilio: " + status + (code != null ? " (error " + code + ")" : ""), "21610".equals(code));
+        }
+        LOG.debugf("Twilio status %s for %s: %s", status, sid, moved ? "recorded" : "no change");
+        return Response.noContent().build();
+    }
+}

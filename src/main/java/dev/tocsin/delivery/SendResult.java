@@ -1,0 +1,36 @@
+package dev.tocsin.delivery;
+
+/**
+ * What a provider said about one send. RETRY is "try again later" (SMTP 4xx, HTTP 429/5xx, connection
+ * trouble); FAILED and UNDELIVERABLE are final, the latter meaning this address cannot be reached at all
+ * (unknown mailbox, invalid or unsubscribed number, expired push subscription). suppress asks that the
+ * address never be used again.
+ */
+public record SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress) {
+
+    public enum Outcome { SENT, RETRY, FAILED, UNDELIVERABLE }
+
+    public boolean ok() {
+        return outcome == Outcome.SENT;
+    }
+
+    public boolean retryable() {
+        return outcome == Outcome.RETRY;
+    }
+
+    public static SendResult sent(long deliveryId, String messageId, String response) {
+        return new SendResult(deliveryId, Outcome.SENT, messageId, response, false);
+    }
+
+    public static SendResult retry(long deliveryId, String response) {
+        return new SendResult(deliveryId, Outcome.RETRY, null, response, false);
+    }
+
+    public static SendResult fail(long deliveryId, String response) {
+        return new SendResult(deliveryId, Outcome.FAILED, null, response, false);
+    }
+
+    public static SendResult undeliverable(long deliveryId, String response, boolean suppress) {
+        return new SendResult(deliveryId, Outcome.UNDELIVERABLE, null, response, suppress);
+    }
+}
