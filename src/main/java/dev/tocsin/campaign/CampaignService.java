@@ -283,6 +283,11 @@ public class CampaignService {
     public Campaign resume(String id) {
         transition(id, CampaignStatus.PAUSED, CampaignStatus.RUNNING, "resume");
         // Batches that reached the workers while paused were dropped unclaimed: hand every queued row over again.
+        try {
+            deliveries.forgetHandOver(id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         dispatcher.publishCampaignAsync(id);
         return QuarkusTransaction.requiringNew().call(() -> find(id));
     }

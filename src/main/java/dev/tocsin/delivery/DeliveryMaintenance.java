@@ -26,6 +26,9 @@ public class DeliveryMaintenance {
     @Inject
     DeliveryDispatcher dispatcher;
 
+    @Inject
+    ProviderThrottle throttle;
+
     @ConfigProperty(name = "tocsin.delivery.republish-after")
     Duration republishAfter;
 
@@ -42,6 +45,7 @@ public class DeliveryMaintenance {
             if (republished > 0) {
                 LOG.infof("%d due deliveries handed to the workers", republished);
             }
+            throttle.forgetOldWindows();
             List<String> completed = store.completeFinishedCampaigns();
             completed.forEach(id -> LOG.infof("campaign %s completed: every delivery reached a result", id));
         } catch (Exception e) {

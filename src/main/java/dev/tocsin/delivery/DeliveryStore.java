@@ -244,7 +244,7 @@ public class DeliveryStore {
                     if (r.ok()) {
                         sent.setString(1, r.providerMessageId());
                         sent.setString(2, truncate(r.response(), 1000));
-                        sent.setObject(3, now);
+                        sent.setObject(3, r.at());
                         sent.setObject(4, now);
                         sent.setLong(5, r.deliveryId());
                         sent.addBatch();
@@ -413,6 +413,53 @@ public class DeliveryStore {
         long capped = Math.min(base, retryMax.toMillis());
         long jittered = (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5));
         return Duration.ofMillis(Math.max(jittered, 1));
+    }
+
+    /**
+     * Of claimed deliveries about to be sent, keeps those whose campaign still runs. The others are handed
+     * back: queued again, as they were, if their campaign is paused; cancelled if it is cancelled.
+     */
+    public List<ClaimedDelivery> keepRunning(List<ClaimedDelivery> claimed) throws SQLException {
+        List<String> campaigns = claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList();
+        java.util.Set<String> running = new java.util.HashSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM campaign WHERE status = 'RUNNING' AND id IN ("
+                    + placeholders(campaigns.size()) + ")")) {
+                for (int i = 0; i < campaigns.size(); i++) {
+                    ps.setString(i + 1, campaigns.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        running.add(rs.getString(1));
+                    }
+                }
+            }
+            if (running.size() == campaigns.size()) {
+                return claimed;
+            }
+            List<Long> stopped = claimed.stream().filter(d -> !running.contains(d.campaignId())).map(ClaimedDelivery::id).toList();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE delivery SET status = 'QUEUED', claim_token = NULL,"
+                    + " lease_until = NULL, enqueued_at = NULL, attempts = attempts - 1, updated_at = ?"
+                    + " WHERE status = 'SENDING' AND id IN (" + placeholders(stopped.size()) + ")")) {
+                ps.setObject(1, OffsetDateTime.now());
+                for (int i = 0; i < stopped.size(); i++) {
+                    ps.setLong(i + 2, stopped.get(i));
+                }
+                ps.executeUpdate();
+            }
+        }
+        cancelQueued(null);
+        return claimed.stream().filter(d -> running.contains(d.campaignId())).toList();
+    }
+
+    /** Resume: every queued delivery of the campaign is handed to the workers again. */
+    public void forgetHandOver(String campaignId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE delivery SET enqueued_at = NULL WHERE campaign_id = ? AND status = 'QUEUED'")) {
+            ps.setString(1, campaignId);
+            ps.executeUpdate();
+        }
     }
 
     /** Puts deliveries whose worker vanished (lease expired while sending) back in the queue. */

@@ -32,6 +32,34 @@ public class DeliveryWorker {
     @Inject
     SmsDeliveryHandler sms;
 
+    @Inject
+    ProviderThrottle throttle;
+
+    /** How many sends at most between two records of progress and two checks for pause and cancel. */
+    private static final int CONTROL_CHUNK = 50;
+
+    /**
+     * Sends in chunks: before each, checks that the chunk's campaigns still run (after a pause the rest goes
+     * back to the queue untouched, after a cancel it is cancelled) and takes the provider's permits so the
+     * configured rate holds; after each, records the outcomes, so progress and proof follow the real sends.
+     */
+    private void sendInChunks(String provider, List<ClaimedDelivery> deliveries,
+                              java.util.function.Function<List<ClaimedDelivery>, List<SendResult>> send)
+            throws SQLException {
+        int chunk = Math.min(throttle.chunk(provider), CONTROL_CHUNK);
+        for (int i = 0; i < deliveries.size(); i += chunk) {
+            List<ClaimedDelivery> part = deliveries.subList(i, Math.min(i + chunk, deliveries.size()));
+            if (i > 0) {
+                part = store.keepRunning(part);
+                if (part.isEmpty()) {
+                    continue;
+                }
+            }
+            throttle.acquire(provider, part.size());
+            store.record(part, send.apply(part));
+        }
+    }
+
     @Incoming("deliveries-in")
     @Blocking(value = "delivery-workers", ordered = false)
     public void onBatch(String payload) throws SQLException {
@@ -56,9 +84,11 @@ public class DeliveryWorker {
                 results.add(SendResult.fail(d.id(), "channel " + d.channel() + " is not available in this version"));
             }
         }
-        results.addAll(email.send(emails));
-        results.addAll(sms.send(texts));
-        store.record(claimed, results);
+        if (!results.isEmpty()) {
+            store.record(claimed, results);
+        }
+        sendInChunks("smtp", emails, email::send);
+        sendInChunks("twilio", texts, sms::send);
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
             if (store.completeIfFinished(campaignId)) {

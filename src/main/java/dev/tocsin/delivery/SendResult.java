@@ -6,9 +6,15 @@ package dev.tocsin.delivery;
  * (unknown mailbox, invalid or unsubscribed number, expired push subscription). suppress asks that the
  * address never be used again.
  */
-public record SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress) {
+public record SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress,
+                         java.time.OffsetDateTime at) {
 
     public enum Outcome { SENT, RETRY, FAILED, UNDELIVERABLE }
+
+    /** When the provider answered: the proof of when a notice went out. */
+    public SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress) {
+        this(deliveryId, outcome, providerMessageId, response, suppress, java.time.OffsetDateTime.now());
+    }
 
     public boolean ok() {
         return outcome == Outcome.SENT;
