@@ -4,6 +4,7 @@ import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Masking;
 import dev.tocsin.delivery.Delivery;
+import dev.tocsin.delivery.DeliveryEvent;
 import dev.tocsin.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -37,7 +38,7 @@ public class DeliveryLookupResource {
     @Inject
     SecurityIdentity identity;
 
-    public record Transition(String status, OffsetDateTime at) {
+    public record Transition(String status, OffsetDateTime at, String detail) {
     }
 
     public record DeliveryView(String id, String campaignId, String accountId, String channel, String status,
@@ -84,17 +85,22 @@ public class DeliveryLookupResource {
 
     private DeliveryView view(Delivery d) {
         boolean whole = identity.hasRole(Roles.OPERATOR) || identity.hasRole(Roles.AUDITOR);
+        // The row keeps the happy path's times; retries, failures and callbacks are events with their reasons.
         List<Transition> history = new ArrayList<>();
-        history.add(new Transition("queued", d.createdAt));
+        history.add(new Transition("queued", d.createdAt, null));
+        for (DeliveryEvent e : DeliveryEvent.<DeliveryEvent>list("deliveryId = ?1 order by at, id", d.id)) {
+            history.add(new Transition(e.status.toLowerCase(Locale.ROOT), e.at, e.detail));
+        }
         if (d.sendingAt != null) {
-            history.add(new Transition("sending", d.sendingAt));
+            history.add(new Transition("sending", d.sendingAt, "attempt " + d.attempts));
         }
         if (d.sentAt != null) {
-            history.add(new Transition("sent", d.sentAt));
+            history.add(new Transition("sent", d.sentAt, d.providerResponse));
         }
-        if (d.settledAt != null && !"SENT".equals(d.status.name())) {
-            history.add(new Transition(d.status.key(), d.settledAt));
+        if (d.settledAt != null && history.stream().noneMatch(t -> t.status().equals(d.status.key()))) {
+            history.add(new Transition(d.status.key(), d.settledAt, d.lastError));
         }
+        history.sort(java.util.Comparator.comparing(Transition::at, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
         return new DeliveryView(String.valueOf(d.id), d.campaignId, d.accountId, d.channel, d.status.key(),
                 whole ? d.address : Masking.address(d.channel, d.address), d.attempts, d.providerMessageId,
                 d.lastError, history, null, null);

@@ -24,6 +24,7 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
     public static final String TWILIO_TOKEN = "twilio-test-auth-token";
     public static final String TWILIO_CALLBACK = "https://tocsin.example.com/webhooks/twilio/status";
     private static GreenMail greenMail;
+    private static int smtpPort;
     private static TwilioStandIn twilio;
 
     public static TwilioStandIn twilio() {
@@ -38,7 +39,8 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         ensureDatabase();
         if (greenMail == null) {
-            greenMail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            smtpPort = freePort();
+            greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             greenMail.start();
         }
         if (twilio == null) {
@@ -46,12 +48,24 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of(
                 "tocsin.smtp.host", "127.0.0.1",
-                "tocsin.smtp.port", Integer.toString(greenMail.getSmtp().getPort()),
+                "tocsin.smtp.port", Integer.toString(smtpPort),
                 "tocsin.twilio.account-sid", TWILIO_ACCOUNT,
                 "tocsin.twilio.auth-token", TWILIO_TOKEN,
                 "tocsin.twilio.messaging-service-sid", "MGtest0000000000000000000000000000",
                 "tocsin.twilio.status-callback-url", TWILIO_CALLBACK,
                 "tocsin.twilio.api-base-url", twilio.baseUrl());
+    }
+
+    /** The SMTP server goes away, as in an outage: connections are refused until {@link #startSmtp()}. */
+    public static synchronized void stopSmtp() {
+        greenMail.stop();
+    }
+
+    /** The SMTP server comes back on the same port (with an empty mailbox). */
+    public static synchronized void startSmtp() {
+        ServerSetup same = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        greenMail = new GreenMail(same);
+        greenMail.start();
     }
 
     @Override
