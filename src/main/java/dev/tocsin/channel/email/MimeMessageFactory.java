@@ -16,6 +16,14 @@ import java.util.Date;
 @ApplicationScoped
 public class MimeMessageFactory {
 
+    static {
+        // Jakarta Mail looks its StreamProvider up with a ServiceLoader scan of every jar for each Multipart it
+        // creates; naming the implementation turns that into a class lookup (was the largest cost per notice).
+        if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+            System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
+    }
+
     @ConfigProperty(name = "tocsin.email.from")
     String from;
 

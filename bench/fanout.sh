@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Fan-out benchmark: N affected accounts -> upload -> email campaign -> local SMTP sink (postfix smtp-sink),
+# then the raw rate of postfix's smtp-source sending N messages of the same size over the same number of
+# reused connections, and the ratio. Runs the production build (PostgreSQL + RabbitMQ) on this machine.
+#
+#   bench/fanout.sh [N]        (default 100000)
+#   BENCH_JFR=/tmp/d.jfr bench/fanout.sh 100000   also records the delivery phase with Java Flight Recorder
+#
+# Needs PostgreSQL and RabbitMQ on 127.0.0.1 (as for the tests). Installs postfix's tools when missing.
+# Uses its own database (tocsin_bench, recreated each run) and queue prefix (tocsin-bench).
+set -euo pipefail
+N=${1:-100000}
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=$(mktemp -d /tmp/tocsin-bench.XXXXXX)
+PORT=${BENCH_HTTP_PORT:-8181}
+SINK_PORT=${BENCH_SMTP_PORT:-2526}
+WORKERS=${TOCSIN_WORKERS:-4}
+HEAP=${BENCH_HEAP:-512m}
+ADMIN_PW=bench-admin-password-1
+PW=bench-password-12
+API=http://127.0.0.1:$PORT
+APP_PID=""; SINK_PID=""; JSTAT_PID=""
+
+stop() { # pid: TERM, then KILL if it has not exited within 15 s
+  [ -n "$1" ] || return 0
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 30); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
+  echo "bench: process $1 did not stop on TERM; killing it" >&2
+  kill -9 "$1" 2>/dev/null || true
+}
+cleanup() {
+  stop "$JSTAT_PID"; stop "$APP_PID"; stop "$SINK_PID"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+log() { echo "bench: $*" >&2; }
+
+if ! command -v smtp-sink >/dev/null || ! command -v smtp-source >/dev/null; then
+  log "installing postfix (for smtp-sink and smtp-source)"
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null \
+    || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; }
+fi
+
+log "building the production jar"
+./mvnw -B -q package -DskipTests >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+
+psql -h 127.0.0.1 -U postgres -d postgres -q -c "SET client_min_messages = warning" \
+  -c "DROP DATABASE IF EXISTS tocsin_bench" -c "CREATE DATABASE tocsin_bench" >/dev/null
+
+start_sink() { # optional dump template
+  if [ -n "${1:-}" ]; then smtp-sink -u postfix -d "$1" "127.0.0.1:$SINK_PORT" 1024 & else smtp-sink -u postfix "127.0.0.1:$SINK_PORT" 1024 & fi
+  SINK_PID=$!
+  sleep 0.5
+}
+
+start_app() {
+  TOCSIN_DB_URL="jdbc:postgresql://127.0.0.1:5432/tocsin_bench" TOCSIN_QUEUE_PREFIX=tocsin-bench \
+  TOCSIN_SMTP_HOST=127.0.0.1 TOCSIN_SMTP_PORT=$SINK_PORT TOCSIN_WORKERS=$WORKERS \
+  TOCSIN_ADMIN_PASSWORD=$ADMIN_PW QUARKUS_HTTP_PORT=$PORT TOCSIN_DELIVERY_RETRY_BASE=PT1S \
+    java -Xmx$HEAP -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 120); do curl -sf "$API/q/health/ready" >/dev/null && return 0; sleep 0.5; done
+  log "Tocsin did not start; see $WORK/app.log"; tail -30 "$WORK/app.log"; exit 1
+}
+
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+campaign() { # incident -> campaign id, approved and launched
+  local c
+  c=$(curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns" -H 'Content-Type: application/json' \
+    -d "{\"incidentId\":\"$1\",\"name\":\"bench\",\"templateSet\":\"credential-exposure\",\"channels\":[\"email\"]}" | json '["id"]')
+  curl -sf -u "abel:$PW" -X POST "$API/api/campaigns/$c/approve" -H 'Content-Type: application/json' -d '{}' >/dev/null
+  echo "$c"
+}
+
+wait_completed() {
+  while true; do
+    status=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$1/stats" | json '["status"]')
+    [ "$status" = "COMPLETED" ] && return 0
+    sleep 0.2
+  done
+}
+
+incident() {
+  curl -sf -u "olivia:$PW" -X POST "$API/api/incidents" -H 'Content-Type: application/json' \
+    -d '{"title":"Password hashes copied from a backup","description":"An attacker copied a database backup.","occurredAt":"2026-11-01T22:30:00Z","discoveredAt":"2026-11-20T09:00:00Z"}' | json '["id"]'
+}
+
+generate() { # rows prefix file
+  awk -v n="$1" -v p="$2" 'BEGIN {
+    print "account_id,email,phone,locale,timezone,country,name,exposed";
+    split("en es pt-BR fr de", loc, " ");
+    for (i = 1; i <= n; i++)
+      printf "%s%d,user%d@%s.example.com,+1415%07d,%s,UTC,US,User %d,email;password_hash\n", p, i, i, p, i % 10000000, loc[i % 5 + 1], i, i;
+  }' > "$3"
+}
+
+# 1. Warm-up on a sink that keeps the messages: the size of a real notice, for smtp-source.
+mkdir -p "$WORK/dump"; chmod 755 "$WORK"; chmod 777 "$WORK/dump" # smtp-sink writes as user postfix
+start_sink "$WORK/dump/%Y%m%d%H%M%S."
+start_app
+curl -sf -u "admin:$ADMIN_PW" -X POST "$API/api/users" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"olivia\",\"password\":\"$PW\",\"roles\":[\"operator\"]}" >/dev/null
+curl -sf -u "admin:$ADMIN_PW" -X POST "$API/api/users" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"abel\",\"password\":\"$PW\",\"roles\":[\"approver\"]}" >/dev/null
+generate 50 warm "$WORK/warm.csv"
+INC=$(incident)
+curl -sf -u "olivia:$PW" -X POST "$API/api/incidents/$INC/accounts" -H 'Content-Type: text/csv' --data-binary @"$WORK/warm.csv" >/dev/null
+C=$(campaign "$INC"); curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null; wait_completed "$C"
+SIZE=$(find "$WORK/dump" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d", s/n}')
+log "a notice is about $SIZE bytes"
+stop "$APP_PID"; APP_PID=""
+stop "$SINK_PID"; SINK_PID=""
+
+# 2. The measured run, on a fresh process and a sink that keeps nothing.
+start_sink
+start_app
+PID=$APP_PID
+jstat -gc "$PID" 500 > "$WORK/jstat.log" 2>/dev/null & JSTAT_PID=$!
+generate "$N" "b" "$WORK/accounts.csv"
+INC=$(incident)
+t0=$(now)
+UP=$(curl -sf -u "olivia:$PW" -X POST "$API/api/incidents/$INC/accounts" -H 'Content-Type: text/csv' --data-binary @"$WORK/accounts.csv")
+t1=$(now)
+ACCEPTED=$(echo "$UP" | json '["accepted"]')
+[ "$ACCEPTED" = "$N" ] || { log "upload accepted $ACCEPTED of $N: $UP"; exit 1; }
+C=$(campaign "$INC")
+[ -n "${BENCH_JFR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=profile filename="$BENCH_JFR" >/dev/null
+t2=$(now)
+curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null
+wait_completed "$C"
+t3=$(now)
+if [ -n "${BENCH_JFR:-}" ]; then jcmd "$PID" JFR.stop name=delivery >/dev/null; log "flight recording of the delivery phase: $BENCH_JFR"; fi
+STATS=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$C/stats")
+SENT=$(echo "$STATS" | json '["byStatus"]["sent"]')
+stop "$JSTAT_PID"; JSTAT_PID=""
+RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
+HEAP_KB=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ {u = $3 + $4 + $6 + $8; if (u > m) m = u} END {printf "%d", m}' "$WORK/jstat.log")
+stop "$APP_PID"; APP_PID=""
+
+# 3. The raw rate: smtp-source, same sink, same message size, same number of reused connections.
+t4=$(now)
+smtp-source -d -s "$WORKERS" -m "$N" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$SINK_PORT"
+t5=$(now)
+
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$SENT" "$RSS_KB" "$HEAP_KB" "$WORKERS" "$SIZE" "$HEAP" <<'PY'
+import sys
+n, t0, t1, t2, t3, t4, t5 = int(sys.argv[1]), *map(float, sys.argv[2:8])
+sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
+upload = n / (t1 - t0)
+deliver = sent / (t3 - t2)
+raw = n / (t5 - t4)
+print(f"N={n} connections={workers} message={size} bytes heap limit={xmx}")
+print(f"upload:      {upload:10.0f} rows/s   ({t1 - t0:.1f} s)")
+print(f"deliveries:  {deliver:10.0f} msg/s    ({sent} sent in {t3 - t2:.1f} s, launch to last settled)")
+print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers}, {t5 - t4:.1f} s)")
+print(f"ratio tocsin/raw: {deliver / raw:.2f}")
+print(f"peak RSS {rss / 1024:.0f} MiB, peak heap used {heap / 1024:.0f} MiB")
+PY
