@@ -5,6 +5,7 @@
 #
 #   bench/fanout.sh [N]        (default 100000)
 #   BENCH_JFR=/tmp/d.jfr bench/fanout.sh 100000   also records the delivery phase with Java Flight Recorder
+#   BENCH_KEEP=1 ...                              keeps the work folder (CSV, app log, jstat samples)
 #
 # Needs PostgreSQL and RabbitMQ on 127.0.0.1 (as for the tests). Installs postfix's tools when missing.
 # Uses its own database (tocsin_bench, recreated each run) and queue prefix (tocsin-bench).
@@ -31,6 +32,7 @@ stop() { # pid: TERM, then KILL if it has not exited within 15 s
 }
 cleanup() {
   stop "$JSTAT_PID"; stop "$APP_PID"; stop "$SINK_PID"
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: files kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
