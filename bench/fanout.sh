@@ -82,7 +82,7 @@ wait_completed() {
   while true; do
     status=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$1/stats" | json '["status"]')
     [ "$status" = "COMPLETED" ] && return 0
-    sleep 0.2
+    sleep 1
   done
 }
 

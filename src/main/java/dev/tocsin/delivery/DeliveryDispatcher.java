@@ -51,6 +51,7 @@ public class DeliveryDispatcher {
     public void publishCampaignAsync(String campaignId) {
         publisher.submit(() -> {
             try {
+                store.refreshStatistics();
                 int n = store.forEachDueChunk(campaignId, null, batchSize, Integer.MAX_VALUE, this::publish);
                 LOG.infof("campaign %s: %d deliveries handed to the workers", campaignId, n);
             } catch (SQLException | RuntimeException e) {
