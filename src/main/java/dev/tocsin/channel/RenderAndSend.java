@@ -1,0 +1,52 @@
+package dev.tocsin.channel;
+
+import dev.tocsin.delivery.ClaimedDelivery;
+import dev.tocsin.delivery.SendResult;
+import dev.tocsin.template.NoticeTemplates;
+import dev.tocsin.template.TemplateSet;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The part every channel shares: render each claimed delivery with its campaign's template set (a render
+ * failure settles that delivery alone), send what rendered, count the outcomes.
+ */
+public final class RenderAndSend {
+
+    private RenderAndSend() {
+    }
+
+    public static <M> List<SendResult> run(String channel, List<ClaimedDelivery> deliveries, NoticeTemplates templates,
+                                           BiFunction<ClaimedDelivery, TemplateSet, M> render,
+                                           Function<List<M>, List<SendResult>> send, MeterRegistry metrics) {
+        if (deliveries.isEmpty()) {
+            return List.of();
+        }
+        List<SendResult> results = new ArrayList<>(deliveries.size());
+        List<M> outgoing = new ArrayList<>(deliveries.size());
+        for (ClaimedDelivery d : deliveries) {
+            Optional<TemplateSet> set = templates.find(d.templateSet());
+            if (set.isEmpty()) {
+                results.add(SendResult.fail(d.id(), "template set '" + d.templateSet() + "' does not exist"));
+                continue;
+            }
+            try {
+                outgoing.add(render.apply(d, set.get()));
+            } catch (RuntimeException e) {
+                results.add(SendResult.fail(d.id(), "the " + channel + " notice could not be rendered: " + e.getMessage()));
+            }
+        }
+        List<SendResult> sent = send.apply(outgoing);
+        for (SendResult r : sent) {
+            metrics.counter("tocsin.deliveries.attempts", "channel", channel, "outcome", r.outcome().name().toLowerCase())
+                    .increment();
+        }
+        results.addAll(sent);
+        return results;
+    }
+}
