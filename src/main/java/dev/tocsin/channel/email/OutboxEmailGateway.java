@@ -53,8 +53,7 @@ public class OutboxEmailGateway implements EmailGateway {
         List<SendResult> results = new ArrayList<>(emails.size());
         for (OutgoingEmail email : emails) {
             try {
-                MimeMessage message = factory.build(session, email);
-                message.setHeader(NOT_SENT_HEADER, NOT_SENT_TEXT);
+                MimeMessage message = factory.build(session, email, NOT_SENT_HEADER, NOT_SENT_TEXT);
                 Path campaignDir = dir.resolve(email.campaignId());
                 Files.createDirectories(campaignDir);
                 Path file = campaignDir.resolve("delivery-" + email.deliveryId() + ".eml");
