@@ -58,62 +58,75 @@ public class AccountImporter {
         }
         writer.start(uploadId, incidentId, format.name());
 
-        long accepted = 0;
-        long rejected = 0;
-        List<RowError> shownErrors = new ArrayList<>();
-        List<AccountRow> rows = new ArrayList<>(batchSize);
-        List<RowError> batchErrors = new ArrayList<>();
-        long lastCommittedLine = source.lastLine();
+        Progress p = new Progress(incidentId, uploadId, source.lastLine());
         try {
             AccountSource.Parsed parsed;
             while ((parsed = source.next()) != null) {
                 if (parsed.error() != null) {
-                    batchErrors.add(parsed.error());
+                    p.errors.add(parsed.error());
                 } else {
                     AccountRowValidator.Result checked = AccountRowValidator.validate(parsed.raw());
                     if (checked.error() != null) {
-                        batchErrors.add(checked.error());
+                        p.errors.add(checked.error());
                     } else {
-                        rows.add(checked.row());
+                        p.rows.add(checked.row());
                     }
                 }
-                if (rows.size() >= batchSize || batchErrors.size() >= batchSize) {
-                    long line = source.lastLine();
-                    var outcome = writer.write(incidentId, uploadId, rows, batchErrors, line, accepted, rejected);
-                    accepted += outcome.accepted();
-                    rejected += batchErrors.size() + outcome.duplicates().size();
-                    collect(shownErrors, batchErrors, outcome.duplicates());
-                    lastCommittedLine = line;
-                    rows.clear();
-                    batchErrors.clear();
+                if (p.rows.size() >= batchSize || p.errors.size() >= batchSize) {
+                    p.flush(source.lastLine());
                 }
             }
-            long line = source.lastLine();
-            var outcome = writer.write(incidentId, uploadId, rows, batchErrors, line, accepted, rejected);
-            accepted += outcome.accepted();
-            rejected += batchErrors.size() + outcome.duplicates().size();
-            collect(shownErrors, batchErrors, outcome.duplicates());
+            p.flush(source.lastLine());
             writer.finish(uploadId, "COMPLETED", null);
-            shownErrors.sort((a, b) -> Long.compare(a.line(), b.line()));
-            LOG.infof("upload %s to incident %s: %d accepted, %d rejected", uploadId, incidentId, accepted, rejected);
-            return new Result(uploadId, "COMPLETED", accepted, rejected, shownErrors,
-                    rejected > shownErrors.size(), null, null);
+            LOG.infof("upload %s to incident %s: %d accepted, %d rejected", uploadId, incidentId, p.accepted, p.rejected);
+            return p.result("COMPLETED", null, null);
         } catch (IOException | SQLException | RuntimeException e) {
             // Batches already committed stay; say exactly where the file stopped being taken in.
-            long stoppedAt = lastCommittedLine + 1;
+            long stoppedAt = p.committedLine + 1;
             String why = e instanceof UploadTooLargeException ? e.getMessage()
                     : e instanceof IOException ? "the upload stream broke: " + e.getMessage()
                     : "the database refused a batch: " + e.getMessage();
             LOG.warnf("upload %s to incident %s stopped at line %d after %d accepted: %s", uploadId, incidentId,
-                    stoppedAt, accepted, e.getClass().getSimpleName());
+                    stoppedAt, p.accepted, e.getClass().getSimpleName());
             try {
                 writer.finish(uploadId, "FAILED", why + " (lines from " + stoppedAt + " on were not taken in)");
             } catch (SQLException ignored) {
                 LOG.warn("could not record the failed upload's status", ignored);
             }
-            shownErrors.sort((a, b) -> Long.compare(a.line(), b.line()));
-            throw new UploadInterrupted(new Result(uploadId, "FAILED", accepted, rejected, shownErrors,
-                    rejected > shownErrors.size(), stoppedAt, why), e);
+            throw new UploadInterrupted(p.result("FAILED", stoppedAt, why), e);
+        }
+    }
+
+    /** One upload's pending batch and running totals; flush() commits the batch. */
+    private final class Progress {
+        final String incidentId;
+        final String uploadId;
+        final List<AccountRow> rows = new ArrayList<>(batchSize);
+        final List<RowError> errors = new ArrayList<>();
+        final List<RowError> shown = new ArrayList<>();
+        long accepted;
+        long rejected;
+        long committedLine;
+
+        Progress(String incidentId, String uploadId, long headerLine) {
+            this.incidentId = incidentId;
+            this.uploadId = uploadId;
+            this.committedLine = headerLine;
+        }
+
+        void flush(long line) throws SQLException {
+            var outcome = writer.write(incidentId, uploadId, rows, errors, line, accepted, rejected);
+            accepted += outcome.accepted();
+            rejected += errors.size() + outcome.duplicates().size();
+            collect(shown, errors, outcome.duplicates());
+            committedLine = line;
+            rows.clear();
+            errors.clear();
+        }
+
+        Result result(String status, Long stoppedAtLine, String failure) {
+            shown.sort((a, b) -> Long.compare(a.line(), b.line()));
+            return new Result(uploadId, status, accepted, rejected, shown, rejected > shown.size(), stoppedAtLine, failure);
         }
     }
 

@@ -101,11 +101,21 @@ public class AccountUploadResource {
     @Operation(summary = "List an incident's uploads", description = "Newest first; shows uploads that stopped halfway and where.")
     public List<UploadSummary> uploads(@PathParam("incidentId") String incidentId) throws SQLException {
         IncidentResource.find(incidentId);
+        try (Connection c = dataSource.getConnection()) {
+            return uploads(c, incidentId, null);
+        }
+    }
+
+    /** The incident's uploads, newest first; only the one named when uploadId is given. */
+    private static List<UploadSummary> uploads(Connection c, String incidentId, String uploadId) throws SQLException {
         List<UploadSummary> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, status, accepted, rejected, last_line, failure,"
-                     + " started_at, finished_at FROM account_upload WHERE incident_id = ? ORDER BY started_at DESC")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, status, accepted, rejected, last_line, failure,"
+                + " started_at, finished_at FROM account_upload WHERE incident_id = ?"
+                + (uploadId == null ? "" : " AND id = ?") + " ORDER BY started_at DESC")) {
             ps.setString(1, incidentId);
+            if (uploadId != null) {
+                ps.setString(2, uploadId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UploadSummary(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
@@ -124,32 +134,21 @@ public class AccountUploadResource {
     public UploadView uploadStatus(@PathParam("incidentId") String incidentId, @PathParam("uploadId") String uploadId)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            UploadView view;
-            try (PreparedStatement ps = c.prepareStatement("SELECT status, accepted, rejected, last_line, failure"
-                    + " FROM account_upload WHERE id = ? AND incident_id = ?")) {
-                ps.setString(1, uploadId);
-                ps.setString(2, incidentId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ApiException.notFound("upload", uploadId);
-                    }
-                    view = new UploadView(uploadId, rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                            rs.getString(5), new ArrayList<>(), false);
-                }
-            }
-            int limit = 10_000;
+            UploadSummary upload = uploads(c, incidentId, uploadId).stream().findFirst()
+                    .orElseThrow(() -> ApiException.notFound("upload", uploadId));
+            List<RowError> errors = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT line, account_id, reason FROM upload_error WHERE upload_id = ? ORDER BY line")) {
                 ps.setString(1, uploadId);
-                ps.setMaxRows(limit);
+                ps.setMaxRows(10_000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        view.errors().add(new RowError(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                        errors.add(new RowError(rs.getLong(1), rs.getString(2), rs.getString(3)));
                     }
                 }
             }
-            return new UploadView(view.uploadId(), view.status(), view.accepted(), view.rejected(), view.lastLine(),
-                    view.failure(), view.errors(), view.rejected() > view.errors().size());
+            return new UploadView(uploadId, upload.status(), upload.accepted(), upload.rejected(), upload.lastLine(),
+                    upload.failure(), errors, upload.rejected() > errors.size());
         }
     }
 }

@@ -32,31 +32,44 @@ public class AudienceQuery {
 
     private static final String FROM = " FROM exposure e JOIN account a ON a.account_id = e.account_id WHERE e.incident_id = ? AND ";
 
+    /** How many accounts the segment matches, how many are reachable on each channel, and how many on none. */
+    public record Counts(long total, Map<String, Long> byChannel, long unreachable) {
+    }
+
+    public Counts count(String incidentId, Segment segment, List<String> channels) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return count(c, incidentId, segment.toSql(), channels);
+        }
+    }
+
+    private static Counts count(Connection c, String incidentId, Segment.Sql where, List<String> channels)
+            throws SQLException {
+        List<String> reachableChannels = channels.stream().filter(ch -> ch.equals("email") || ch.equals("sms")).toList();
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
+        for (String channel : reachableChannels) {
+            sql.append(", SUM(CASE WHEN ").append(Reachability.usable(channel)).append(" THEN 1 ELSE 0 END)");
+        }
+        String anywhere = reachableChannels.isEmpty() ? "1 = 0"
+                : String.join(" OR ", reachableChannels.stream().map(Reachability::usable).toList());
+        sql.append(", SUM(CASE WHEN ").append(anywhere).append(" THEN 0 ELSE 1 END)").append(FROM).append(where.where());
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, incidentId, where);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Map<String, Long> byChannel = new LinkedHashMap<>();
+                for (String channel : channels) {
+                    int column = reachableChannels.indexOf(channel);
+                    byChannel.put(channel, column < 0 ? 0L : rs.getLong(column + 2));
+                }
+                return new Counts(rs.getLong(1), byChannel, rs.getLong(reachableChannels.size() + 2));
+            }
+        }
+    }
+
     public Audience measure(String incidentId, Segment segment, List<String> channels) throws SQLException {
         Segment.Sql where = segment.toSql();
-        boolean email = channels.contains("email");
-        boolean sms = channels.contains("sms");
-        String reachable = (email ? "a.email IS NOT NULL" : "1 = 0") + (sms ? " OR a.phone IS NOT NULL" : "");
         try (Connection c = dataSource.getConnection()) {
-            long total;
-            long unreachable;
-            Map<String, Long> byChannel = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(a.email), COUNT(a.phone),"
-                    + " SUM(CASE WHEN " + reachable + " THEN 0 ELSE 1 END)" + FROM + where.where())) {
-                bind(ps, incidentId, where);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                    for (String channel : channels) {
-                        switch (channel) {
-                            case "email" -> byChannel.put("email", rs.getLong(2));
-                            case "sms" -> byChannel.put("sms", rs.getLong(3));
-                            default -> byChannel.put(channel, 0L);
-                        }
-                    }
-                    unreachable = rs.getLong(4);
-                }
-            }
+            Counts counts = count(c, incidentId, where, channels);
             Map<String, Long> byLocale = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(a.locale, 'en') AS loc, COUNT(*)" + FROM
                     + where.where() + " GROUP BY COALESCE(a.locale, 'en') ORDER BY COUNT(*) DESC")) {
@@ -80,7 +93,7 @@ public class AudienceQuery {
                     }
                 }
             }
-            return new Audience(total, byChannel, byLocale, unreachable, sample);
+            return new Audience(counts.total(), counts.byChannel(), byLocale, counts.unreachable(), sample);
         }
     }
 

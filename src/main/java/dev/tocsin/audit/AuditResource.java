@@ -1,5 +1,7 @@
 package dev.tocsin.audit;
 
+import dev.tocsin.common.ApiException;
+import dev.tocsin.common.FieldError;
 import dev.tocsin.security.Roles;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Parameters;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,8 +39,18 @@ public class AuditResource {
     @RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "Search the audit trail", description = "Newest first. Filters: actor, action (substring), objectId, from, to (ISO-8601), limit (max 1000).")
     public List<AuditView> search(@QueryParam("actor") String actor, @QueryParam("action") String action,
-                                  @QueryParam("objectId") String objectId, @QueryParam("from") OffsetDateTime from,
-                                  @QueryParam("to") OffsetDateTime to, @QueryParam("limit") @DefaultValue("200") int limit) {
+                                  @QueryParam("objectId") String objectId, @QueryParam("from") String fromText,
+                                  @QueryParam("to") String toText, @QueryParam("limit") @DefaultValue("200") String limitText) {
+        // Parsed here rather than by JAX-RS, which answers a malformed query parameter with a bare 404.
+        OffsetDateTime from = time("from", fromText);
+        OffsetDateTime to = time("to", toText);
+        int limit;
+        try {
+            limit = Integer.parseInt(limitText.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_query", "limit must be a whole number from 1 to 1000, not '" + limitText + "'.",
+                    List.of(new FieldError("limit", "not a whole number")));
+        }
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (actor != null) {
@@ -65,5 +78,17 @@ public class AuditResource {
                 ? AuditEvent.findAll(Sort.descending("id"))
                 : AuditEvent.find(query, Sort.descending("id"), params);
         return q.page(0, Math.max(1, Math.min(limit, 1000))).list().stream().map(AuditView::of).toList();
+    }
+
+    private static OffsetDateTime time(String field, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid_query", field + " must be an ISO-8601 time with offset, e.g."
+                    + " 2026-11-25T09:00:00Z, not '" + text + "'.", List.of(new FieldError(field, "not an ISO-8601 time")));
+        }
     }
 }

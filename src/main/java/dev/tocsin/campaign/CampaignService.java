@@ -246,7 +246,7 @@ public class CampaignService {
                 throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
                         + "; only an APPROVED campaign can be launched.");
             }
-            AudienceQuery.Audience audience = audienceQuery.measure(c.incidentId, c.segment(), c.channelList());
+            AudienceQuery.Counts audience = audienceQuery.count(c.incidentId, c.segment(), c.channelList());
             long rows = 0;
             try (Connection conn = dataSource.getConnection()) {
                 try (PreparedStatement ps = conn.prepareStatement("UPDATE campaign SET status = 'RUNNING', launched_at = ?,"

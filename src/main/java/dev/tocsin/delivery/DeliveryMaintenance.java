@@ -40,7 +40,7 @@ public class DeliveryMaintenance {
             if (released > 0) {
                 LOG.warnf("%d deliveries had an expired lease and were queued again", released);
             }
-            store.cancelQueued(null);
+            store.cancelQueuedOfCancelledCampaigns();
             int republished = dispatcher.publishDue(OffsetDateTime.now().minus(republishAfter), 100_000);
             if (republished > 0) {
                 LOG.infof("%d due deliveries handed to the workers", republished);

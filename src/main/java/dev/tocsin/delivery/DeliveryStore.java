@@ -1,6 +1,8 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.audience.Segment;
+import static dev.tocsin.audience.Reachability.addressColumn;
+import static dev.tocsin.audience.Reachability.usable;
 import dev.tocsin.delivery.SendResult;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,21 +40,6 @@ public class DeliveryStore {
 
     @ConfigProperty(name = "tocsin.delivery.retry-max", defaultValue = "PT1H")
     Duration retryMax;
-
-    private static String addressColumn(String channel) {
-        return switch (channel) {
-            case "email" -> "a.email";
-            case "sms" -> "a.phone";
-            default -> throw new IllegalArgumentException("no address column for channel " + channel);
-        };
-    }
-
-    /** "the account has a usable address on this channel": present and not suppressed. */
-    private static String usable(String channel) {
-        String column = addressColumn(channel);
-        return "(" + column + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.channel = '" + channel
-                + "' AND s.address = " + column + "))";
-    }
 
     /**
      * Creates the campaign's deliveries with one INSERT ... SELECT per channel (policy "all"), or one in all
@@ -301,7 +288,7 @@ public class DeliveryStore {
                 settle.executeBatch();
                 event.executeBatch();
                 for (ClaimedDelivery d : settledForGood) {
-                    fallBack(c, d, now);
+                    fallBack(c, d.id(), d.channel(), d.channels(), d.channelPolicy(), now);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -339,12 +326,13 @@ public class DeliveryStore {
      * channel in the campaign's order where it has a usable address (at most one delivery per channel).
      * The sweeper hands the new row to the workers.
      */
-    private void fallBack(Connection c, ClaimedDelivery d, OffsetDateTime now) throws SQLException {
-        if (!"first-available".equals(d.channelPolicy())) {
+    private void fallBack(Connection c, long deliveryId, String channel, String channels, String policy,
+                          OffsetDateTime now) throws SQLException {
+        if (!"first-available".equals(policy)) {
             return;
         }
-        List<String> order = List.of(d.channels().split(","));
-        int from = order.indexOf(d.channel());
+        List<String> order = List.of(channels.split(","));
+        int from = order.indexOf(channel);
         for (String next : order.subList(from + 1, order.size())) {
             String column = addressColumn(next);
             // next_attempt_at = now: due at once, so the sweeper hands it over at its next pass.
@@ -359,7 +347,7 @@ public class DeliveryStore {
                 ps.setObject(2, now);
                 ps.setObject(3, now);
                 ps.setObject(4, now);
-                ps.setLong(5, d.id());
+                ps.setLong(5, deliveryId);
                 ps.setString(6, next);
                 if (ps.executeUpdate() == 1) {
                     return;
@@ -379,23 +367,25 @@ public class DeliveryStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                ClaimedDelivery d = null;
-                try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.campaign_id, d.account_id, d.channel,"
-                        + " d.address, c.channels, c.channel_policy FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
+                long id;
+                String address;
+                String channels;
+                String policy;
+                try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.address, c.channels, c.channel_policy"
+                        + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
                         + " WHERE d.provider_message_id = ? AND d.channel = ? AND d.status = 'SENT'")) {
                     ps.setString(1, providerMessageId);
                     ps.setString(2, channel);
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            d = new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), null, 0, 0, null, null, null, null, null, null, null, null,
-                                    rs.getString(6), rs.getString(7), null);
+                        if (!rs.next()) {
+                            c.rollback();
+                            return false;
                         }
+                        id = rs.getLong(1);
+                        address = rs.getString(2);
+                        channels = rs.getString(3);
+                        policy = rs.getString(4);
                     }
-                }
-                if (d == null) {
-                    c.rollback();
-                    return false;
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE delivery SET status = ?, settled_at = ?, updated_at = ?,"
                         + " last_error = ? WHERE id = ? AND status = 'SENT'")) {
@@ -403,7 +393,7 @@ public class DeliveryStore {
                     ps.setObject(2, now);
                     ps.setObject(3, now);
                     ps.setString(4, status == DeliveryStatus.DELIVERED ? null : truncate(detail, 2000));
-                    ps.setLong(5, d.id());
+                    ps.setLong(5, id);
                     if (ps.executeUpdate() != 1) {
                         c.rollback();
                         return false;
@@ -411,14 +401,14 @@ public class DeliveryStore {
                 }
                 try (PreparedStatement event = c.prepareStatement(
                         "INSERT INTO delivery_event (delivery_id, status, at, detail) VALUES (?, ?, ?, ?)")) {
-                    addEvent(event, d.id(), status.name(), now, detail);
+                    addEvent(event, id, status.name(), now, detail);
                     event.executeBatch();
                 }
                 if (status != DeliveryStatus.DELIVERED) {
                     if (suppress) {
-                        suppress(c, d.channel(), d.address(), detail, now);
+                        suppress(c, channel, address, detail, now);
                     }
-                    fallBack(c, d, now);
+                    fallBack(c, id, channel, channels, policy, now);
                 }
                 c.commit();
                 return true;
@@ -444,15 +434,20 @@ public class DeliveryStore {
     public List<ClaimedDelivery> keepRunning(List<ClaimedDelivery> claimed) throws SQLException {
         List<String> campaigns = claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList();
         java.util.Set<String> running = new java.util.HashSet<>();
+        List<String> cancelled = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM campaign WHERE status = 'RUNNING' AND id IN ("
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM campaign WHERE id IN ("
                     + placeholders(campaigns.size()) + ")")) {
                 for (int i = 0; i < campaigns.size(); i++) {
                     ps.setString(i + 1, campaigns.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        running.add(rs.getString(1));
+                        if ("RUNNING".equals(rs.getString(2))) {
+                            running.add(rs.getString(1));
+                        } else if ("CANCELLED".equals(rs.getString(2))) {
+                            cancelled.add(rs.getString(1));
+                        }
                     }
                 }
             }
@@ -470,7 +465,9 @@ public class DeliveryStore {
                 ps.executeUpdate();
             }
         }
-        cancelQueued(null);
+        for (String campaignId : cancelled) {
+            cancelQueued(campaignId);
+        }
         return claimed.stream().filter(d -> running.contains(d.campaignId())).toList();
     }
 
@@ -505,15 +502,32 @@ public class DeliveryStore {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE delivery SET status = 'CANCELLED', settled_at = ?,"
                      + " updated_at = ?, last_error = 'campaign cancelled before this was sent'"
-                     + " WHERE status = 'QUEUED' AND "
-                     + (campaignId == null ? "campaign_id IN (SELECT id FROM campaign WHERE status = 'CANCELLED')" : "campaign_id = ?"))) {
+                     + " WHERE campaign_id = ? AND status = 'QUEUED'")) {
             ps.setObject(1, now);
             ps.setObject(2, now);
-            if (campaignId != null) {
-                ps.setString(3, campaignId);
-            }
+            ps.setString(3, campaignId);
             return ps.executeUpdate();
         }
+    }
+
+    /**
+     * Safety net for rows a retry put back in the queue after their campaign was cancelled: one indexed
+     * (campaign, status) update per cancelled campaign, never a scan of every queued row.
+     */
+    public int cancelQueuedOfCancelledCampaigns() throws SQLException {
+        List<String> cancelled = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM campaign WHERE status = 'CANCELLED'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                cancelled.add(rs.getString(1));
+            }
+        }
+        int total = 0;
+        for (String id : cancelled) {
+            total += cancelQueued(id);
+        }
+        return total;
     }
 
     /** Marks the campaign completed if it is running and nothing of it is left queued or sending. */

@@ -1,6 +1,7 @@
 package dev.tocsin.incident;
 
 import dev.tocsin.common.ApiException;
+import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
 import dev.tocsin.audit.AuditContext;
 import dev.tocsin.security.Roles;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 @Path("/api/incidents")
 @Produces(MediaType.APPLICATION_JSON)
@@ -54,7 +56,7 @@ public class IncidentResource {
     public Response create(@Valid @NotNull CreateIncident request) {
         if (request.discoveredAt().isBefore(request.occurredAt())) {
             throw ApiException.badRequest("invalid_request", "discoveredAt cannot be before occurredAt.",
-                    java.util.List.of(new dev.tocsin.common.FieldError("discoveredAt", "before occurredAt")));
+                    List.of(new FieldError("discoveredAt", "before occurredAt")));
         }
         Incident incident = new Incident();
         incident.id = Ids.newId();

@@ -64,7 +64,7 @@ public class DeliveryLookupResource {
         } else {
             rows = Delivery.find("channel = 'sms' and address = ?1 order by id desc", phone.strip()).page(0, MAX_RESULTS).list();
         }
-        return rows.stream().map(this::view).toList();
+        return views(rows);
     }
 
     @GET
@@ -80,15 +80,26 @@ public class DeliveryLookupResource {
         if (d == null) {
             throw ApiException.notFound("delivery", id);
         }
-        return view(d);
+        return views(List.of(d)).get(0);
     }
 
-    private DeliveryView view(Delivery d) {
+    /** One query for the events of all the deliveries shown, not one per delivery. */
+    private List<DeliveryView> views(List<Delivery> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<Long, List<DeliveryEvent>> events = DeliveryEvent.<DeliveryEvent>list(
+                        "deliveryId in ?1 order by at, id", rows.stream().map(d -> d.id).toList())
+                .stream().collect(java.util.stream.Collectors.groupingBy(e -> e.deliveryId));
+        return rows.stream().map(d -> view(d, events.getOrDefault(d.id, List.of()))).toList();
+    }
+
+    private DeliveryView view(Delivery d, List<DeliveryEvent> events) {
         boolean whole = identity.hasRole(Roles.OPERATOR) || identity.hasRole(Roles.AUDITOR);
         // The row keeps the happy path's times; retries, failures and callbacks are events with their reasons.
         List<Transition> history = new ArrayList<>();
         history.add(new Transition("queued", d.createdAt, null));
-        for (DeliveryEvent e : DeliveryEvent.<DeliveryEvent>list("deliveryId = ?1 order by at, id", d.id)) {
+        for (DeliveryEvent e : events) {
             history.add(new Transition(e.status.toLowerCase(Locale.ROOT), e.at, e.detail));
         }
         if (d.sendingAt != null) {

@@ -18,7 +18,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
                          List<String> categories, String companyName, String companyContact, String reference,
                          String advisoryUrl) {
 
-    public Map<String, Object> toModel(String resolvedLocale, List<String> categoryNames) {
+    Map<String, Object> toModel(String resolvedLocale, List<String> categoryNames) {
         Locale loc = Locale.forLanguageTag(resolvedLocale);
         ZoneId zone = timezone == null ? ZoneId.of("UTC") : ZoneId.of(timezone);
         DateTimeFormatter dates = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(loc);

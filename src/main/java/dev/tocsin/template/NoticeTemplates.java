@@ -1,6 +1,5 @@
 package dev.tocsin.template;
 
-import dev.tocsin.audience.ExposureCategory;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.Variant;
@@ -15,7 +14,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -143,9 +141,5 @@ public class NoticeTemplates {
             throw new IllegalStateException(e);
         }
         return p;
-    }
-
-    static List<String> knownCategories() {
-        return Arrays.stream(ExposureCategory.values()).map(ExposureCategory::code).toList();
     }
 }

@@ -163,6 +163,16 @@ class SecurityRulesTest {
     }
 
     @Test
+    void aBadAuditFilterSaysWhichOneAndHowToWriteIt() {
+        TestUsers.as(TestUsers.AUDITOR).queryParam("from", "yesterday").get("/api/audit").then().statusCode(400)
+                .body("error", equalTo("invalid_query"))
+                .body("details[0].field", equalTo("from"))
+                .body("message", containsString("ISO-8601"));
+        TestUsers.as(TestUsers.AUDITOR).queryParam("limit", "lots").get("/api/audit").then().statusCode(400)
+                .body("details[0].field", equalTo("limit"));
+    }
+
+    @Test
     void aMisspeltFieldIsRefusedNotIgnored() {
         String incident = Api.createIncident("typo " + run());
         given().contentType(ContentType.JSON)

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class TwilioStandIn {
 
     private void error(String number, int http, int code, String message) {
         server.stubFor(post(urlEqualTo(messagesPath)).atPriority(1)
-                .withRequestBody(containing("To=" + URLEncoded.of(number)))
+                .withRequestBody(containing("To=" + URLEncoder.encode(number, StandardCharsets.UTF_8)))
                 .willReturn(aResponse().withStatus(http).withHeader("Content-Type", "application/json")
                         .withBody("{\"code\":" + code + ",\"message\":\"" + message + "\",\"more_info\":"
                                 + "\"https://www.twilio.com/docs/errors/" + code + "\",\"status\":" + http + "}")));
@@ -58,12 +59,12 @@ public final class TwilioStandIn {
     private void flaky(String number) {
         String scenario = "flaky " + number;
         server.stubFor(post(urlEqualTo(messagesPath)).atPriority(1).inScenario(scenario)
-                .whenScenarioStateIs(Scenario.STARTED).withRequestBody(containing("To=" + URLEncoded.of(number)))
+                .whenScenarioStateIs(Scenario.STARTED).withRequestBody(containing("To=" + URLEncoder.encode(number, StandardCharsets.UTF_8)))
                 .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
                         .withBody("{\"code\":20429,\"message\":\"Too Many Requests\",\"status\":429}"))
                 .willSetStateTo("rate limited once"));
         server.stubFor(post(urlEqualTo(messagesPath)).atPriority(1).inScenario(scenario)
-                .whenScenarioStateIs("rate limited once").withRequestBody(containing("To=" + URLEncoded.of(number)))
+                .whenScenarioStateIs("rate limited once").withRequestBody(containing("To=" + URLEncoder.encode(number, StandardCharsets.UTF_8)))
                 .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
                         .withBody("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}"))
                 .willSetStateTo("recovered"));
@@ -105,11 +106,5 @@ public final class TwilioStandIn {
     public Map<String, Long> acceptedPerNumber(List<String> numbers) {
         return requestsTo(numbers).stream().filter(s -> s.status() == 201)
                 .collect(Collectors.groupingBy(Sent::to, Collectors.counting()));
-    }
-
-    static final class URLEncoded {
-        static String of(String s) {
-            return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
-        }
     }
 }

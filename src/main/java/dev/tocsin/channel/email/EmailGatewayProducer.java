@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,8 +11,6 @@ import java.util.Optional;
 /** Picks the email gateway from configuration: SMTP when a host is set, the local outbox otherwise. */
 @ApplicationScoped
 public class EmailGatewayProducer {
-
-    private static final Logger LOG = Logger.getLogger(EmailGatewayProducer.class);
 
     @ConfigProperty(name = "tocsin.smtp.host")
     Optional<String> host;
@@ -33,12 +30,11 @@ public class EmailGatewayProducer {
     @Produces
     @ApplicationScoped
     EmailGateway gateway(MimeMessageFactory factory) {
-        EmailGateway gateway = host.filter(h -> !h.isBlank())
+        // StartupBanner says where notices go.
+        return host.filter(h -> !h.isBlank())
                 .<EmailGateway>map(h -> new SmtpEmailGateway(factory, h, port, username.orElse(null),
                         password.orElse(null), startTls, connections))
                 .orElseGet(() -> new OutboxEmailGateway(factory, Path.of(outboxDir)));
-        LOG.infof("email notices go to %s", gateway.describe());
-        return gateway;
     }
 
     void close(@Disposes EmailGateway gateway) {
