@@ -44,7 +44,7 @@ public class AudienceQuery {
 
     private static Counts count(Connection c, String incidentId, Segment.Sql where, List<String> channels)
             throws SQLException {
-        List<String> reachableChannels = channels.stream().filter(ch -> ch.equals("email") || ch.equals("sms")).toList();
+        List<String> reachableChannels = channels.stream().filter(ch -> List.of("email", "sms", "push").contains(ch)).toList();
         StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
         for (String channel : reachableChannels) {
             sql.append(", SUM(CASE WHEN ").append(Reachability.usable(channel)).append(" THEN 1 ELSE 0 END)");

@@ -62,18 +62,20 @@ public class CampaignService {
         if (set.isEmpty()) {
             problems.add(new FieldError("templateSet", "no template set named '" + request.templateSet()
                     + "' in the template library (e.g. credential-exposure)"));
-        } else if (request.channels().stream().anyMatch("sms"::equalsIgnoreCase)
-                && !templates.localesWithoutSms(set.get()).isEmpty()) {
-            problems.add(new FieldError("templateSet", "template set '" + request.templateSet()
-                    + "' has no SMS text for locale(s) " + templates.localesWithoutSms(set.get())));
+        } else {
+            for (String channel : List.of("sms", "push")) {
+                List<String> missing = templates.localesWithout(set.get(), channel);
+                if (request.channels().stream().anyMatch(channel::equalsIgnoreCase) && !missing.isEmpty()) {
+                    problems.add(new FieldError("templateSet", "template set '" + request.templateSet()
+                            + "' has no " + channel + " text for locale(s) " + missing));
+                }
+            }
         }
         List<String> channels = new ArrayList<>();
         for (String code : request.channels()) {
             var channel = Channel.fromCode(code);
             if (channel.isEmpty()) {
                 problems.add(new FieldError("channels", "unknown channel '" + code + "' (email, sms, push)"));
-            } else if (!channel.get().available) {
-                problems.add(new FieldError("channels", "channel '" + code + "' is not available yet in this version; use email or sms"));
             } else if (channels.contains(channel.get().code())) {
                 problems.add(new FieldError("channels", "channel '" + code + "' is listed twice"));
             } else {

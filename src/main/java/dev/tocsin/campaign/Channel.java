@@ -3,15 +3,9 @@ package dev.tocsin.campaign;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** A way to reach a person. Push is not wired to a provider yet. */
+/** A way to reach a person. */
 public enum Channel {
-    EMAIL(true), SMS(true), PUSH(false);
-
-    public final boolean available;
-
-    Channel(boolean available) {
-        this.available = available;
-    }
+    EMAIL, SMS, PUSH;
 
     public String code() {
         return name().toLowerCase();

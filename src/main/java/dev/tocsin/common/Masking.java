@@ -25,7 +25,12 @@ public final class Masking {
         return phone.substring(0, keepStart) + "*".repeat(phone.length() - keepStart - 4) + phone.substring(phone.length() - 4);
     }
 
+    /** A push address is the id of a subscription, which says nothing about the person. */
     public static String address(String channel, String address) {
-        return "sms".equals(channel) ? phone(address) : email(address);
+        return switch (channel == null ? "" : channel) {
+            case "sms" -> phone(address);
+            case "push" -> address;
+            default -> email(address);
+        };
     }
 }

@@ -1,6 +1,8 @@
 package dev.tocsin.common;
 
 import dev.tocsin.channel.email.EmailGateway;
+import dev.tocsin.channel.push.PushGateway;
+import dev.tocsin.channel.sms.SmsGateway;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +18,12 @@ public class StartupBanner {
     @Inject
     EmailGateway email;
 
+    @Inject
+    SmsGateway sms;
+
+    @Inject
+    PushGateway push;
+
     @ConfigProperty(name = "tocsin.messaging.in-process")
     boolean inProcess;
 
@@ -23,7 +31,8 @@ public class StartupBanner {
     String dbKind;
 
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("Tocsin started (profiles %s): database %s, delivery queue %s, email notices go to %s",
-                ConfigUtils.getProfiles(), dbKind, inProcess ? "in-process" : "RabbitMQ", email.describe());
+        LOG.infof("Tocsin started (profiles %s): database %s, delivery queue %s; email notices go to %s, SMS to %s,"
+                        + " push to %s", ConfigUtils.getProfiles(), dbKind, inProcess ? "in-process" : "RabbitMQ",
+                email.describe(), sms.describe(), push.describe());
     }
 }

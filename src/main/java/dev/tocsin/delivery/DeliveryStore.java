@@ -307,8 +307,16 @@ public class DeliveryStore {
         event.addBatch();
     }
 
+    /** A push subscription the push service called gone (404/410) is deleted: the browser will never take it again. */
     private static void suppress(Connection c, String channel, String address, String reason, OffsetDateTime now)
             throws SQLException {
+        if ("push".equals(channel)) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM push_subscription WHERE id = ?")) {
+                ps.setLong(1, Long.parseLong(address));
+                ps.executeUpdate();
+            }
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("MERGE INTO suppression t USING (VALUES (CAST(? AS VARCHAR(10)),"
                 + " CAST(? AS VARCHAR(320)), CAST(? AS VARCHAR(1000)))) AS s (channel, address, reason)"
                 + " ON t.channel = s.channel AND t.address = s.address"

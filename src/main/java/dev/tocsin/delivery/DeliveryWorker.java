@@ -1,8 +1,8 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.channel.email.EmailDeliveryHandler;
+import dev.tocsin.channel.push.PushDeliveryHandler;
 import dev.tocsin.channel.sms.SmsDeliveryHandler;
-import dev.tocsin.delivery.SendResult;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +31,9 @@ public class DeliveryWorker {
 
     @Inject
     SmsDeliveryHandler sms;
+
+    @Inject
+    PushDeliveryHandler push;
 
     @Inject
     ProviderThrottle throttle;
@@ -71,6 +74,7 @@ public class DeliveryWorker {
         }
         List<ClaimedDelivery> emails = new ArrayList<>(claimed.size());
         List<ClaimedDelivery> texts = new ArrayList<>();
+        List<ClaimedDelivery> pushes = new ArrayList<>();
         List<SendResult> results = new ArrayList<>(claimed.size());
         for (ClaimedDelivery d : claimed) {
             if (d.suppressedBecause() != null) {
@@ -80,6 +84,8 @@ public class DeliveryWorker {
                 emails.add(d);
             } else if ("sms".equals(d.channel())) {
                 texts.add(d);
+            } else if ("push".equals(d.channel())) {
+                pushes.add(d);
             } else {
                 results.add(SendResult.fail(d.id(), "channel " + d.channel() + " is not available in this version"));
             }
@@ -89,6 +95,7 @@ public class DeliveryWorker {
         }
         sendInChunks("smtp", emails, email::send);
         sendInChunks("twilio", texts, sms::send);
+        sendInChunks("push", pushes, push::send);
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
             if (store.completeIfFinished(campaignId)) {

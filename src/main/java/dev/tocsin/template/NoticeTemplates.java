@@ -73,13 +73,20 @@ public class NoticeTemplates {
                     parse(dir + "email-subject.txt", "text/plain", tag),
                     parse(dir + "email.html", "text/html", tag),
                     parse(dir + "email.txt", "text/plain", tag),
-                    read(dir + "sms.txt").isPresent() ? parse(dir + "sms.txt", "text/plain", tag) : null,
+                    optional(dir + "sms.txt", tag),
+                    optional(dir + "push-title.txt", tag),
+                    optional(dir + "push.txt", tag),
                     categoryNames));
         }
         if (!locales.containsKey(defaultLocale)) {
             throw new IllegalStateException("template set " + name + " has no folder for its default locale " + defaultLocale);
         }
         return new TemplateSet(name, defaultLocale, Map.copyOf(locales));
+    }
+
+    /** Parts only some channels need (SMS, push): absent means the set cannot send on that channel. */
+    private Template optional(String path, String tag) {
+        return read(path).isPresent() ? parse(path, "text/plain", tag) : null;
     }
 
     private Template parse(String path, String contentType, String tag) {
@@ -106,9 +113,28 @@ public class NoticeTemplates {
         return t.sms().render(model).strip().replaceAll("[ \\t]*\\R[ \\t]*", " ").replaceAll(" {2,}", " ");
     }
 
-    /** Locales of the set that lack an SMS template. */
-    public List<String> localesWithoutSms(TemplateSet set) {
-        return set.locales().values().stream().filter(t -> t.sms() == null).map(TemplateSet.LocaleTemplates::locale).sorted().toList();
+    /** Renders the push notification: a one-line title and a one-paragraph body. */
+    public RenderedPush renderPush(TemplateSet set, NoticeData data) {
+        TemplateSet.LocaleTemplates t = set.resolve(data.locale());
+        if (t.pushTitle() == null || t.pushBody() == null) {
+            throw new IllegalStateException("template set " + set.name() + " has no push-title.txt/push.txt for " + t.locale());
+        }
+        Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        return new RenderedPush(oneLine(t.pushTitle().render(model)), oneLine(t.pushBody().render(model)),
+                data.advisoryUrl(), data.reference());
+    }
+
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s+", " ");
+    }
+
+    /** Locales of the set that lack the parts a channel needs (email parts are required of every locale). */
+    public List<String> localesWithout(TemplateSet set, String channel) {
+        return set.locales().values().stream().filter(t -> switch (channel) {
+            case "sms" -> t.sms() == null;
+            case "push" -> t.pushTitle() == null || t.pushBody() == null;
+            default -> false;
+        }).map(TemplateSet.LocaleTemplates::locale).sorted().toList();
     }
 
     private static List<String> localizedCategories(TemplateSet.LocaleTemplates t, List<String> codes) {

@@ -1,6 +1,6 @@
 package dev.tocsin.tracking;
 
-import io.agroal.api.AgroalDataSource;
+import dev.tocsin.common.AppSettings;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,10 +12,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -31,7 +27,7 @@ public class NoticeCodes {
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray(); // no 0/O, 1/I
 
     @Inject
-    AgroalDataSource dataSource;
+    AppSettings settings;
 
     @ConfigProperty(name = "tocsin.signing-key")
     Optional<String> configuredKey;
@@ -47,30 +43,11 @@ public class NoticeCodes {
 
     /** Without a configured key, one is made on first start and kept in the database, so codes survive restarts. */
     private byte[] storedOrNewKey() {
-        try (Connection c = dataSource.getConnection()) {
-            String stored = read(c);
-            if (stored == null) {
-                byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_setting (name, setting_value) VALUES ('signing-key', ?)")) {
-                    ps.setString(1, Base64.getEncoder().encodeToString(fresh));
-                    ps.executeUpdate();
-                } catch (SQLException raced) {
-                    // another instance created it first: use theirs
-                }
-                stored = read(c);
-            }
-            return Base64.getDecoder().decode(stored);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read or create the notice signing key", e);
-        }
-    }
-
-    private static String read(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT setting_value FROM app_setting WHERE name = 'signing-key'");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return Base64.getDecoder().decode(settings.storedOrCreate("signing-key", () -> {
+            byte[] fresh = new byte[32];
+            new SecureRandom().nextBytes(fresh);
+            return Base64.getEncoder().encodeToString(fresh);
+        }));
     }
 
     /** e.g. TCS-7KQ2M-XH4PD: short enough to read over the phone. */

@@ -31,7 +31,7 @@ class CampaignApiTest {
         String incident = Api.createIncident("refusals " + UUID.randomUUID());
         given().contentType(ContentType.JSON)
                 .body(Map.of("incidentId", incident, "name", "x", "templateSet", "no-such-set",
-                        "channels", List.of("email", "fax", "push"),
+                        "channels", List.of("email", "fax", "email"),
                         "segment", Map.of("exposedAny", List.of("shoe_size"), "countries", List.of("Narnia"),
                                 "locales", List.of("!!"))))
                 .post("/api/campaigns").then().statusCode(400)
@@ -40,7 +40,7 @@ class CampaignApiTest {
                         "segment.countries", "segment.locales"))
                 .body("message", containsString("no template set named 'no-such-set'"))
                 .body("message", containsString("unknown channel 'fax'"))
-                .body("message", containsString("channel 'push' is not available yet"));
+                .body("message", containsString("channel 'email' is listed twice"));
     }
 
     @Test

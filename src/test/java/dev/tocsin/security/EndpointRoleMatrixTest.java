@@ -33,7 +33,7 @@ class EndpointRoleMatrixTest {
     private static final Set<String> EVERYONE = Set.of("admin", "operator", "approver", "support", "auditor");
 
     /** Endpoints anyone may call; each has its own protection (signatures, unguessable tokens) or none is needed. */
-    private static final Set<String> PUBLIC = Set.of("POST /webhooks/twilio/status");
+    private static final Set<String> PUBLIC = Set.of("POST /webhooks/twilio/status", "GET /api/push/vapid-public-key");
 
     private static final Map<String, Set<String>> MATRIX = new TreeMap<>(Map.ofEntries(
             Map.entry("POST /api/incidents", Set.of("operator")),
@@ -41,6 +41,7 @@ class EndpointRoleMatrixTest {
             Map.entry("POST /api/incidents/{incidentId}/accounts", Set.of("operator")),
             Map.entry("GET /api/incidents/{incidentId}/uploads", Set.of("operator", "auditor")),
             Map.entry("GET /api/incidents/{incidentId}/uploads/{uploadId}", Set.of("operator", "auditor")),
+            Map.entry("POST /api/accounts/{accountId}/push-subscriptions", Set.of("operator")),
             Map.entry("POST /api/campaigns", Set.of("operator")),
             Map.entry("GET /api/campaigns/{id}", READERS),
             Map.entry("PUT /api/campaigns/{id}", Set.of("operator")),

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The real services the production wiring talks to in tests: the local PostgreSQL (its own database,
  * created here when missing), the local RabbitMQ (its own queue names, see %test in application.properties)
- * and GreenMail, a real SMTP server in-process.
+ * GreenMail, a real SMTP server in-process, and WireMock stand-ins for Twilio's API and a push service.
  */
 public class TestServices implements QuarkusTestResourceLifecycleManager {
 
@@ -26,6 +26,11 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
     private static GreenMail greenMail;
     private static int smtpPort;
     private static TwilioStandIn twilio;
+    private static PushStandIn push;
+
+    public static PushStandIn push() {
+        return push;
+    }
 
     public static TwilioStandIn twilio() {
         return twilio;
@@ -45,6 +50,9 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
         }
         if (twilio == null) {
             twilio = new TwilioStandIn(TWILIO_ACCOUNT);
+        }
+        if (push == null) {
+            push = new PushStandIn();
         }
         return Map.of(
                 "tocsin.smtp.host", "127.0.0.1",

@@ -1,0 +1,91 @@
+package dev.tocsin.channel.push;
+
+import dev.tocsin.common.AppSettings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Security;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The application server's VAPID key pair (RFC 8292). Browsers subscribe with its public key, and push
+ * services refuse messages signed with another one, so the pair must never change once subscriptions
+ * exist: configured keys win, otherwise a pair is made on first start and kept in the database.
+ */
+@ApplicationScoped
+public class VapidKeys {
+
+    @ConfigProperty(name = "tocsin.push.vapid.public-key")
+    Optional<String> configuredPublic;
+
+    @ConfigProperty(name = "tocsin.push.vapid.private-key")
+    Optional<String> configuredPrivate;
+
+    @Inject
+    AppSettings settings;
+
+    private String publicKey;
+    private String privateKey;
+
+    @PostConstruct
+    void init() {
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.addProvider(new BouncyCastleProvider()); // the web-push library loads keys through "BC"
+        }
+        if (configuredPublic.filter(k -> !k.isBlank()).isPresent() && configuredPrivate.filter(k -> !k.isBlank()).isPresent()) {
+            publicKey = configuredPublic.get().strip();
+            privateKey = configuredPrivate.get().strip();
+            return;
+        }
+        String[] stored = settings.storedOrCreate("vapid-keys", VapidKeys::generate).split("\\.");
+        publicKey = stored[0];
+        privateKey = stored[1];
+    }
+
+    /** Base64url, uncompressed P-256 point: what a browser's pushManager.subscribe() takes as applicationServerKey. */
+    public String publicKey() {
+        return publicKey;
+    }
+
+    String privateKey() {
+        return privateKey;
+    }
+
+    static String generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            ECPublicKey pub = (ECPublicKey) pair.getPublic();
+            byte[] point = new byte[65];
+            point[0] = 0x04;
+            System.arraycopy(fixed32(pub.getW().getAffineX()), 0, point, 1, 32);
+            System.arraycopy(fixed32(pub.getW().getAffineY()), 0, point, 33, 32);
+            byte[] secret = fixed32(((ECPrivateKey) pair.getPrivate()).getS());
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            return b64.encodeToString(point) + "." + b64.encodeToString(secret);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a VAPID key pair", e);
+        }
+    }
+
+    /** A big integer as exactly 32 bytes, big-endian (BigInteger adds a sign byte or drops leading zeros). */
+    static byte[] fixed32(BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[32];
+        int copy = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - copy, out, 32 - copy, copy);
+        return out;
+    }
+}
