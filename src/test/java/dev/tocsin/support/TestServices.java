@@ -4,12 +4,17 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import jakarta.mail.internet.MimeMessage;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,9 +69,21 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
                 "tocsin.twilio.api-base-url", twilio.baseUrl());
     }
 
+    private static final List<MimeMessage> receivedBeforeRestarts = new ArrayList<>();
+
     /** The SMTP server goes away, as in an outage: connections are refused until {@link #startSmtp()}. */
     public static synchronized void stopSmtp() {
+        // stop() replaces GreenMail's store: keep the old one to read what it had accepted until the very end
+        com.icegreen.greenmail.Managers store = greenMail.getManagers();
         greenMail.stop();
+        store.getImapHostManager().getAllMessages().forEach(m -> receivedBeforeRestarts.add(m.getMimeMessage()));
+    }
+
+    /** Every message the SMTP server accepted in this JVM, across outages. */
+    public static synchronized List<MimeMessage> allReceivedMail() {
+        List<MimeMessage> all = new ArrayList<>(receivedBeforeRestarts);
+        all.addAll(Arrays.asList(greenMail.getReceivedMessages()));
+        return all;
     }
 
     /** The SMTP server comes back on the same port (with an empty mailbox). */

@@ -114,7 +114,8 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                 boolean wasIdle = pooled.idle;
                 pooled.idle = false;
                 SendResult result = sendOne(pooled, email);
-                if (wasIdle && !result.ok() && result.retryable() && !pooled.connected) {
+                if (wasIdle && !result.ok() && result.retryable() && !pooled.connected
+                        && !result.response().startsWith(NO_ANSWER)) {
                     // A pooled connection the server closed while idle: reconnect once before blaming the message.
                     try {
                         pooled.transport.connect(host, port, username, password);
@@ -146,13 +147,13 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
             transport.sendMessage(message, message.getAllRecipients());
             return SendResult.sent(id, factory.messageId(id), transport.getLastServerResponse().strip());
         } catch (SMTPAddressFailedException e) {
-            return classify(id, e.getReturnCode(), e.getMessage());
+            return classify(pooled, id, e.getReturnCode(), e.getMessage());
         } catch (SMTPSendFailedException e) {
-            return classify(id, e.getReturnCode(), e.getMessage());
+            return classify(pooled, id, e.getReturnCode(), e.getMessage());
         } catch (SendFailedException e) {
             Exception next = e.getNextException();
             if (next instanceof SMTPAddressFailedException afe) {
-                return classify(id, afe.getReturnCode(), afe.getMessage());
+                return classify(pooled, id, afe.getReturnCode(), afe.getMessage());
             }
             drop(pooled);
             return SendResult.retry(id, "SMTP send failed: " + rootMessage(e));
@@ -167,7 +168,17 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
      * 4xx is "try later". 550/551/553 say the mailbox does not exist: a hard bounce, never mailed again.
      * Other 5xx (policy, content) are final for this message only.
      */
-    private static SendResult classify(long id, int code, String text) {
+    /** A send that may or may not have been accepted: never repeated on the spot, only by the engine's retry. */
+    static final String NO_ANSWER = "SMTP server closed the connection without answering";
+
+    private static SendResult classify(PooledTransport pooled, long id, int code, String text) {
+        if (code < 0) {
+            // No reply at all: the server went away mid-transaction, possibly after storing the message. Sending
+            // again is the only way not to lose it; the copy carries the same Message-ID, so it can be recognised.
+            drop(pooled);
+            return SendResult.retry(id, NO_ANSWER + " (" + text
+                    + "); it may have accepted the message, which is sent again under the same Message-ID");
+        }
         String response = (code + " " + (text == null ? "" : text.strip())).strip();
         if (code == 550 || code == 551 || code == 553) {
             return SendResult.undeliverable(id, response, true);

@@ -11,8 +11,12 @@ import java.net.MalformedURLException;
 import java.net.URL;
 
 /**
- * The Twilio SDK's HTTP client, with a pool sized to our workers and, when configured, another base URL:
- * the SDK always builds https://api.twilio.com/..., and tests point it at a local stand-in of that API.
+ * The Twilio SDK's HTTP client, with a pool sized to our workers, no retries of its own and, when configured,
+ * another base URL: the SDK always builds https://api.twilio.com/..., and tests point it at a local stand-in.
+ *
+ * Retries are the delivery engine's job: it backs off per delivery and frees the worker meanwhile. Left on,
+ * the SDK (5xx) and Apache HttpClient (429/503) each sleep inside the send, so a rate-limit storm held a
+ * worker for minutes on one batch.
  */
 final class TwilioBaseUrlClient extends HttpClient {
 
@@ -25,7 +29,13 @@ final class TwilioBaseUrlClient extends HttpClient {
         pool.setMaxTotal(Math.max(2, connections));
         pool.setDefaultMaxPerRoute(Math.max(2, connections));
         this.delegate = new NetworkHttpClient(HttpClientBuilder.create().setConnectionManager(pool)
-                .setDefaultRequestConfig(DEFAULT_REQUEST_CONFIG).useSystemProperties());
+                .setDefaultRequestConfig(DEFAULT_REQUEST_CONFIG).disableAutomaticRetries().useSystemProperties());
+    }
+
+    /** One attempt: the answer, whatever it is, goes back to the engine's classification. */
+    @Override
+    public Response reliableRequest(Request request) {
+        return reliableRequest(request, new int[0], 1, 0);
     }
 
     @Override
