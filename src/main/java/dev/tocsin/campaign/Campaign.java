@@ -47,6 +47,10 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "scheduled_at")
     public OffsetDateTime scheduledAt;
 
+    /** Set when the scheduled time passed while no instance was running: launch then needs an operator. */
+    @Column(name = "schedule_missed_at")
+    public OffsetDateTime scheduleMissedAt;
+
     @Column(name = "max_attempts")
     public int maxAttempts;
 

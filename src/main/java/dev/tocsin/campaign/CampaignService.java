@@ -86,8 +86,8 @@ public class CampaignService {
         if (!POLICIES.contains(policy)) {
             problems.add(new FieldError("channelPolicy", "must be 'all' or 'first-available'"));
         }
-        if (request.scheduledAt() != null) {
-            problems.add(new FieldError("scheduledAt", "scheduled launch is not available yet in this version; leave it null and launch by hand"));
+        if (request.scheduledAt() != null && !request.scheduledAt().isAfter(OffsetDateTime.now())) {
+            problems.add(new FieldError("scheduledAt", "must be in the future (or null to launch by hand)"));
         }
         Segment segment = checkSegment(request.segment(), problems);
         if (!problems.isEmpty()) {
@@ -105,6 +105,8 @@ public class CampaignService {
         c.channelPolicy = spec.policy();
         c.segment(spec.segment());
         c.maxAttempts = spec.maxAttempts();
+        c.scheduledAt = request.scheduledAt();
+        c.scheduleMissedAt = null;
     }
 
     public Campaign create(CampaignRequest request, String user) {
@@ -233,10 +235,30 @@ public class CampaignService {
     }
 
     /**
-     * Launch: one INSERT ... SELECT per channel creates every delivery row inside the transaction that
-     * moves the campaign to RUNNING; only after it commits are the ids published.
+     * What an operator's launch does: an APPROVED campaign with a future scheduledAt becomes SCHEDULED and
+     * starts by itself then; otherwise it starts now. A SCHEDULED campaign whose time was missed while
+     * Tocsin was down starts when an operator launches it: that call is the confirmation.
      */
     public Campaign launch(String id) {
+        Campaign c = QuarkusTransaction.requiringNew().call(() -> find(id));
+        if (c.status == CampaignStatus.APPROVED && c.scheduledAt != null && c.scheduledAt.isAfter(OffsetDateTime.now())) {
+            transition(id, CampaignStatus.APPROVED, CampaignStatus.SCHEDULED, "schedule");
+            LOG.infof("campaign %s scheduled to start at %s", id, c.scheduledAt);
+            return QuarkusTransaction.requiringNew().call(() -> find(id));
+        }
+        if (c.status == CampaignStatus.SCHEDULED && c.scheduleMissedAt == null && c.scheduledAt.isAfter(OffsetDateTime.now())) {
+            throw ApiException.conflict("already_scheduled", "Campaign " + id + " is scheduled to start at " + c.scheduledAt
+                    + " and will start by itself then. To stop it, cancel it.");
+        }
+        return start(id, c.status == CampaignStatus.SCHEDULED ? CampaignStatus.SCHEDULED : CampaignStatus.APPROVED);
+    }
+
+    /**
+     * Starts a campaign: one INSERT ... SELECT per channel creates every delivery row inside the transaction
+     * that moves the campaign to RUNNING; only after it commits are the ids published. The conditional
+     * status change makes sure only one caller (operator, scheduler, another replica) starts it.
+     */
+    Campaign start(String id, CampaignStatus from) {
         long created = QuarkusTransaction.requiringNew().call(() -> {
             Campaign c = find(id);
             if (c.status == CampaignStatus.DRAFT) {
@@ -244,21 +266,22 @@ public class CampaignService {
                         + " has not been approved. A second person must approve it (POST /api/campaigns/" + id
                         + "/approve) before it can be launched.");
             }
-            if (c.status != CampaignStatus.APPROVED) {
+            if (c.status != from) {
                 throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
-                        + "; only an APPROVED campaign can be launched.");
+                        + "; only an APPROVED or SCHEDULED campaign can be launched.");
             }
             AudienceQuery.Counts audience = audienceQuery.count(c.incidentId, c.segment(), c.channelList());
             long rows = 0;
             try (Connection conn = dataSource.getConnection()) {
                 try (PreparedStatement ps = conn.prepareStatement("UPDATE campaign SET status = 'RUNNING', launched_at = ?,"
-                        + " updated_at = ?, audience_total = ?, unreachable = ? WHERE id = ? AND status = 'APPROVED'")) {
+                        + " updated_at = ?, audience_total = ?, unreachable = ? WHERE id = ? AND status = ?")) {
                     OffsetDateTime now = OffsetDateTime.now();
                     ps.setObject(1, now);
                     ps.setObject(2, now);
                     ps.setLong(3, audience.total());
                     ps.setLong(4, audience.unreachable());
                     ps.setString(5, id);
+                    ps.setString(6, from.name());
                     if (ps.executeUpdate() != 1) {
                         throw ApiException.conflict("wrong_state", "Campaign " + id + " was launched by someone else meanwhile.");
                     }
