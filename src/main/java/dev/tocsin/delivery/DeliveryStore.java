@@ -436,6 +436,41 @@ public class DeliveryStore {
     }
 
     /**
+     * Claimed deliveries a provider's daily cap leaves unsent today: queued again, due at {@code until}, the
+     * attempt not counted (nothing was tried), with the reason in their history.
+     */
+    public void deferUntil(List<ClaimedDelivery> later, OffsetDateTime until, String reason) throws SQLException {
+        if (later.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.now();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE delivery SET status = 'QUEUED', claim_token = NULL,"
+                    + " lease_until = NULL, enqueued_at = NULL, attempts = attempts - 1, next_attempt_at = ?,"
+                    + " last_error = ?, updated_at = ? WHERE id = ? AND status = 'SENDING'");
+                 PreparedStatement event = c.prepareStatement(
+                         "INSERT INTO delivery_event (delivery_id, status, at, detail) VALUES (?, ?, ?, ?)")) {
+                String why = truncate(reason + "; next attempt at " + until, 1000);
+                for (ClaimedDelivery d : later) {
+                    ps.setObject(1, until);
+                    ps.setString(2, why);
+                    ps.setObject(3, now);
+                    ps.setLong(4, d.id());
+                    ps.addBatch();
+                    addEvent(event, d.id(), "QUEUED", now, why);
+                }
+                ps.executeBatch();
+                event.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Of claimed deliveries about to be sent, keeps those whose campaign still runs. The others are handed
      * back: queued again, as they were, if their campaign is paused; cancelled if it is cancelled.
      */

@@ -44,7 +44,8 @@ public class DeliveryWorker {
     /**
      * Sends in chunks: before each, checks that the chunk's campaigns still run (after a pause the rest goes
      * back to the queue untouched, after a cancel it is cancelled) and takes the provider's permits so the
-     * configured rate holds; after each, records the outcomes, so progress and proof follow the real sends.
+     * configured rate holds (what is over the provider's daily cap waits for the next day); after each, records
+     * the outcomes, so progress and proof follow the real sends.
      */
     private void sendInChunks(String provider, List<ClaimedDelivery> deliveries,
                               java.util.function.Function<List<ClaimedDelivery>, List<SendResult>> send)
@@ -54,6 +55,15 @@ public class DeliveryWorker {
             List<ClaimedDelivery> part = deliveries.subList(i, Math.min(i + chunk, deliveries.size()));
             if (i > 0) {
                 part = store.keepRunning(part);
+                if (part.isEmpty()) {
+                    continue;
+                }
+            }
+            int today = throttle.takeToday(provider, part.size());
+            if (today < part.size()) {
+                store.deferUntil(part.subList(today, part.size()), throttle.nextDay(), "daily cap of "
+                        + throttle.perDay(provider) + " messages for " + provider + " reached");
+                part = part.subList(0, today);
                 if (part.isEmpty()) {
                     continue;
                 }

@@ -25,18 +25,23 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With SMTP throttled to 25 messages a second: the rate holds, and pause, resume and cancel act mid-campaign. */
+/**
+ * With SMTP throttled to 25 messages a second: the rate holds, and pause, resume and cancel act mid-campaign.
+ * With Twilio capped at 6 messages a day: the seventh waits for tomorrow.
+ */
 @QuarkusTest
 @TestProfile(ThrottleAndControlTest.Throttled.class)
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class ThrottleAndControlTest {
 
     static final int PER_SECOND = 25;
+    static final int SMS_PER_DAY = 6;
 
     public static class Throttled implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tocsin.throttle.smtp.per-second", Integer.toString(PER_SECOND));
+            return Map.of("tocsin.throttle.smtp.per-second", Integer.toString(PER_SECOND),
+                    "tocsin.throttle.twilio.per-day", Integer.toString(SMS_PER_DAY));
         }
     }
 
@@ -67,6 +72,44 @@ class ThrottleAndControlTest {
 
     private static int sent(String campaign) {
         return Api.get("/api/campaigns/" + campaign + "/stats").extract().path("byStatus.sent");
+    }
+
+    @Test
+    void whatIsOverTheDailyCapWaitsForTheNextDay() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String digits = String.format("%04d", Math.abs(run.hashCode()) % 10_000);
+        String incident = Api.createIncident("daily cap " + run);
+        StringBuilder csv = new StringBuilder("account_id,phone,exposed\n");
+        List<String> phones = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String phone = "+1415" + digits + String.format("%03d", i);
+            phones.add(phone);
+            csv.append("cap").append(i).append('-').append(run).append(',').append(phone).append(",password\n");
+        }
+        Api.uploadCsv(incident, csv.toString()).statusCode(200);
+        String campaign = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("incidentId", incident, "name", "capped", "templateSet", "credential-exposure",
+                        "channels", List.of("sms")))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        Api.approve(campaign).statusCode(200);
+        Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent(campaign) == SMS_PER_DAY);
+        Thread.sleep(3000); // several sweeps: nothing more may go out today
+        Api.get("/api/campaigns/" + campaign + "/stats").body("status", equalTo("RUNNING"))
+                .body("byStatus.sent", equalTo(SMS_PER_DAY)).body("byStatus.queued", equalTo(10 - SMS_PER_DAY));
+        assertEquals(SMS_PER_DAY, TestServices.twilio().requestsTo(phones).size(), "Twilio saw exactly the day's cap");
+        OffsetDateTime tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).atStartOfDay()
+                .atOffset(java.time.ZoneOffset.UTC);
+        List<Delivery> waiting = QuarkusTransaction.requiringNew().call(() ->
+                Delivery.<Delivery>list("campaignId = ?1 and status = ?2", campaign, DeliveryStatus.QUEUED));
+        assertEquals(10 - SMS_PER_DAY, waiting.size());
+        for (Delivery d : waiting) {
+            assertTrue(d.nextAttemptAt.isEqual(tomorrow), "due at the next UTC midnight: " + d.nextAttemptAt);
+            assertEquals(0, d.attempts, "waiting for the cap is not a failed attempt");
+            assertTrue(d.lastError.contains("daily cap of 6 messages for twilio reached"), d.lastError);
+        }
+        Api.post("/api/campaigns/" + campaign + "/cancel").statusCode(200);
     }
 
     @Test
