@@ -40,8 +40,12 @@ public class VapidKeys {
 
     @PostConstruct
     void init() {
-        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
-            Security.addProvider(new BouncyCastleProvider()); // the web-push library loads keys through "BC"
+        // The web-push library loads keys through the "BC" provider. A provider left by an earlier application
+        // in the same JVM (another class loader, as in tests) cannot read our key specs: replace it.
+        java.security.Provider registered = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
+        if (registered == null || registered.getClass() != BouncyCastleProvider.class) {
+            Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
+            Security.addProvider(new BouncyCastleProvider());
         }
         if (configuredPublic.filter(k -> !k.isBlank()).isPresent() && configuredPrivate.filter(k -> !k.isBlank()).isPresent()) {
             publicKey = configuredPublic.get().strip();
