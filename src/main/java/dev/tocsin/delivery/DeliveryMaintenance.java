@@ -46,6 +46,10 @@ public class DeliveryMaintenance {
                 LOG.infof("%d due deliveries handed to the workers", republished);
             }
             throttle.forgetOldWindows();
+            int early = store.applyEarlyCallbacks(Duration.ofDays(1));
+            if (early > 0) {
+                LOG.infof("%d provider callbacks that had overtaken their send were applied", early);
+            }
             List<String> completed = store.completeFinishedCampaigns();
             completed.forEach(id -> LOG.infof("campaign %s completed: every delivery reached a result", id));
         } catch (Exception e) {

@@ -427,6 +427,74 @@ public class DeliveryStore {
         }
     }
 
+    /**
+     * A provider callback for a message id no delivery carries yet: our record of the send may simply not be
+     * committed. Returns true if it was kept for later (false: a delivery has that id, so it is not early).
+     */
+    public boolean parkIfEarly(String channel, String providerMessageId, DeliveryStatus status, String detail,
+                               boolean suppress) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM delivery WHERE provider_message_id = ? AND channel = ?")) {
+                ps.setString(1, providerMessageId);
+                ps.setString(2, channel);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO provider_callback (channel, provider_message_id,"
+                    + " status, detail, suppress, received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, channel);
+                ps.setString(2, providerMessageId);
+                ps.setString(3, status.name());
+                ps.setString(4, truncate(detail, 1000));
+                ps.setBoolean(5, suppress);
+                ps.setObject(6, OffsetDateTime.now());
+                ps.executeUpdate();
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Applies kept callbacks whose send is now recorded, and forgets those older than {@code maxAge} (a
+     * message id we never sent). Returns how many were applied.
+     */
+    public int applyEarlyCallbacks(java.time.Duration maxAge) throws SQLException {
+        record Parked(long id, String channel, String messageId, String status, String detail, boolean suppress) {
+        }
+        List<Parked> ready = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.channel, p.provider_message_id, p.status,"
+                    + " p.detail, p.suppress FROM provider_callback p WHERE EXISTS (SELECT 1 FROM delivery d"
+                    + " WHERE d.provider_message_id = p.provider_message_id AND d.channel = p.channel) ORDER BY p.id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ready.add(new Parked(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getBoolean(6)));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM provider_callback WHERE received_at < ?")) {
+                ps.setObject(1, OffsetDateTime.now().minus(maxAge));
+                ps.executeUpdate();
+            }
+        }
+        int applied = 0;
+        for (Parked p : ready) {
+            if (settleFromProvider(p.channel(), p.messageId(), DeliveryStatus.valueOf(p.status()), p.detail(), p.suppress())) {
+                applied++;
+            }
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("DELETE FROM provider_callback WHERE id = ?")) {
+                ps.setLong(1, p.id());
+                ps.executeUpdate();
+            }
+        }
+        return applied;
+    }
+
     /** Exponential backoff with full jitter: base * 2^(attempt-1), capped, times a random factor in [0.5, 1). */
     Duration backoff(int attempt) {
         long base = retryBase.toMillis() << Math.min(attempt - 1, 20);

@@ -38,6 +38,9 @@ public final class TwilioStandIn {
     public static final String FLAKY = "+15005550009";
     public static final String FLAKY_TOO = "+15005550019";
     public static final String STORM_PREFIX = "+1999";
+    /** Always answered with the message SID {@link #EARLY_SID}, so a test can send its callback first. */
+    public static final String EARLY = "+15005550006";
+    public static final String EARLY_SID = "SM0000000000000000000000000ea71e5";
 
     private final WireMockServer server;
     private final String messagesPath;
@@ -55,6 +58,11 @@ public final class TwilioStandIn {
         error(UNSUBSCRIBED, 400, 21610, "Attempt to send to unsubscribed recipient");
         flaky(FLAKY);
         flaky(FLAKY_TOO);
+        server.stubFor(post(urlEqualTo(messagesPath)).atPriority(1)
+                .withRequestBody(containing("To=" + URLEncoder.encode(EARLY, StandardCharsets.UTF_8)))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"sid\":\"" + EARLY_SID + "\",\"account_sid\":\"" + accountSid
+                                + "\",\"status\":\"accepted\",\"num_segments\":\"1\"}")));
         server.stubFor(post(urlEqualTo(messagesPath)).atPriority(2)
                 .withRequestBody(containing("To=" + URLEncoder.encode(STORM_PREFIX, StandardCharsets.UTF_8)))
                 .willReturn(aResponse().withTransformers(PerNumberStorm.NAME)));

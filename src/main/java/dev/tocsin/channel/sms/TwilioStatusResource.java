@@ -66,15 +66,28 @@ public class TwilioStatusResource {
         if (sid == null) {
             throw ApiException.badRequest("invalid_callback", "MessageSid is missing.", java.util.List.of());
         }
-        boolean moved = false;
+        DeliveryStatus outcome;
+        String detail;
         if ("delivered".equals(status)) {
-            moved = store.settleFromProvider("sms", sid, DeliveryStatus.DELIVERED, "Twilio: delivered", false);
+            outcome = DeliveryStatus.DELIVERED;
+            detail = "Twilio: delivered";
         } else if (NOT_DELIVERED.contains(status)) {
             boolean unreachable = code != null && UNREACHABLE_CODES.contains(code);
-            moved = store.settleFromProvider("sms", sid, unreachable ? DeliveryStatus.UNDELIVERABLE : DeliveryStatus.FAILED,
-                    "Twilio: " + status + (code != null ? " (error " + code + ")" : ""), "21610".equals(code));
+            outcome = unreachable ? DeliveryStatus.UNDELIVERABLE : DeliveryStatus.FAILED;
+            detail = "Twilio: " + status + (code != null ? " (error " + code + ")" : "");
+        } else {
+            return Response.noContent().build(); // queued, sending, sent: nothing final to record
         }
-        LOG.debugf("Twilio status %s for %s: %s", status, sid, moved ? "recorded" : "no change");
+        boolean suppress = "21610".equals(code);
+        String what;
+        if (store.settleFromProvider("sms", sid, outcome, detail, suppress)) {
+            what = "recorded";
+        } else if (store.parkIfEarly("sms", sid, outcome, detail, suppress)) {
+            what = "kept until the send is recorded";
+        } else {
+            what = "no change (already settled)";
+        }
+        LOG.debugf("Twilio status %s for %s: %s", status, sid, what);
         return Response.noContent().build();
     }
 }

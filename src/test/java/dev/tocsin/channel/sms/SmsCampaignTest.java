@@ -130,6 +130,25 @@ class SmsCampaignTest {
         assertEquals(Map.of(okPhone, 1L), TestServices.twilio().acceptedPerNumber(List.of(okPhone)));
     }
 
+    @Test
+    void aStatusCallbackThatOvertakesTheSendIsAppliedOnceTheSendIsRecorded() {
+        // Twilio can call back before our worker has stored the SID it answered with.
+        Map<String, String> form = Map.of("MessageSid", TwilioStandIn.EARLY_SID, "MessageStatus", "delivered",
+                "To", TwilioStandIn.EARLY);
+        callback(form, sign(form)).statusCode(204);
+
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String incident = Api.createIncident("early callback " + run);
+        Api.uploadCsv(incident, "account_id,phone,exposed\ne1-" + run + "," + TwilioStandIn.EARLY + ",password\n")
+                .statusCode(200);
+        String campaign = launch(incident, List.of("sms"), "all");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() ->
+                Integer.valueOf(1).equals(Api.get("/api/campaigns/" + campaign + "/stats").extract().path("byChannel.sms.delivered")));
+        TestUsers.as(TestUsers.AUDITOR).queryParam("phone", TwilioStandIn.EARLY).get("/api/deliveries").then()
+                .statusCode(200).body("[0].status", equalTo("delivered"))
+                .body("[0].providerMessageId", equalTo(TwilioStandIn.EARLY_SID));
+    }
+
     private static io.restassured.response.ValidatableResponse callback(Map<String, String> form, String signature) {
         return given().auth().none().contentType(ContentType.URLENC).header("X-Twilio-Signature", signature)
                 .formParams(form).post("/webhooks/twilio/status").then();
