@@ -117,6 +117,25 @@ log "a notice is about $SIZE bytes"
 stop "$APP_PID"; APP_PID=""
 stop "$SINK_PID"; SINK_PID=""
 
+# CPU seconds used so far by Tocsin, PostgreSQL, RabbitMQ and the sink (utime + stime of their processes):
+# the difference across the delivery phase says who spends the shared 2 cores.
+cpu_by_process() {
+  local tick; tick=$(getconf CLK_TCK)
+  for name in tocsin postgres rabbitmq smtp-sink; do
+    case $name in
+      tocsin) pids="$1" ;;
+      postgres) pids=$(pgrep -x postgres | tr '\n' ' ') ;;
+      rabbitmq) pids=$(pgrep -f beam.smp | tr '\n' ' ') ;;
+      smtp-sink) pids=$(pgrep -x smtp-sink | tr '\n' ' ') ;;
+    esac
+    local total=0
+    for p in $pids; do
+      [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat")))
+    done
+    printf '%s=%s ' "$name" "$(awk -v t="$total" -v k="$tick" 'BEGIN {printf "%.1f", t / k}')"
+  done
+}
+
 # 2. The measured run, on a fresh process and a sink that keeps nothing.
 start_sink
 start_app
@@ -131,10 +150,12 @@ ACCEPTED=$(echo "$UP" | json '["accepted"]')
 [ "$ACCEPTED" = "$N" ] || { log "upload accepted $ACCEPTED of $N: $UP"; exit 1; }
 C=$(campaign "$INC")
 [ -n "${BENCH_JFR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=profile filename="$BENCH_JFR" >/dev/null
+CPU0=$(cpu_by_process "$PID")
 t2=$(now)
 curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null
 wait_completed "$C"
 t3=$(now)
+CPU1=$(cpu_by_process "$PID")
 if [ -n "${BENCH_JFR:-}" ]; then jcmd "$PID" JFR.stop name=delivery >/dev/null; log "flight recording of the delivery phase: $BENCH_JFR"; fi
 STATS=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$C/stats")
 SENT=$(echo "$STATS" | json '["byStatus"]["sent"]')
@@ -148,7 +169,7 @@ t4=$(now)
 smtp-source -d -s "$WORKERS" -m "$N" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$SINK_PORT"
 t5=$(now)
 
-python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$SENT" "$RSS_KB" "$HEAP_KB" "$WORKERS" "$SIZE" "$HEAP" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$SENT" "$RSS_KB" "$HEAP_KB" "$WORKERS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" <<'PY'
 import sys
 n, t0, t1, t2, t3, t4, t5 = int(sys.argv[1]), *map(float, sys.argv[2:8])
 sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
@@ -161,4 +182,9 @@ print(f"deliveries:  {deliver:10.0f} msg/s    ({sent} sent in {t3 - t2:.1f} s, l
 print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers}, {t5 - t4:.1f} s)")
 print(f"ratio tocsin/raw: {deliver / raw:.2f}")
 print(f"peak RSS {rss / 1024:.0f} MiB, peak heap used {heap / 1024:.0f} MiB")
+before = dict(kv.split("=") for kv in sys.argv[14].split())
+after = dict(kv.split("=") for kv in sys.argv[15].split())
+used = {k: float(after[k]) - float(before[k]) for k in after}
+print("CPU during delivery: " + ", ".join(f"{k} {v:.1f} s ({v / max(sent, 1) * 1e6:.0f} us/msg)" for k, v in used.items())
+      + f"; wall {t3 - t2:.1f} s on {__import__('os').cpu_count()} cores")
 PY

@@ -206,8 +206,12 @@ public class DeliveryStore {
                     + " JOIN account a ON a.account_id = d.account_id"
                     + " LEFT JOIN exposure e ON e.incident_id = c.incident_id AND e.account_id = d.account_id"
                     + " LEFT JOIN suppression s ON s.channel = d.channel AND s.address = d.address"
-                    + " WHERE d.claim_token = ? ORDER BY d.id")) {
-                ps.setString(1, token);
+                    + " WHERE d.id IN (" + placeholders(ids.size()) + ") AND d.claim_token = ? ORDER BY d.id")) {
+                int i = 1;
+                for (Long id : ids) {
+                    ps.setLong(i++, id);
+                }
+                ps.setString(i, token);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -235,10 +239,8 @@ public class DeliveryStore {
         List<ClaimedDelivery> settledForGood = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement sent = c.prepareStatement("UPDATE delivery SET status = 'SENT', provider_message_id = ?,"
-                    + " provider_response = ?, last_error = NULL, sent_at = ?, claim_token = NULL, lease_until = NULL,"
-                    + " updated_at = ? WHERE id = ? AND status = 'SENDING'");
-                 PreparedStatement retry = c.prepareStatement("UPDATE delivery SET status = 'QUEUED', last_error = ?,"
+            List<SendResult> sent = new ArrayList<>(results.size());
+            try (PreparedStatement retry = c.prepareStatement("UPDATE delivery SET status = 'QUEUED', last_error = ?,"
                          + " next_attempt_at = ?, enqueued_at = NULL, claim_token = NULL, lease_until = NULL, updated_at = ?"
                          + " WHERE id = ? AND status = 'SENDING'");
                  PreparedStatement settle = c.prepareStatement("UPDATE delivery SET status = ?, last_error = ?,"
@@ -249,12 +251,7 @@ public class DeliveryStore {
                 for (SendResult r : results) {
                     ClaimedDelivery d = byId.get(r.deliveryId());
                     if (r.ok()) {
-                        sent.setString(1, r.providerMessageId());
-                        sent.setString(2, truncate(r.response(), 1000));
-                        sent.setObject(3, r.at());
-                        sent.setObject(4, now);
-                        sent.setLong(5, r.deliveryId());
-                        sent.addBatch();
+                        sent.add(r);
                     } else if (r.retryable() && d != null && d.attempts() < d.maxAttempts()) {
                         OffsetDateTime next = now.plus(backoff(d.attempts()));
                         String why = truncate("attempt " + d.attempts() + ": " + r.response(), 2000);
@@ -283,7 +280,7 @@ public class DeliveryStore {
                         }
                     }
                 }
-                sent.executeBatch();
+                recordSent(c, sent, now);
                 retry.executeBatch();
                 settle.executeBatch();
                 event.executeBatch();
@@ -295,6 +292,37 @@ public class DeliveryStore {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * The common outcome, a chunk of sends accepted, in one statement: a batch of single-row UPDATEs cost
+     * 0.47 ms a row in PostgreSQL (each planned anew and each touching every index), most of the database's
+     * time per notice in the benchmark.
+     */
+    private static void recordSent(Connection c, List<SendResult> sent, OffsetDateTime now) throws SQLException {
+        if (sent.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("MERGE INTO delivery d USING (VALUES ");
+        for (int i = 0; i < sent.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(CAST(? AS BIGINT), CAST(? AS VARCHAR(300)), CAST(? AS VARCHAR(1000)),"
+                    + " CAST(? AS TIMESTAMP WITH TIME ZONE))");
+        }
+        sql.append(") AS v (id, message_id, response, sent_at) ON d.id = v.id"
+                + " WHEN MATCHED AND d.status = 'SENDING' THEN UPDATE SET status = 'SENT', provider_message_id = v.message_id,"
+                + " provider_response = v.response, last_error = NULL, sent_at = v.sent_at, claim_token = NULL,"
+                + " lease_until = NULL, updated_at = CAST(? AS TIMESTAMP WITH TIME ZONE)");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (SendResult r : sent) {
+                ps.setLong(i++, r.deliveryId());
+                ps.setString(i++, r.providerMessageId());
+                ps.setString(i++, truncate(r.response(), 1000));
+                ps.setObject(i++, r.at());
+            }
+            ps.setObject(i, now);
+            ps.executeUpdate();
         }
     }
 
