@@ -18,10 +18,14 @@ public record NoticeData(String locale, String timezone, String recipientName, S
                          List<String> categories, String companyName, String companyContact, String reference,
                          String advisoryUrl) {
 
+    /** One formatter per locale: building one per notice showed in the fan-out profile. */
+    private static final Map<String, DateTimeFormatter> DATES = new java.util.concurrent.ConcurrentHashMap<>();
+
     Map<String, Object> toModel(String resolvedLocale, List<String> categoryNames) {
         Locale loc = Locale.forLanguageTag(resolvedLocale);
         ZoneId zone = timezone == null ? ZoneId.of("UTC") : ZoneId.of(timezone);
-        DateTimeFormatter dates = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(loc);
+        DateTimeFormatter dates = DATES.computeIfAbsent(resolvedLocale,
+                tag -> DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(loc));
         Map<String, Object> model = new HashMap<>();
         model.put("name", recipientName == null ? "" : recipientName);
         model.put("incidentTitle", incidentTitle);

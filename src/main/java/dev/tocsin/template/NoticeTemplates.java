@@ -1,10 +1,10 @@
 package dev.tocsin.template;
 
 import io.quarkus.qute.Engine;
+import io.quarkus.qute.HtmlEscaper;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.Variant;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
@@ -29,14 +29,27 @@ import java.util.regex.Pattern;
  *
  * Layout: templates/{set}/set.properties (locales=en,es,...; default-locale=en) and, per locale,
  * templates/{set}/{locale}/email-subject.txt, email.html, email.txt, categories.properties.
+ *
+ * Notices are compiled by an engine of their own, not the application's: it knows maps, lists and the
+ * standard sections and nothing else (no CDI beans, no reflection on server objects), so a template can
+ * reach the notice data it is given and nothing more; HTML parts escape every value; an unknown name is an
+ * error rather than an empty string. It also skips the per-render work the application engine does for
+ * injected beans, which showed in the fan-out profile.
  */
 @ApplicationScoped
 public class NoticeTemplates {
 
     private static final Pattern SET_NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,99}$");
 
-    @Inject
-    Engine engine;
+    private final Engine engine = Engine.builder()
+            .addDefaults()
+            .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
+            .strictRendering(true)
+            .removeStandaloneLines(true)
+            .build();
+
+    /** Recipient locale tag -> the templates it resolves to, per set: resolving parses the tag. */
+    private final Map<String, TemplateSet.LocaleTemplates> resolved = new ConcurrentHashMap<>();
 
     @ConfigProperty(name = "tocsin.templates.dir")
     Optional<String> templatesDir;
@@ -97,7 +110,7 @@ public class NoticeTemplates {
 
     /** Renders the email notice for one recipient. */
     public RenderedEmail renderEmail(TemplateSet set, NoticeData data) {
-        TemplateSet.LocaleTemplates t = set.resolve(data.locale());
+        TemplateSet.LocaleTemplates t = resolve(set, data.locale());
         Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
         String subject = t.emailSubject().render(model).strip().replaceAll("\\s+", " ");
         return new RenderedEmail(subject, t.emailHtml().render(model), t.emailText().render(model));
@@ -105,7 +118,7 @@ public class NoticeTemplates {
 
     /** Renders the SMS notice: one paragraph, whitespace folded so line breaks do not cost segments. */
     public String renderSms(TemplateSet set, NoticeData data) {
-        TemplateSet.LocaleTemplates t = set.resolve(data.locale());
+        TemplateSet.LocaleTemplates t = resolve(set, data.locale());
         if (t.sms() == null) {
             throw new IllegalStateException("template set " + set.name() + " has no sms.txt for " + t.locale());
         }
@@ -115,13 +128,17 @@ public class NoticeTemplates {
 
     /** Renders the push notification: a one-line title and a one-paragraph body. */
     public RenderedPush renderPush(TemplateSet set, NoticeData data) {
-        TemplateSet.LocaleTemplates t = set.resolve(data.locale());
+        TemplateSet.LocaleTemplates t = resolve(set, data.locale());
         if (t.pushTitle() == null || t.pushBody() == null) {
             throw new IllegalStateException("template set " + set.name() + " has no push-title.txt/push.txt for " + t.locale());
         }
         Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
         return new RenderedPush(oneLine(t.pushTitle().render(model)), oneLine(t.pushBody().render(model)),
                 data.advisoryUrl(), data.reference());
+    }
+
+    private TemplateSet.LocaleTemplates resolve(TemplateSet set, String locale) {
+        return resolved.computeIfAbsent(set.name() + "|" + locale, k -> set.resolve(locale));
     }
 
     private static String oneLine(String text) {

@@ -55,7 +55,8 @@ public class MimeMessageFactory {
         header(head, "Message-ID", messageId(email.deliveryId()));
         header(head, "Date", RFC_5322_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
         header(head, "From", fromHeader());
-        header(head, "To", new InternetAddress(email.to(), true).toString());
+        InternetAddress to = new InternetAddress(email.to(), true);
+        header(head, "To", to.toString());
         header(head, "Subject", encodeWord(email.content().subject()));
         header(head, "MIME-Version", "1.0");
         header(head, "X-Tocsin-Delivery", Long.toString(email.deliveryId()));
@@ -76,8 +77,8 @@ public class MimeMessageFactory {
 
         MimeMessage message = new PrebuiltMimeMessage(session, out.toByteArray());
         // The transport reads the envelope from these, not from the bytes.
-        message.setFrom(new InternetAddress(from));
-        message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(email.to(), true));
+        message.setFrom(fromAddress());
+        message.setRecipient(MimeMessage.RecipientType.TO, to);
         return message;
     }
 
@@ -85,6 +86,14 @@ public class MimeMessageFactory {
     private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(76, new byte[]{'\r', '\n'});
 
     private volatile String fromHeader;
+    private volatile InternetAddress fromAddress;
+
+    private InternetAddress fromAddress() throws MessagingException {
+        if (fromAddress == null) {
+            fromAddress = new InternetAddress(from);
+        }
+        return fromAddress;
+    }
 
     private String fromHeader() throws MessagingException {
         if (fromHeader == null) {

@@ -1,0 +1,65 @@
+package dev.tocsin.template;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rendering with the notice engine: values are escaped in HTML, and templates reach their data and nothing else. */
+class NoticeTemplatesTest {
+
+    private static NoticeTemplates library(Optional<String> dir) {
+        NoticeTemplates templates = new NoticeTemplates();
+        templates.templatesDir = dir;
+        return templates;
+    }
+
+    private static NoticeData data(String name, String locale) {
+        return new NoticeData(locale, "Europe/Paris", name, "Backup server breach", "Attackers copied a backup.",
+                OffsetDateTime.parse("2026-11-01T23:30:00Z"), OffsetDateTime.parse("2026-11-20T09:00:00Z"),
+                List.of("password", "email"), "Example Corp", "security@example.com", "TCS-ABCDE-FGHJK",
+                "https://advisory.example.com/a/x");
+    }
+
+    @Test
+    void valuesAreEscapedInHtmlAndLeftAsTheyAreInText() {
+        NoticeTemplates templates = library(Optional.empty());
+        TemplateSet set = templates.find("credential-exposure").orElseThrow();
+        RenderedEmail email = templates.renderEmail(set, data("<script>alert(1)</script> & Co", "en"));
+        assertTrue(email.html().contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"), email.html());
+        assertFalse(email.html().contains("<script>"), "no markup from the data reaches the HTML part");
+        assertTrue(email.text().contains("<script>alert(1)</script> & Co"), email.text());
+        assertTrue(email.text().contains("TCS-ABCDE-FGHJK"));
+        // the date is the recipient's: 23:30 UTC on 1 November is 2 November in Paris
+        assertTrue(templates.renderEmail(set, data("Zoé", "fr")).text().contains("2 novembre 2026"));
+    }
+
+    @Test
+    void aTemplateCannotReachBeyondTheNoticeData(@TempDir Path dir) throws Exception {
+        Path en = Files.createDirectories(dir.resolve("evil/en"));
+        Files.writeString(dir.resolve("evil/set.properties"), "locales=en\ndefault-locale=en\n");
+        Files.writeString(en.resolve("email.html"), "<p>{name}</p>");
+        Files.writeString(en.resolve("email.txt"), "{name}");
+        for (String escape : List.of("{name.getClass().getName()}", "{name.class.name}", "{inject:noticeCodes}",
+                "{cdi:noticeCodes.verificationReference(1)}", "{config:['tocsin.signing-key']}")) {
+            Files.writeString(en.resolve("email-subject.txt"), "Subject " + escape);
+            NoticeTemplates templates = library(Optional.of(dir.toString()));
+            Exception refused = assertThrows(Exception.class, () ->
+                    templates.renderEmail(templates.find("evil").orElseThrow(), data("Ann", "en")), escape);
+            String why = String.valueOf(refused.getMessage());
+            assertTrue(why.contains("not found on the base object") || why.contains("No namespace resolver found"), why);
+        }
+        Files.writeString(en.resolve("email-subject.txt"), "Hello {name}");
+        NoticeTemplates templates = library(Optional.of(dir.toString()));
+        assertEquals("Hello Ann", templates.renderEmail(templates.find("evil").orElseThrow(), data("Ann", "en")).subject());
+    }
+}
