@@ -17,6 +17,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds the multipart/alternative message (plain text + HTML) for one notice, as finished bytes. */
 @ApplicationScoped
@@ -57,7 +59,7 @@ public class MimeMessageFactory {
         header(head, "From", fromHeader());
         InternetAddress to = new InternetAddress(email.to(), true);
         header(head, "To", to.toString());
-        header(head, "Subject", encodeWord(email.content().subject()));
+        header(head, "Subject", encodedSubject(email.content().subject()));
         header(head, "MIME-Version", "1.0");
         header(head, "X-Tocsin-Delivery", Long.toString(email.deliveryId()));
         header(head, "X-Tocsin-Reference", email.reference());
@@ -106,6 +108,21 @@ public class MimeMessageFactory {
         return fromHeader;
     }
 
+    /** Subjects repeat across a campaign (one per locale, usually): encode each once. */
+    private final Map<String, String> encodedSubjects = new ConcurrentHashMap<>();
+
+    private String encodedSubject(String subject) throws MessagingException {
+        String encoded = encodedSubjects.get(subject);
+        if (encoded == null) {
+            encoded = encodeWord(subject);
+            if (encodedSubjects.size() > 10_000) {
+                encodedSubjects.clear(); // per-recipient subjects: do not grow without bound
+            }
+            encodedSubjects.put(subject, encoded);
+        }
+        return encoded;
+    }
+
     private static String encodeWord(String text) throws MessagingException {
         try {
             return MimeUtility.fold(9, MimeUtility.encodeText(text, "UTF-8", "B"));
@@ -122,7 +139,7 @@ public class MimeMessageFactory {
         out.writeBytes(("--" + boundary + "\r\nContent-Type: " + contentType
                 + "\r\nContent-Transfer-Encoding: base64\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         // Text is encoded in its canonical form, CRLF line ends (RFC 2045 §6.8).
-        String canonical = body.replace("\r\n", "\n").replace("\n", "\r\n");
+        String canonical = (body.indexOf('\r') < 0 ? body : body.replace("\r\n", "\n")).replace("\n", "\r\n");
         out.writeBytes(BASE64.encode(canonical.getBytes(StandardCharsets.UTF_8)));
         out.writeBytes(new byte[]{'\r', '\n'});
     }
