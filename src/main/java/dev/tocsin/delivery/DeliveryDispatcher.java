@@ -52,7 +52,7 @@ public class DeliveryDispatcher {
         publisher.submit(() -> {
             try {
                 store.refreshStatistics();
-                int n = store.forEachDueChunk(campaignId, null, batchSize, Integer.MAX_VALUE, this::publish);
+                int n = store.publishCampaign(campaignId, batchSize, this::publish);
                 LOG.infof("campaign %s: %d deliveries handed to the workers", campaignId, n);
             } catch (SQLException | RuntimeException e) {
                 // Rows stay queued; the sweeper hands them over later.
@@ -61,9 +61,9 @@ public class DeliveryDispatcher {
         });
     }
 
-    /** Publishes due deliveries of all running campaigns that were never handed over, or long ago. */
+    /** Publishes due deliveries of running campaigns that no publisher is handling (see DeliveryStore.sweepDue). */
     public int publishDue(OffsetDateTime handedOverBefore, int limit) throws SQLException {
-        return store.forEachDueChunk(null, handedOverBefore, batchSize, limit, this::publish);
+        return store.sweepDue(handedOverBefore, batchSize, limit, this::publish);
     }
 
     private void publish(List<Long> ids) {

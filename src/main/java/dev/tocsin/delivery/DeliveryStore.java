@@ -102,58 +102,88 @@ public class DeliveryStore {
     }
 
     /**
-     * Streams ids of queued deliveries that are due and not handed to the queue since {@code olderThan}
-     * (null: only those never handed over), marking each chunk as enqueued before handing it on.
+     * The launch (or resume) publisher: streams the ids of a campaign's queued deliveries never handed over
+     * and hands them on in chunks. Progress is kept on the campaign (started, finished), not on each row, so
+     * the sweeper can tell a publisher that died from one still at work.
      */
-    public int forEachDueChunk(String campaignId, OffsetDateTime olderThan, int chunkSize, int limit,
-                               Consumer<List<Long>> publish) throws SQLException {
+    public int publishCampaign(String campaignId, int chunkSize, Consumer<List<Long>> publish) throws SQLException {
+        markPublishing(campaignId, "publish_started_at = ?, published_at = NULL");
+        int total = stream("SELECT d.id FROM delivery d WHERE d.campaign_id = ? AND d.status = 'QUEUED'"
+                        + " AND d.enqueued_at IS NULL AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)"
+                        + " AND EXISTS (SELECT 1 FROM campaign c WHERE c.id = d.campaign_id AND c.status = 'RUNNING')"
+                        + " ORDER BY d.id", List.of(campaignId, OffsetDateTime.now()), chunkSize, Integer.MAX_VALUE,
+                ids -> {
+                    publish.accept(ids);
+                    return ids.size();
+                });
+        markPublishing(campaignId, "published_at = ?");
+        return total;
+    }
+
+    private void markPublishing(String campaignId, String set) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE campaign SET " + set + " WHERE id = ?")) {
+            ps.setObject(1, OffsetDateTime.now());
+            ps.setString(2, campaignId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The sweeper: streams ids of due queued deliveries of running campaigns that no publisher is handling,
+     * marking each chunk as enqueued before handing it on: retries and fallbacks that fell due, rows the
+     * sweeper handed over before {@code olderThan} (the batch was lost), and launch rows whose publisher died
+     * (started before {@code olderThan}, never finished) or finished before {@code olderThan} (its batch was
+     * lost: the queue would have delivered it by then).
+     */
+    public int sweepDue(OffsetDateTime olderThan, int chunkSize, int limit, Consumer<List<Long>> publish)
+            throws SQLException {
+        return stream("SELECT d.id FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
+                        + " WHERE c.status = 'RUNNING' AND d.status = 'QUEUED'"
+                        + " AND ((d.enqueued_at IS NULL AND (d.next_attempt_at IS NOT NULL"
+                        + " OR (c.published_at IS NULL AND COALESCE(c.publish_started_at, c.launched_at) < ?)"
+                        + " OR c.published_at < ?)) OR d.enqueued_at < ?)"
+                        + " AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) ORDER BY d.id",
+                List.of(olderThan, olderThan, olderThan, OffsetDateTime.now()), chunkSize, limit,
+                ids -> markAndHandOver(ids, publish));
+    }
+
+    private int stream(String sql, List<Object> params, int chunkSize, int limit,
+                       SqlFunction<List<Long>, Integer> handOver) throws SQLException {
         int total = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // PostgreSQL streams a result set only inside a transaction
-            String sql = "SELECT d.id FROM delivery d WHERE d.status = 'QUEUED'"
-                    + (campaignId != null ? " AND d.campaign_id = ?" : "")
-                    // The sweeper (olderThan set) leaves fresh launches to the launch's own publisher: it takes
-                    // retries that fell due, rows handed over long ago (the batch was lost), and launch rows the
-                    // publisher never reached (it died).
-                    + (olderThan == null ? " AND d.enqueued_at IS NULL"
-                            : " AND ((d.enqueued_at IS NULL AND (d.next_attempt_at IS NOT NULL OR d.created_at < ?))"
-                            + " OR d.enqueued_at < ?)")
-                    + " AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)"
-                    + " AND d.campaign_id IN (SELECT id FROM campaign WHERE status = 'RUNNING')"
-                    + " ORDER BY d.id";
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                if (campaignId != null) {
-                    ps.setString(i++, campaignId);
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
                 }
-                if (olderThan != null) {
-                    ps.setObject(i++, olderThan);
-                    ps.setObject(i++, olderThan);
-                }
-                ps.setObject(i, OffsetDateTime.now());
                 ps.setFetchSize(chunkSize * 10);
                 ps.setMaxRows(limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
                         if (ids.size() == chunkSize) {
-                            total += handOver(ids, publish);
+                            total += handOver.apply(ids);
                             ids = new ArrayList<>();
                         }
                     }
                 }
             }
             c.commit();
-            total += handOver(ids, publish);
+            if (!ids.isEmpty()) {
+                total += handOver.apply(ids);
+            }
         }
         return total;
     }
 
-    private int handOver(List<Long> ids, Consumer<List<Long>> publish) throws SQLException {
-        if (ids.isEmpty()) {
-            return 0;
-        }
+    @FunctionalInterface
+    private interface SqlFunction<T, R> {
+        R apply(T t) throws SQLException;
+    }
+
+    private int markAndHandOver(List<Long> ids, Consumer<List<Long>> publish) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "UPDATE delivery SET enqueued_at = ? WHERE id IN (" + placeholders(ids.size()) + ")")) {
