@@ -39,6 +39,9 @@ public class CampaignResource {
     DeliveryStats stats;
 
     @Inject
+    CampaignPreview previews;
+
+    @Inject
     SecurityIdentity identity;
 
     @Inject
@@ -102,6 +105,18 @@ public class CampaignResource {
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public AudienceQuery.Audience audience(@PathParam("id") String id) throws SQLException {
         return QuarkusTransaction.requiringNew().call(() -> campaigns.audience(id));
+    }
+
+    @POST
+    @Path("{id}/preview")
+    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
+    @Operation(summary = "Render the notice as a recipient would get it",
+            description = "Body {\"locale\", \"accountId\"}, both optional: an affected account of the incident (its name,"
+                    + " time zone, exposed data and locale) or a synthetic sample; locale overrides the account's. Returns the"
+                    + " resolved locale, the email (subject, HTML, text), the SMS with its encoding and segment count, and the"
+                    + " push title and body. The verification reference is the placeholder TCS-PREVW-00000.")
+    public CampaignPreview.Preview preview(@PathParam("id") String id, CampaignPreview.PreviewRequest request) {
+        return previews.preview(id, request);
     }
 
     @POST

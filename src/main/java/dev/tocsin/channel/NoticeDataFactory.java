@@ -24,6 +24,17 @@ public class NoticeDataFactory {
     @ConfigProperty(name = "tocsin.advisory.base-url")
     String advisoryBaseUrl;
 
+    /** A reference no real notice can carry (real ones never contain 0): a preview is never mistaken for one. */
+    public static final String PREVIEW_REFERENCE = "TCS-PREVW-00000";
+
+    /** What a notice would show a recipient, before any delivery exists: preview and test send. */
+    public NoticeData forPreview(String locale, String timezone, String name, dev.tocsin.incident.Incident incident,
+                                 java.util.List<String> categories) {
+        return new NoticeData(locale, timezone, name, incident.title, incident.description, incident.occurredAt,
+                incident.discoveredAt, categories, companyName, companyContact, PREVIEW_REFERENCE,
+                advisoryBaseUrl + "/a/preview");
+    }
+
     public NoticeData forDelivery(ClaimedDelivery d) {
         return new NoticeData(d.locale(), d.timezone(), d.name(), d.incidentTitle(), d.incidentDescription(),
                 d.occurredAt(), d.discoveredAt(), ExposureCategory.fromStored(d.categories()), companyName,

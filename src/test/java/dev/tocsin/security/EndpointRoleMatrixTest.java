@@ -46,6 +46,7 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /api/campaigns/{id}", READERS),
             Map.entry("PUT /api/campaigns/{id}", Set.of("operator")),
             Map.entry("GET /api/campaigns/{id}/audience", READERS),
+            Map.entry("POST /api/campaigns/{id}/preview", READERS),
             Map.entry("POST /api/campaigns/{id}/approve", Set.of("approver")),
             Map.entry("POST /api/campaigns/{id}/launch", Set.of("operator")),
             Map.entry("POST /api/campaigns/{id}/pause", Set.of("operator")),

@@ -1,0 +1,93 @@
+package dev.tocsin.campaign;
+
+import dev.tocsin.audience.Account;
+import dev.tocsin.audience.Exposure;
+import dev.tocsin.channel.NoticeDataFactory;
+import dev.tocsin.common.ApiException;
+import dev.tocsin.common.FieldError;
+import dev.tocsin.incident.Incident;
+import dev.tocsin.template.NoticeData;
+import dev.tocsin.template.NoticeTemplates;
+import dev.tocsin.template.RenderedEmail;
+import dev.tocsin.template.RenderedPush;
+import dev.tocsin.template.SmsSegments;
+import dev.tocsin.template.TemplateSet;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.util.IllformedLocaleException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a campaign's notice exactly as a recipient would get it, for one account of the incident or for a
+ * synthetic sample, in a chosen locale: what an operator checks before asking for approval and an approver
+ * reads before giving it. The verification reference is a placeholder no real notice carries.
+ */
+@ApplicationScoped
+public class CampaignPreview {
+
+    @Inject
+    CampaignService campaigns;
+
+    @Inject
+    NoticeTemplates templates;
+
+    @Inject
+    NoticeDataFactory notices;
+
+    public record PreviewRequest(String locale, String accountId) {
+    }
+
+    public record SmsPreview(String text, String encoding, int length, int segments) {
+    }
+
+    public record Preview(String requestedLocale, String locale, String accountId, RenderedEmail email, SmsPreview sms,
+                          RenderedPush push) {
+    }
+
+    @Transactional
+    public Preview preview(String campaignId, PreviewRequest request) {
+        Campaign campaign = campaigns.find(campaignId);
+        TemplateSet set = templates.find(campaign.templateSet).orElseThrow(() -> ApiException.conflict("template_set_missing",
+                "Campaign " + campaignId + " uses template set '" + campaign.templateSet + "', which is not in the library."));
+        Incident incident = Incident.findById(campaign.incidentId);
+        String requested = request == null ? null : request.locale();
+        if (requested != null && !requested.isBlank()) {
+            try {
+                new Locale.Builder().setLanguageTag(requested.strip());
+            } catch (IllformedLocaleException e) {
+                throw ApiException.badRequest("invalid_request", "'" + requested + "' is not a BCP 47 language tag (e.g. fr, pt-BR).",
+                        List.of(new FieldError("locale", "not a BCP 47 language tag")));
+            }
+        }
+        NoticeData data;
+        String accountId = request == null ? null : request.accountId();
+        if (accountId != null && !accountId.isBlank()) {
+            Exposure exposure = Exposure.findById(new Exposure.Key(campaign.incidentId, accountId));
+            Account account = exposure == null ? null : Account.findById(accountId);
+            if (account == null) {
+                throw new ApiException(404, "account_not_found", "Account '" + accountId
+                        + "' is not among the affected accounts of this campaign's incident.");
+            }
+            String locale = requested != null && !requested.isBlank() ? requested.strip() : account.locale;
+            data = notices.forPreview(locale, account.timezone, account.name, incident, exposure.categoryList());
+        } else {
+            // A synthetic recipient exposed to what the segment targets (or a password, for an unsegmented campaign)
+            List<String> categories = campaign.segment().exposedAny().isEmpty() ? List.of("password")
+                    : campaign.segment().exposedAny();
+            data = notices.forPreview(requested, "UTC", "Alex Example", incident, categories);
+        }
+        String resolved = set.resolveTag(data.locale());
+        RenderedEmail email = templates.renderEmail(set, data);
+        SmsPreview sms = null;
+        if (!templates.localesWithout(set, "sms").contains(resolved)) {
+            String text = templates.renderSms(set, data);
+            SmsSegments.Count count = SmsSegments.count(text);
+            sms = new SmsPreview(text, count.encoding(), count.units(), count.segments());
+        }
+        RenderedPush push = templates.localesWithout(set, "push").contains(resolved) ? null : templates.renderPush(set, data);
+        return new Preview(requested, resolved, accountId, email, sms, push);
+    }
+}
