@@ -34,6 +34,15 @@ public final class AccountRowValidator {
     private AccountRowValidator() {
     }
 
+    /** The same address rules as an upload, for addresses typed elsewhere (test send). */
+    public static boolean isEmail(String value) {
+        return value != null && value.length() <= 320 && EMAIL.matcher(value).matches();
+    }
+
+    public static boolean isE164(String value) {
+        return value != null && E164.matcher(value).matches();
+    }
+
     public static Result validate(RawAccount raw) {
         if (raw.accountId() == null) {
             return Result.fail(raw, "account_id is missing: every row needs the company's id for the account");

@@ -47,13 +47,35 @@ public class CampaignPreview {
                           RenderedPush push) {
     }
 
+    /** What a notice for this campaign would be rendered from: the set, the data and the resolved locale. */
+    record Subject(Campaign campaign, TemplateSet set, NoticeData data, String resolvedLocale) {
+    }
+
     @Transactional
     public Preview preview(String campaignId, PreviewRequest request) {
+        String requested = request == null ? null : request.locale();
+        String accountId = request == null ? null : request.accountId();
+        Subject subject = subject(campaignId, requested, accountId);
+        TemplateSet set = subject.set();
+        NoticeData data = subject.data();
+        String resolved = subject.resolvedLocale();
+        RenderedEmail email = templates.renderEmail(set, data);
+        SmsPreview sms = null;
+        if (!templates.localesWithout(set, "sms").contains(resolved)) {
+            String text = templates.renderSms(set, data);
+            SmsSegments.Count count = SmsSegments.count(text);
+            sms = new SmsPreview(text, count.encoding(), count.units(), count.segments());
+        }
+        RenderedPush push = templates.localesWithout(set, "push").contains(resolved) ? null : templates.renderPush(set, data);
+        return new Preview(requested, resolved, accountId, email, sms, push);
+    }
+
+    /** Call inside a transaction: reads the campaign, its incident and the account. */
+    Subject subject(String campaignId, String requested, String accountId) {
         Campaign campaign = campaigns.find(campaignId);
         TemplateSet set = templates.find(campaign.templateSet).orElseThrow(() -> ApiException.conflict("template_set_missing",
                 "Campaign " + campaignId + " uses template set '" + campaign.templateSet + "', which is not in the library."));
         Incident incident = Incident.findById(campaign.incidentId);
-        String requested = request == null ? null : request.locale();
         if (requested != null && !requested.isBlank()) {
             try {
                 new Locale.Builder().setLanguageTag(requested.strip());
@@ -63,7 +85,6 @@ public class CampaignPreview {
             }
         }
         NoticeData data;
-        String accountId = request == null ? null : request.accountId();
         if (accountId != null && !accountId.isBlank()) {
             Exposure exposure = Exposure.findById(new Exposure.Key(campaign.incidentId, accountId));
             Account account = exposure == null ? null : Account.findById(accountId);
@@ -79,15 +100,6 @@ public class CampaignPreview {
                     : campaign.segment().exposedAny();
             data = notices.forPreview(requested, "UTC", "Alex Example", incident, categories);
         }
-        String resolved = set.resolveTag(data.locale());
-        RenderedEmail email = templates.renderEmail(set, data);
-        SmsPreview sms = null;
-        if (!templates.localesWithout(set, "sms").contains(resolved)) {
-            String text = templates.renderSms(set, data);
-            SmsSegments.Count count = SmsSegments.count(text);
-            sms = new SmsPreview(text, count.encoding(), count.units(), count.segments());
-        }
-        RenderedPush push = templates.localesWithout(set, "push").contains(resolved) ? null : templates.renderPush(set, data);
-        return new Preview(requested, resolved, accountId, email, sms, push);
+        return new Subject(campaign, set, data, set.resolveTag(data.locale()));
     }
 }

@@ -42,6 +42,9 @@ public class CampaignResource {
     CampaignPreview previews;
 
     @Inject
+    CampaignTestSend testSends;
+
+    @Inject
     SecurityIdentity identity;
 
     @Inject
@@ -117,6 +120,20 @@ public class CampaignResource {
                     + " push title and body. The verification reference is the placeholder TCS-PREVW-00000.")
     public CampaignPreview.Preview preview(@PathParam("id") String id, CampaignPreview.PreviewRequest request) {
         return previews.preview(id, request);
+    }
+
+    @POST
+    @Path("{id}/test-send")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Send the notice to test addresses only",
+            description = "Body {\"emails\": [], \"phones\": [], \"locale\", \"accountId\"}: at most 10 of each. Renders as"
+                    + " preview does, marks the notice as a test ([TEST] before subject and SMS, X-Tocsin-Test header,"
+                    + " placeholder reference) and sends it to these recipients only; 202 with each provider's answer."
+                    + " Recorded in the audit trail; no delivery is created.")
+    public Response testSend(@PathParam("id") String id, CampaignTestSend.TestSendRequest request) {
+        CampaignTestSend.TestSendResult result = testSends.send(id, request);
+        audit.object("campaign", id).after(result);
+        return Response.accepted(result).build();
     }
 
     @POST

@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Preview: the notice an account would get, in its language, on every channel, with the SMS's real cost. */
+/**
+ * Preview: the notice an account would get, in its language, on every channel, with the SMS's real cost.
+ * Test send: that notice, marked as a test, to the given addresses and numbers only, audited.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class PreviewTest {
@@ -78,5 +81,44 @@ class PreviewTest {
         given().contentType(ContentType.JSON).body(Map.of("accountId", "nobody"))
                 .post("/api/campaigns/" + campaign + "/preview").then().statusCode(404)
                 .body("error", equalTo("account_not_found"));
+    }
+
+    @Test
+    void aTestSendGoesToTheGivenAddressesOnlyMarkedAsATest() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String campaign = campaign(run);
+        String a = "tester-a-" + run + "@example.com";
+        String b = "tester-b-" + run + "@example.com";
+        String phone = "+1415555" + String.format("%04d", Math.abs(run.hashCode()) % 10_000);
+
+        given().contentType(ContentType.JSON).body(Map.of("emails", List.of("not-an-address"), "phones", List.of("0612")))
+                .post("/api/campaigns/" + campaign + "/test-send").then().statusCode(400)
+                .body("details.field", hasItem("emails[0]")).body("details.field", hasItem("phones[0]"));
+        given().contentType(ContentType.JSON).body(Map.of())
+                .post("/api/campaigns/" + campaign + "/test-send").then().statusCode(400);
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("emails", List.of(a, b), "phones", List.of(phone), "accountId", "pv1-" + run))
+                .post("/api/campaigns/" + campaign + "/test-send").then().statusCode(202)
+                .body("locale", equalTo("fr")).body("sent.outcome", org.hamcrest.Matchers.everyItem(equalTo("sent")));
+
+        List<jakarta.mail.internet.MimeMessage> got = java.util.Arrays.stream(TestServices.greenMail().getReceivedMessages())
+                .filter(m -> dev.tocsin.support.Mail.to(m).contains(run)).toList();
+        assertEquals(List.of(a, b), got.stream().map(dev.tocsin.support.Mail::to).sorted().toList(),
+                "only the test addresses, not the account's own");
+        for (jakarta.mail.internet.MimeMessage m : got) {
+            assertTrue(m.getSubject().startsWith("[TEST] Avis de sécurité"), m.getSubject());
+            assertEquals("true", m.getHeader("X-Tocsin-Test")[0]);
+            assertTrue(m.getMessageID().startsWith("<test-"), m.getMessageID());
+        }
+        List<dev.tocsin.support.TwilioStandIn.Sent> texts = TestServices.twilio().requestsTo(List.of(phone, "+33612345678"));
+        assertEquals(1, texts.size(), "only the test number");
+        assertTrue(texts.get(0).form().get("Body").startsWith("[TEST] "), texts.get(0).form().get("Body"));
+
+        Api.get("/api/campaigns/" + campaign).statusCode(200).body("status", equalTo("DRAFT"));
+        TestUsers.as(TestUsers.AUDITOR).queryParam("email", a).get("/api/deliveries").then().statusCode(200)
+                .body("size()", equalTo(0));
+        TestUsers.as(TestUsers.AUDITOR).queryParam("objectId", campaign).get("/api/audit").then().statusCode(200)
+                .body("action", hasItem(org.hamcrest.Matchers.containsString("test-send")));
     }
 }

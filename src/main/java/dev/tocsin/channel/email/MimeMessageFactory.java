@@ -54,14 +54,16 @@ public class MimeMessageFactory {
     public MimeMessage build(Session session, OutgoingEmail email, String... extraHeaders) throws MessagingException {
         String boundary = "=_tocsin_" + email.deliveryId() + "_" + Long.toHexString(System.nanoTime());
         StringBuilder head = new StringBuilder(1024);
-        header(head, "Message-ID", messageId(email.deliveryId()));
+        boolean test = email.deliveryId() <= 0; // a test send belongs to no delivery
+        header(head, "Message-ID", test ? "<test-" + java.util.UUID.randomUUID() + "@" + messageIdDomain + ">"
+                : messageId(email.deliveryId()));
         header(head, "Date", RFC_5322_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
         header(head, "From", fromHeader());
         InternetAddress to = new InternetAddress(email.to(), true);
         header(head, "To", to.toString());
         header(head, "Subject", encodedSubject(email.content().subject()));
         header(head, "MIME-Version", "1.0");
-        header(head, "X-Tocsin-Delivery", Long.toString(email.deliveryId()));
+        header(head, test ? "X-Tocsin-Test" : "X-Tocsin-Delivery", test ? "true" : Long.toString(email.deliveryId()));
         header(head, "X-Tocsin-Reference", email.reference());
         // A breach notice is transactional: ask auto-responders and list software to leave it alone.
         header(head, "Auto-Submitted", "auto-generated");
