@@ -54,6 +54,14 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "max_attempts")
     public int maxAttempts;
 
+    /** SMS segments the notice may take in any locale (null: the default, 3). */
+    @Column(name = "sms_segment_budget")
+    public Integer smsSegmentBudget;
+
+    public int smsSegmentBudget() {
+        return smsSegmentBudget == null ? 3 : smsSegmentBudget;
+    }
+
     @Enumerated(EnumType.STRING)
     public CampaignStatus status;
 

@@ -18,7 +18,8 @@ public record CampaignRequest(
         String channelPolicy,
         SegmentRequest segment,
         OffsetDateTime scheduledAt,
-        @Min(1) @Max(20) Integer maxAttempts) {
+        @Min(1) @Max(20) Integer maxAttempts,
+        @Min(1) @Max(10) Integer smsSegmentBudget) {
 
     /** An empty or missing list means no restriction. */
     public record SegmentRequest(List<String> exposedAny, List<String> exposedAll, List<String> countries,

@@ -49,6 +49,9 @@ public class CampaignService {
     @Inject
     AudienceQuery audienceQuery;
 
+    @Inject
+    dev.tocsin.channel.NoticeDataFactory notices;
+
     /** What a request asks for, once checked. */
     private record Spec(List<String> channels, String policy, Segment segment, int maxAttempts) {
     }
@@ -105,6 +108,7 @@ public class CampaignService {
         c.channelPolicy = spec.policy();
         c.segment(spec.segment());
         c.maxAttempts = spec.maxAttempts();
+        c.smsSegmentBudget = request.smsSegmentBudget();
         c.scheduledAt = request.scheduledAt();
         c.scheduleMissedAt = null;
     }
@@ -213,8 +217,51 @@ public class CampaignService {
         return audienceQuery.measure(c.incidentId, c.segment(), c.channelList());
     }
 
-    /** Four eyes: the approver is neither the campaign's creator nor the last person who edited it. */
+    /**
+     * Why a campaign's notice could not go out as it stands: the required-content check of its template set
+     * (every locale, every channel it uses, the SMS segment budget) and a locale its audience needs that the
+     * set does not have (those recipients would get another language).
+     */
+    public List<dev.tocsin.template.ContentProblem> contentProblems(String id) throws SQLException {
+        Campaign c = QuarkusTransaction.requiringNew().call(() -> find(id));
+        var set = templates.find(c.templateSet);
+        if (set.isEmpty()) {
+            return List.of(new dev.tocsin.template.ContentProblem("-", "-", "templateSet",
+                    "template set '" + c.templateSet + "' is not in the library"));
+        }
+        Incident incident = QuarkusTransaction.requiringNew().call(() -> Incident.findById(c.incidentId));
+        var sample = notices.forPreview(null, "UTC", "Alex Example", incident,
+                List.copyOf(dev.tocsin.audience.ExposureCategory.codes()));
+        List<dev.tocsin.template.ContentProblem> problems = new ArrayList<>(
+                templates.checkRequiredContent(set.get(), c.channelList(), c.smsSegmentBudget(), sample));
+        var audience = audienceQuery.measure(c.incidentId, c.segment(), c.channelList());
+        audience.byLocale().forEach((tag, count) -> {
+            String resolved = set.get().resolveTag(tag);
+            if (!Locale.forLanguageTag(resolved).getLanguage().equals(Locale.forLanguageTag(tag).getLanguage())) {
+                problems.add(new dev.tocsin.template.ContentProblem(tag, "-", "locale", "the set has no '" + tag
+                        + "' templates: " + count + " recipient(s) would get '" + resolved + "'"));
+            }
+        });
+        return problems;
+    }
+
+    /**
+     * Four eyes: the approver is neither the campaign's creator nor the last person who edited it. A campaign
+     * whose notice misses required content cannot be approved.
+     */
     public Campaign approve(String id, String comment, String user) {
+        List<dev.tocsin.template.ContentProblem> problems;
+        try {
+            problems = contentProblems(id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(409, "required_content_missing", "Campaign " + id + " cannot be approved: its notice"
+                    + " misses required content in " + problems.size() + " place(s): " + problems.stream().limit(5)
+                    .map(Object::toString).reduce((a, b) -> a + "; " + b).orElse("")
+                    + (problems.size() > 5 ? "; ..." : "") + ". Fix the templates or the campaign, then ask again.", problems);
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
             Campaign c = find(id);
             if (c.status != CampaignStatus.DRAFT) {

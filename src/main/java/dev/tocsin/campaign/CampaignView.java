@@ -9,13 +9,13 @@ import java.util.List;
 public record CampaignView(String id, String name, String status, String incidentId, String templateSet,
                            List<String> channels, String channelPolicy, Segment segment, OffsetDateTime scheduledAt,
                            OffsetDateTime scheduleMissedAt,
-                           int maxAttempts, String createdBy, String lastEditedBy, String approvedBy, OffsetDateTime approvedAt,
+                           int maxAttempts, int smsSegmentBudget, String createdBy, String lastEditedBy, String approvedBy, OffsetDateTime approvedAt,
                            String approvalComment, OffsetDateTime launchedAt, OffsetDateTime completedAt,
                            Long audienceTotal, Long unreachable, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public static CampaignView of(Campaign c) {
         return new CampaignView(c.id, c.name, c.status.name(), c.incidentId, c.templateSet, c.channelList(),
-                c.channelPolicy, c.segment(), c.scheduledAt, c.scheduleMissedAt, c.maxAttempts, c.createdBy, c.lastEditedBy, c.approvedBy, c.approvedAt,
+                c.channelPolicy, c.segment(), c.scheduledAt, c.scheduleMissedAt, c.maxAttempts, c.smsSegmentBudget(), c.createdBy, c.lastEditedBy, c.approvedBy, c.approvedAt,
                 c.approvalComment, c.launchedAt, c.completedAt, c.audienceTotal, c.unreachable, c.createdAt, c.updatedAt);
     }
 }

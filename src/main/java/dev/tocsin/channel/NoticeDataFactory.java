@@ -32,7 +32,8 @@ public class NoticeDataFactory {
                                  java.util.List<String> categories) {
         return new NoticeData(locale, timezone, name, incident.title, incident.description, incident.occurredAt,
                 incident.discoveredAt, categories, companyName, companyContact, PREVIEW_REFERENCE,
-                advisoryBaseUrl + "/a/preview");
+                advisoryBaseUrl + "/a/preview.0000000000000000000000"); // as long as a real token
+
     }
 
     public NoticeData forDelivery(ClaimedDelivery d) {

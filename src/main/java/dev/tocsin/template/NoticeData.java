@@ -18,6 +18,12 @@ public record NoticeData(String locale, String timezone, String recipientName, S
                          List<String> categories, String companyName, String companyContact, String reference,
                          String advisoryUrl) {
 
+    /** The same data for another recipient locale (the required-content check renders every locale). */
+    public NoticeData inLocale(String tag) {
+        return new NoticeData(tag, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt,
+                categories, companyName, companyContact, reference, advisoryUrl);
+    }
+
     /** One formatter per locale: building one per notice showed in the fan-out profile. */
     private static final Map<String, DateTimeFormatter> DATES = new java.util.concurrent.ConcurrentHashMap<>();
 

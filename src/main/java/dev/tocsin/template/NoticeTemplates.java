@@ -145,6 +145,84 @@ public class NoticeTemplates {
         return text.strip().replaceAll("\\s+", " ");
     }
 
+    /**
+     * What a breach notice must say (GDPR Art. 34, US state laws): each is marked in email.html and email.txt
+     * by a comment on the section that covers it, {! covers: element !}, so translators keep them in place.
+     */
+    public static final List<String> REQUIRED_ELEMENTS = List.of("what-happened", "data-involved", "consequences",
+            "company-actions", "recipient-actions", "contact", "reference");
+
+    private static final Pattern COVERS = Pattern.compile("\\{!\\s*covers:\\s*([a-z-]+)\\s*!}");
+
+    /**
+     * The required-content check of one template set, locale by locale: every required element is marked in
+     * both email parts; rendered with {@code sample} data, both parts show the exposed data, the contact point,
+     * the advisory link and the verification reference; when SMS is among the channels, the SMS shows the
+     * reference and the link within {@code smsBudget} segments (rendered with every data category, the
+     * longest it can be).
+     */
+    public List<ContentProblem> checkRequiredContent(TemplateSet set, List<String> channels, int smsBudget, NoticeData sample) {
+        List<ContentProblem> problems = new java.util.ArrayList<>();
+        for (String tag : set.localeTags()) {
+            TemplateSet.LocaleTemplates t = set.locales().get(tag);
+            for (String part : List.of("email.html", "email.txt")) {
+                String source = read(set.name() + "/" + tag + "/" + part).orElse("");
+                java.util.Set<String> covered = new java.util.HashSet<>();
+                COVERS.matcher(source).results().forEach(m -> covered.add(m.group(1)));
+                for (String element : REQUIRED_ELEMENTS) {
+                    if (!covered.contains(element)) {
+                        problems.add(new ContentProblem(tag, part, element, "no section is marked {! covers: " + element + " !}"));
+                    }
+                }
+            }
+            NoticeData data = sample.inLocale(tag);
+            RenderedEmail email;
+            try {
+                email = renderEmail(set, data);
+            } catch (RuntimeException e) {
+                problems.add(new ContentProblem(tag, "email", "rendering", e.getMessage()));
+                continue;
+            }
+            List<String> names = localizedCategories(t, data.categories());
+            for (var part : Map.of("email.html", email.html(), "email.txt", email.text()).entrySet()) {
+                String text = part.getKey().endsWith(".html") ? part.getValue().replace("&amp;", "&") : part.getValue();
+                requireShown(problems, tag, part.getKey(), "reference", text, data.reference());
+                requireShown(problems, tag, part.getKey(), "contact", text, data.companyContact());
+                requireShown(problems, tag, part.getKey(), "advisory link", text, data.advisoryUrl());
+                requireShown(problems, tag, part.getKey(), "data-involved", text, names.get(0));
+            }
+            if (channels.contains("sms")) {
+                if (t.sms() == null) {
+                    problems.add(new ContentProblem(tag, "sms.txt", "sms", "missing: the campaign sends SMS"));
+                    continue;
+                }
+                String sms;
+                try {
+                    sms = renderSms(set, data);
+                } catch (RuntimeException e) {
+                    problems.add(new ContentProblem(tag, "sms.txt", "rendering", e.getMessage()));
+                    continue;
+                }
+                requireShown(problems, tag, "sms.txt", "reference", sms, data.reference());
+                requireShown(problems, tag, "sms.txt", "advisory link", sms, data.advisoryUrl());
+                SmsSegments.Count count = SmsSegments.count(sms);
+                if (count.segments() > smsBudget) {
+                    problems.add(new ContentProblem(tag, "sms.txt", "segments", count.segments() + " segments ("
+                            + count.encoding() + ", " + count.units() + (count.encoding().equals(SmsSegments.GSM_7)
+                            ? " septets" : " UTF-16 units") + ") over the campaign's budget of " + smsBudget));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void requireShown(List<ContentProblem> problems, String tag, String part, String element, String text,
+                                     String expected) {
+        if (expected != null && !expected.isEmpty() && !text.contains(expected)) {
+            problems.add(new ContentProblem(tag, part, element, "the rendered notice does not show it ('" + expected + "')"));
+        }
+    }
+
     /** Locales of the set that lack the parts a channel needs (email parts are required of every locale). */
     public List<String> localesWithout(TemplateSet set, String channel) {
         return set.locales().values().stream().filter(t -> switch (channel) {

@@ -97,4 +97,36 @@ class CampaignApiTest {
         Api.post("/api/campaigns/" + empty + "/cancel").statusCode(409);
         Api.post("/api/campaigns/" + empty + "/pause").statusCode(409).body("message", containsString("needs RUNNING"));
     }
+
+    @Test
+    void aNoticeMissingRequiredContentCannotBeApproved() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String incident = Api.createIncident("required content " + run);
+        Api.uploadCsv(incident, "account_id,email,phone,locale,exposed\n"
+                + "rc1-" + run + ",rc1-" + run + "@example.com,+14155550101,en,password\n"
+                + "rc2-" + run + ",rc2-" + run + "@example.com,+14155550102,de,password\n").statusCode(200);
+        String tooLong = given().contentType(ContentType.JSON)
+                .body(Map.of("incidentId", incident, "name", "one-segment SMS", "templateSet", "credential-exposure",
+                        "channels", List.of("sms"), "smsSegmentBudget", 1, "segment", Map.of("locales", List.of("en"))))
+                .post("/api/campaigns").then().statusCode(201).body("smsSegmentBudget", equalTo(1)).extract().path("id");
+        Api.approve(tooLong).statusCode(409).body("error", equalTo("required_content_missing"))
+                .body("details.part", hasItems("sms.txt")).body("details.element", hasItems("segments"))
+                .body("message", containsString("over the campaign's budget of 1"));
+        Api.get("/api/campaigns/" + tooLong).body("status", equalTo("DRAFT"));
+
+        // German readers would get English: the set has no German notice
+        String german = given().contentType(ContentType.JSON)
+                .body(Map.of("incidentId", incident, "name", "everyone", "templateSet", "credential-exposure",
+                        "channels", List.of("email")))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        Api.approve(german).statusCode(409).body("details.locale", hasItems("de"))
+                .body("details.element", hasItems("locale"))
+                .body("message", containsString("1 recipient(s) would get 'en'"));
+
+        String english = given().contentType(ContentType.JSON)
+                .body(Map.of("incidentId", incident, "name", "English only", "templateSet", "credential-exposure",
+                        "channels", List.of("email", "sms"), "segment", Map.of("locales", List.of("en"))))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        Api.approve(english).log().ifValidationFails().statusCode(200).body("status", equalTo("APPROVED"));
+    }
 }

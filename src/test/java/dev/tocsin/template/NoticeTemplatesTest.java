@@ -62,4 +62,52 @@ class NoticeTemplatesTest {
         NoticeTemplates templates = library(Optional.of(dir.toString()));
         assertEquals("Hello Ann", templates.renderEmail(templates.find("evil").orElseThrow(), data("Ann", "en")).subject());
     }
+
+    private static NoticeData sample() {
+        return new NoticeData(null, "UTC", "Alex Example", "Backup server breach", "Attackers copied a backup.",
+                OffsetDateTime.parse("2026-11-01T23:30:00Z"), OffsetDateTime.parse("2026-11-20T09:00:00Z"),
+                List.of("password", "password_hash", "email", "phone", "name", "date_of_birth", "address", "ssn",
+                        "payment_card"), "Example Corp", "security@example.com", "TCS-PREVW-00000",
+                "https://advisory.example.com/a/preview");
+    }
+
+    @Test
+    void theLibrarysCredentialSetSaysEverythingANoticeMustInEveryLocale() {
+        NoticeTemplates templates = library(Optional.empty());
+        TemplateSet set = templates.find("credential-exposure").orElseThrow();
+        assertEquals(List.of(), templates.checkRequiredContent(set, List.of("email", "sms", "push"), 3, sample()));
+        // the same SMS within one segment is asked too much of
+        List<ContentProblem> tight = templates.checkRequiredContent(set, List.of("sms"), 1, sample());
+        assertEquals(set.localeTags(), tight.stream().map(ContentProblem::locale).distinct().sorted().toList());
+        assertTrue(tight.stream().allMatch(p -> p.part().equals("sms.txt") && p.element().equals("segments")
+                && p.problem().contains("over the campaign's budget of 1")), tight.toString());
+    }
+
+    @Test
+    void aBrokenSetIsReportedLocaleByLocaleAndElementByElement(@TempDir Path dir) throws Exception {
+        Path en = Files.createDirectories(dir.resolve("broken/en"));
+        Path de = Files.createDirectories(dir.resolve("broken/de"));
+        Files.writeString(dir.resolve("broken/set.properties"), "locales=en,de\ndefault-locale=en\n");
+        for (Path locale : List.of(en, de)) {
+            Files.writeString(locale.resolve("email-subject.txt"), "Notice");
+            Files.writeString(locale.resolve("sms.txt"), "{company}: see {advisoryUrl}");
+        }
+        String complete = "WHAT HAPPENED{! covers: what-happened !} {incidentTitle}\n"
+                + "DATA{! covers: data-involved !} {#each categories}{it} {/each}\n"
+                + "MEANING{! covers: consequences !} risk\nWE{! covers: company-actions !} fixed\n"
+                + "YOU{! covers: recipient-actions !} act\nCONTACT{! covers: contact !} {contact} {advisoryUrl}\n"
+                + "GENUINE{! covers: reference !} {reference}\n";
+        Files.writeString(en.resolve("email.txt"), complete);
+        Files.writeString(en.resolve("email.html"), complete);
+        // German: no consequences section, and the reference never printed
+        String german = complete.replace("MEANING{! covers: consequences !} risk\n", "").replace(" {reference}", "");
+        Files.writeString(de.resolve("email.txt"), german);
+        Files.writeString(de.resolve("email.html"), complete);
+        NoticeTemplates templates = library(Optional.of(dir.toString()));
+        List<ContentProblem> problems = templates.checkRequiredContent(templates.find("broken").orElseThrow(),
+                List.of("email", "sms"), 3, sample());
+        List<String> where = problems.stream().map(p -> p.locale() + " " + p.part() + " " + p.element()).sorted().toList();
+        assertEquals(List.of("de email.txt consequences", "de email.txt reference", "de sms.txt reference",
+                "en sms.txt reference"), where, problems.toString());
+    }
 }
