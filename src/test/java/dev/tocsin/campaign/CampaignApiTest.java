@@ -104,7 +104,7 @@ class CampaignApiTest {
         String incident = Api.createIncident("required content " + run);
         Api.uploadCsv(incident, "account_id,email,phone,locale,exposed\n"
                 + "rc1-" + run + ",rc1-" + run + "@example.com,+14155550101,en,password\n"
-                + "rc2-" + run + ",rc2-" + run + "@example.com,+14155550102,de,password\n").statusCode(200);
+                + "rc2-" + run + ",rc2-" + run + "@example.com,+14155550102,nl,password\n").statusCode(200);
         String tooLong = given().contentType(ContentType.JSON)
                 .body(Map.of("incidentId", incident, "name", "one-segment SMS", "templateSet", "credential-exposure",
                         "channels", List.of("sms"), "smsSegmentBudget", 1, "segment", Map.of("locales", List.of("en"))))
@@ -114,12 +114,12 @@ class CampaignApiTest {
                 .body("message", containsString("over the campaign's budget of 1"));
         Api.get("/api/campaigns/" + tooLong).body("status", equalTo("DRAFT"));
 
-        // German readers would get English: the set has no German notice
-        String german = given().contentType(ContentType.JSON)
+        // Dutch readers would get English: the set has no Dutch notice
+        String dutch = given().contentType(ContentType.JSON)
                 .body(Map.of("incidentId", incident, "name", "everyone", "templateSet", "credential-exposure",
                         "channels", List.of("email")))
                 .post("/api/campaigns").then().statusCode(201).extract().path("id");
-        Api.approve(german).statusCode(409).body("details.locale", hasItems("de"))
+        Api.approve(dutch).statusCode(409).body("details.locale", hasItems("nl"))
                 .body("details.element", hasItems("locale"))
                 .body("message", containsString("1 recipient(s) would get 'en'"));
 

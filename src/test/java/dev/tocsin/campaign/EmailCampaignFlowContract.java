@@ -110,7 +110,7 @@ abstract class EmailCampaignFlowContract {
         assertTrue(Mail.part(toCarla, "text/plain").contains("número de telefone"));
 
         // pt-PT has no template of its own: Portuguese (pt-BR) beats English. No locale at all: the set's default.
-        // (A language the set lacks entirely, e.g. German, blocks approval: see CampaignApiTest.)
+        // (A language the set lacks entirely, e.g. Dutch, blocks approval: see CampaignApiTest.)
         assertEquals(toCarla.getSubject(), byRecipient.get(filipa).get(0).getSubject());
         assertEquals(toAlice.getSubject(), byRecipient.get(gerd).get(0).getSubject());
 

@@ -110,4 +110,28 @@ class NoticeTemplatesTest {
         assertEquals(List.of("de email.txt consequences", "de email.txt reference", "de sms.txt reference",
                 "en sms.txt reference"), where, problems.toString());
     }
+
+    @Test
+    void germanJapaneseAndRightToLeftArabicRenderInTheirOwnScriptAndDateFormat() {
+        NoticeTemplates templates = library(Optional.empty());
+        TemplateSet set = templates.find("credential-exposure").orElseThrow();
+        RenderedEmail ar = templates.renderEmail(set, data("ليلى", "ar"));
+        assertTrue(ar.html().contains("<html lang=\"ar\" dir=\"rtl\">"), "Arabic reads right to left");
+        assertTrue(ar.html().contains("<body dir=\"rtl\""));
+        assertTrue(ar.subject().startsWith("إشعار أمني مهم"), ar.subject());
+        assertTrue(ar.text().contains("كلمة المرور"), "the exposed data in Arabic");
+        assertTrue(ar.html().contains("<strong dir=\"ltr\">TCS-ABCDE-FGHJK</strong>"), "the reference stays left to right");
+
+        RenderedEmail ja = templates.renderEmail(set, data("山田", "ja-JP"));
+        assertTrue(ja.subject().contains("セキュリティのお知らせ"), ja.subject());
+        assertTrue(ja.text().contains("2026年11月2日"), "Japanese date, in the recipient's time zone: " + ja.text());
+        assertTrue(ja.text().contains("・パスワード"), ja.text());
+
+        RenderedEmail de = templates.renderEmail(set, data("Gerd", "de-AT"));
+        assertTrue(de.subject().startsWith("Wichtiger Sicherheitshinweis"), de.subject());
+        assertTrue(de.text().contains("2. November 2026"), de.text());
+        assertEquals("de", set.resolveTag("de-AT"));
+        assertEquals("pt-BR", set.resolveTag("pt-PT"));
+        assertEquals("en", set.resolveTag("nl"));
+    }
 }
