@@ -231,7 +231,7 @@ public class CampaignService {
         }
         Incident incident = QuarkusTransaction.requiringNew().call(() -> Incident.findById(c.incidentId));
         var sample = notices.forPreview(null, "UTC", "Alex Example", incident,
-                List.copyOf(dev.tocsin.audience.ExposureCategory.codes()));
+                List.copyOf(dev.tocsin.audience.ExposureCategory.codes()), null, null);
         List<dev.tocsin.template.ContentProblem> problems = new ArrayList<>(
                 templates.checkRequiredContent(set.get(), c.channelList(), c.smsSegmentBudget(), sample));
         var audience = audienceQuery.measure(c.incidentId, c.segment(), c.channelList());

@@ -29,16 +29,18 @@ public class NoticeDataFactory {
 
     /** What a notice would show a recipient, before any delivery exists: preview and test send. */
     public NoticeData forPreview(String locale, String timezone, String name, dev.tocsin.incident.Incident incident,
-                                 java.util.List<String> categories) {
+                                 java.util.List<String> categories, String country, String region) {
         return new NoticeData(locale, timezone, name, incident.title, incident.description, incident.occurredAt,
                 incident.discoveredAt, categories, companyName, companyContact, PREVIEW_REFERENCE,
-                advisoryBaseUrl + "/a/preview.0000000000000000000000"); // as long as a real token
+                advisoryBaseUrl + "/a/preview.0000000000000000000000", // as long as a real token
+                country, region);
 
     }
 
     public NoticeData forDelivery(ClaimedDelivery d) {
         return new NoticeData(d.locale(), d.timezone(), d.name(), d.incidentTitle(), d.incidentDescription(),
                 d.occurredAt(), d.discoveredAt(), ExposureCategory.fromStored(d.categories()), companyName,
-                companyContact, codes.verificationReference(d.id()), advisoryBaseUrl + "/a/" + codes.advisoryToken(d.id()));
+                companyContact, codes.verificationReference(d.id()), advisoryBaseUrl + "/a/" + codes.advisoryToken(d.id()),
+                d.country(), d.region());
     }
 }

@@ -231,7 +231,8 @@ public class DeliveryStore {
             List<ClaimedDelivery> rows = new ArrayList<>(claimed);
             try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.campaign_id, d.account_id, d.channel, d.address,"
                     + " d.locale, d.attempts, c.max_attempts, c.template_set, a.name, a.timezone, e.categories,"
-                    + " i.title, i.description, i.occurred_at, i.discovered_at, c.channels, c.channel_policy, s.reason"
+                    + " i.title, i.description, i.occurred_at, i.discovered_at, c.channels, c.channel_policy, s.reason,"
+                    + " a.country, a.region"
                     + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
                     + " JOIN account a ON a.account_id = d.account_id"
                     + " LEFT JOIN exposure e ON e.incident_id = c.incident_id AND e.account_id = d.account_id"
@@ -248,7 +249,8 @@ public class DeliveryStore {
                                 rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getString(9),
                                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
                                 rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class),
-                                rs.getString(17), rs.getString(18), rs.getString(19)));
+                                rs.getString(17), rs.getString(18), rs.getString(19), rs.getString(20),
+                                rs.getString(21)));
                     }
                 }
             }

@@ -16,12 +16,21 @@ import java.util.Map;
 public record NoticeData(String locale, String timezone, String recipientName, String incidentTitle,
                          String incidentDescription, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
                          List<String> categories, String companyName, String companyContact, String reference,
-                         String advisoryUrl) {
+                         String advisoryUrl, String country, String region) {
+
+    /** Where the recipient lives, most specific first (US-CA, then US): picks the jurisdiction block. */
+    List<String> jurisdictionKeys() {
+        if (country == null || country.isBlank()) {
+            return List.of();
+        }
+        String c = country.toUpperCase(Locale.ROOT);
+        return region == null || region.isBlank() ? List.of(c) : List.of(c + "-" + region.toUpperCase(Locale.ROOT), c);
+    }
 
     /** The same data for another recipient locale (the required-content check renders every locale). */
     public NoticeData inLocale(String tag) {
         return new NoticeData(tag, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt,
-                categories, companyName, companyContact, reference, advisoryUrl);
+                categories, companyName, companyContact, reference, advisoryUrl, country, region);
     }
 
     /** One formatter per locale: building one per notice showed in the fan-out profile. */

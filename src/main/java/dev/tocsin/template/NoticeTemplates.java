@@ -2,6 +2,7 @@ package dev.tocsin.template;
 
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.HtmlEscaper;
+import io.quarkus.qute.RawString;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.Variant;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,6 +76,8 @@ public class NoticeTemplates {
 
     private TemplateSet load(String name, Properties descriptor) {
         String defaultLocale = descriptor.getProperty("default-locale", "en");
+        List<String> jurisdictions = java.util.Arrays.stream(descriptor.getProperty("jurisdictions", "").split(","))
+                .map(String::strip).filter(k -> !k.isEmpty()).toList();
         Map<String, TemplateSet.LocaleTemplates> locales = new LinkedHashMap<>();
         for (String tag : descriptor.getProperty("locales", "en").split(",")) {
             tag = tag.strip();
@@ -89,12 +92,42 @@ public class NoticeTemplates {
                     optional(dir + "sms.txt", tag),
                     optional(dir + "push-title.txt", tag),
                     optional(dir + "push.txt", tag),
-                    categoryNames));
+                    categoryNames,
+                    blocks(dir, jurisdictions, ".html", "text/html", tag),
+                    blocks(dir, jurisdictions, ".txt", "text/plain", tag)));
         }
         if (!locales.containsKey(defaultLocale)) {
             throw new IllegalStateException("template set " + name + " has no folder for its default locale " + defaultLocale);
         }
         return new TemplateSet(name, defaultLocale, Map.copyOf(locales));
+    }
+
+    /** A locale's jurisdiction blocks (jurisdiction/US-CA.html, ...) for the keys the set declares. */
+    private Map<String, Template> blocks(String dir, List<String> keys, String extension, String contentType, String tag) {
+        Map<String, Template> blocks = new LinkedHashMap<>();
+        for (String key : keys) {
+            String path = dir + "jurisdiction/" + key + extension;
+            if (read(path).isPresent()) {
+                blocks.put(key, parse(path, contentType, tag));
+            }
+        }
+        return Map.copyOf(blocks);
+    }
+
+    /**
+     * The block for where the recipient lives (US-CA before US), in the notice's locale or else the set's
+     * default one: legal text the law asks for is better in the default language than missing.
+     */
+    private Template block(TemplateSet set, TemplateSet.LocaleTemplates t, NoticeData data, boolean html) {
+        for (String key : data.jurisdictionKeys()) {
+            for (TemplateSet.LocaleTemplates candidate : List.of(t, set.locales().get(set.defaultLocale()))) {
+                Template block = (html ? candidate.blocksHtml() : candidate.blocksText()).get(key);
+                if (block != null) {
+                    return block;
+                }
+            }
+        }
+        return null;
     }
 
     /** Parts only some channels need (SMS, push): absent means the set cannot send on that channel. */
@@ -112,6 +145,11 @@ public class NoticeTemplates {
     public RenderedEmail renderEmail(TemplateSet set, NoticeData data) {
         TemplateSet.LocaleTemplates t = resolve(set, data.locale());
         Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        Template blockHtml = block(set, t, data, true);
+        Template blockText = block(set, t, data, false);
+        // Our own template files, rendered with escaping already: inserted as they are.
+        model.put("jurisdictionHtml", new RawString(blockHtml == null ? "" : blockHtml.render(model)));
+        model.put("jurisdictionText", blockText == null ? "" : blockText.render(model));
         String subject = t.emailSubject().render(model).strip().replaceAll("\\s+", " ");
         return new RenderedEmail(subject, t.emailHtml().render(model), t.emailText().render(model));
     }

@@ -16,7 +16,8 @@ public record TemplateSet(String name, String defaultLocale, Map<String, LocaleT
     /** The compiled templates and localized data-category names of one locale. */
     public record LocaleTemplates(String locale, Template emailSubject, Template emailHtml, Template emailText,
                                   Template sms, Template pushTitle, Template pushBody,
-                                  Map<String, String> categoryNames) {
+                                  Map<String, String> categoryNames, Map<String, Template> blocksHtml,
+                                  Map<String, Template> blocksText) {
     }
 
     /**

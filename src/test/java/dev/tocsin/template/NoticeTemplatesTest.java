@@ -27,7 +27,7 @@ class NoticeTemplatesTest {
         return new NoticeData(locale, "Europe/Paris", name, "Backup server breach", "Attackers copied a backup.",
                 OffsetDateTime.parse("2026-11-01T23:30:00Z"), OffsetDateTime.parse("2026-11-20T09:00:00Z"),
                 List.of("password", "email"), "Example Corp", "security@example.com", "TCS-ABCDE-FGHJK",
-                "https://advisory.example.com/a/x");
+                "https://advisory.example.com/a/x", null, null);
     }
 
     @Test
@@ -68,7 +68,7 @@ class NoticeTemplatesTest {
                 OffsetDateTime.parse("2026-11-01T23:30:00Z"), OffsetDateTime.parse("2026-11-20T09:00:00Z"),
                 List.of("password", "password_hash", "email", "phone", "name", "date_of_birth", "address", "ssn",
                         "payment_card"), "Example Corp", "security@example.com", "TCS-PREVW-00000",
-                "https://advisory.example.com/a/preview");
+                "https://advisory.example.com/a/preview", null, null);
     }
 
     @Test
@@ -133,5 +133,35 @@ class NoticeTemplatesTest {
         assertEquals("de", set.resolveTag("de-AT"));
         assertEquals("pt-BR", set.resolveTag("pt-PT"));
         assertEquals("en", set.resolveTag("nl"));
+    }
+
+    private static NoticeData livingIn(String locale, String country, String region) {
+        NoticeData d = data("Pat", locale);
+        return new NoticeData(d.locale(), d.timezone(), d.recipientName(), d.incidentTitle(), d.incidentDescription(),
+                d.occurredAt(), d.discoveredAt(), d.categories(), d.companyName(), d.companyContact(), d.reference(),
+                d.advisoryUrl(), country, region);
+    }
+
+    @Test
+    void californiaAndMassachusettsResidentsGetTheTextTheirStateRequires() {
+        NoticeTemplates templates = library(Optional.empty());
+        TemplateSet set = templates.find("credential-exposure").orElseThrow();
+        RenderedEmail ca = templates.renderEmail(set, livingIn("en", "US", "CA"));
+        assertTrue(ca.html().contains("<h1>Notice of Data Breach</h1>"), "the title California requires, as HTML");
+        assertTrue(ca.text().contains("NOTICE OF DATA BREACH"));
+        for (String heading : List.of("What Happened", "What Information Was Involved", "What We Are Doing",
+                "What You Can Do", "For More Information")) {
+            assertTrue(ca.html().contains("<h2>" + heading + "</h2>"), "California's heading " + heading);
+        }
+        RenderedEmail ma = templates.renderEmail(set, livingIn("en", "us", "ma"));
+        assertTrue(ma.text().contains("security freeze") && ma.text().contains("police report"), ma.text());
+        assertFalse(ma.text().contains("NOTICE OF DATA BREACH"));
+        RenderedEmail ny = templates.renderEmail(set, livingIn("en", "US", "NY"));
+        assertFalse(ny.text().contains("NOTICE OF DATA BREACH") || ny.text().contains("security freeze"), "no block for New York");
+        assertTrue(ny.text().startsWith("Dear Pat,"));
+        // a Spanish-speaking Californian: the legal block in the set's default language rather than none
+        RenderedEmail es = templates.renderEmail(set, livingIn("es", "US", "CA"));
+        assertTrue(es.subject().startsWith("Aviso de seguridad"));
+        assertTrue(es.html().contains("<h1>Notice of Data Breach</h1>"));
     }
 }

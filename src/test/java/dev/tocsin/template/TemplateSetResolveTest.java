@@ -12,7 +12,7 @@ class TemplateSetResolveTest {
             "en", locale("en"), "es", locale("es"), "pt-BR", locale("pt-BR"), "fr", locale("fr")));
 
     private static TemplateSet.LocaleTemplates locale(String tag) {
-        return new TemplateSet.LocaleTemplates(tag, null, null, null, null, null, null, Map.of());
+        return new TemplateSet.LocaleTemplates(tag, null, null, null, null, null, null, Map.of(), Map.of(), Map.of());
     }
 
     @Test
