@@ -54,6 +54,14 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "max_attempts")
     public int maxAttempts;
 
+    /** Bumped by each uploaded template part; 0/null: the library set as it is. */
+    @Column(name = "templates_version")
+    public Integer templatesVersion;
+
+    public int templatesVersion() {
+        return templatesVersion == null ? 0 : templatesVersion;
+    }
+
     /** SMS segments the notice may take in any locale (null: the default, 3). */
     @Column(name = "sms_segment_budget")
     public Integer smsSegmentBudget;

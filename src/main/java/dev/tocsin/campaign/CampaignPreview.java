@@ -73,7 +73,7 @@ public class CampaignPreview {
     /** Call inside a transaction: reads the campaign, its incident and the account. */
     Subject subject(String campaignId, String requested, String accountId) {
         Campaign campaign = campaigns.find(campaignId);
-        TemplateSet set = templates.find(campaign.templateSet).orElseThrow(() -> ApiException.conflict("template_set_missing",
+        TemplateSet set = templates.forCampaign(campaign.id, campaign.templateSet, campaign.templatesVersion()).orElseThrow(() -> ApiException.conflict("template_set_missing",
                 "Campaign " + campaignId + " uses template set '" + campaign.templateSet + "', which is not in the library."));
         Incident incident = Incident.findById(campaign.incidentId);
         if (requested != null && !requested.isBlank()) {

@@ -110,6 +110,25 @@ public class CampaignResource {
         return QuarkusTransaction.requiringNew().call(() -> campaigns.audience(id));
     }
 
+    @PUT
+    @Path("{id}/templates/{locale}/{part}")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Upload a campaign-specific template part",
+            description = "The body is the Qute source of one part (email-subject.txt, email.html, email.txt, sms.txt,"
+                    + " push-title.txt, push.txt) for one locale, laid over the campaign's library set. Refused with the"
+                    + " file, line and column of a syntax error, or when it reaches for anything a notice is not given."
+                    + " Only before launch; an approved campaign goes back to DRAFT and needs a new approval.")
+    public CampaignService.TemplateUpload putTemplate(@PathParam("id") String id, @PathParam("locale") String locale,
+                                                      @PathParam("part") String part, String source) {
+        CampaignView before = current(id);
+        CampaignService.TemplateUpload upload = campaigns.putTemplate(id, locale, part, source, user());
+        audit.object("campaign", id).before(before).after(Map.of("template", locale + "/" + part,
+                "templatesVersion", upload.templatesVersion(), "status", upload.status(),
+                "approvalWithdrawn", upload.approvalWithdrawn()));
+        return upload;
+    }
+
     @POST
     @Path("{id}/preview")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})

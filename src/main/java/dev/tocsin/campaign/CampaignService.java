@@ -156,6 +156,82 @@ public class CampaignService {
         });
     }
 
+    /** What an upload changed: the campaign's template version, and whether an approval was withdrawn. */
+    public record TemplateUpload(String campaignId, String locale, String part, int templatesVersion, String status,
+                                 boolean approvalWithdrawn) {
+    }
+
+    static final int MAX_TEMPLATE_CHARS = 100_000;
+
+    /**
+     * Keeps an operator's template part for one campaign (over its library set). Checked first (syntax with
+     * line and column, the sandbox); only before launch; an approved campaign goes back to DRAFT, and the
+     * uploader counts as its last editor, so someone else must approve what it now says.
+     */
+    public TemplateUpload putTemplate(String id, String localeTag, String part, String source, String user) {
+        if (!NoticeTemplates.PARTS.contains(part)) {
+            throw ApiException.badRequest("invalid_template", "Unknown template part '" + part + "'; one of "
+                    + NoticeTemplates.PARTS + ".", List.of(new FieldError("part", "unknown")));
+        }
+        String tag;
+        try {
+            tag = new Locale.Builder().setLanguageTag(localeTag.strip()).build().toLanguageTag();
+        } catch (IllformedLocaleException e) {
+            throw ApiException.badRequest("invalid_template", "'" + localeTag + "' is not a BCP 47 language tag (e.g. fr, pt-BR).",
+                    List.of(new FieldError("locale", "not a BCP 47 language tag")));
+        }
+        if (source == null || source.isBlank()) {
+            throw ApiException.badRequest("invalid_template", "The template is empty.", List.of(new FieldError("body", "empty")));
+        }
+        if (source.length() > MAX_TEMPLATE_CHARS) {
+            throw new ApiException(413, "template_too_large", "A template part may have at most " + MAX_TEMPLATE_CHARS
+                    + " characters; this one has " + source.length() + ".");
+        }
+        List<NoticeTemplates.TemplateError> errors = templates.checkUpload(tag, part, source);
+        if (!errors.isEmpty()) {
+            NoticeTemplates.TemplateError first = errors.get(0);
+            throw ApiException.badRequest("template_error", first.file() + " line " + first.line() + ", column "
+                    + first.column() + ": " + first.message(), errors);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Campaign c = find(id);
+            if (c.status != CampaignStatus.DRAFT && c.status != CampaignStatus.APPROVED) {
+                throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
+                        + "; its templates can change only before launch (DRAFT or APPROVED).");
+            }
+            try (Connection conn = dataSource.getConnection();
+                 PreparedStatement ps = conn.prepareStatement("MERGE INTO campaign_template t USING (VALUES ("
+                         + "CAST(? AS VARCHAR(36)), CAST(? AS VARCHAR(35)), CAST(? AS VARCHAR(40)))) AS s (campaign_id, locale, part)"
+                         + " ON t.campaign_id = s.campaign_id AND t.locale = s.locale AND t.part = s.part"
+                         + " WHEN MATCHED THEN UPDATE SET content = ?, updated_by = ?, updated_at = ?"
+                         + " WHEN NOT MATCHED THEN INSERT (campaign_id, locale, part, content, updated_by, updated_at)"
+                         + " VALUES (s.campaign_id, s.locale, s.part, ?, ?, ?)")) {
+                OffsetDateTime now = OffsetDateTime.now();
+                ps.setString(1, id);
+                ps.setString(2, tag);
+                ps.setString(3, part);
+                ps.setString(4, source);
+                ps.setString(5, user);
+                ps.setObject(6, now);
+                ps.setString(7, source);
+                ps.setString(8, user);
+                ps.setObject(9, now);
+                ps.executeUpdate();
+            }
+            boolean withdrawn = c.status == CampaignStatus.APPROVED;
+            c.templatesVersion = c.templatesVersion() + 1;
+            if (withdrawn) {
+                c.status = CampaignStatus.DRAFT;
+                c.approvedBy = null;
+                c.approvedAt = null;
+                c.approvalComment = "approval withdrawn: template " + tag + "/" + part + " uploaded by " + user;
+            }
+            c.lastEditedBy = user;
+            c.updatedAt = OffsetDateTime.now();
+            return new TemplateUpload(id, tag, part, c.templatesVersion, c.status.name(), withdrawn);
+        });
+    }
+
     private static Segment checkSegment(CampaignRequest.SegmentRequest s, List<FieldError> problems) {
         if (s == null) {
             return Segment.everyone();
@@ -224,7 +300,7 @@ public class CampaignService {
      */
     public List<dev.tocsin.template.ContentProblem> contentProblems(String id) throws SQLException {
         Campaign c = QuarkusTransaction.requiringNew().call(() -> find(id));
-        var set = templates.find(c.templateSet);
+        var set = templates.forCampaign(c.id, c.templateSet, c.templatesVersion());
         if (set.isEmpty()) {
             return List.of(new dev.tocsin.template.ContentProblem("-", "-", "templateSet",
                     "template set '" + c.templateSet + "' is not in the library"));

@@ -30,7 +30,7 @@ public final class RenderAndSend {
         List<SendResult> results = new ArrayList<>(deliveries.size());
         List<M> outgoing = new ArrayList<>(deliveries.size());
         for (ClaimedDelivery d : deliveries) {
-            Optional<TemplateSet> set = templates.find(d.templateSet());
+            Optional<TemplateSet> set = templates.forCampaign(d.campaignId(), d.templateSet(), d.templatesVersion());
             if (set.isEmpty()) {
                 results.add(SendResult.fail(d.id(), "template set '" + d.templateSet() + "' does not exist"));
                 continue;

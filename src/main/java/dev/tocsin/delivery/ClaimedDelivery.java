@@ -7,5 +7,6 @@ public record ClaimedDelivery(long id, String campaignId, String accountId, Stri
                               String locale, int attempts, int maxAttempts, String templateSet, String name,
                               String timezone, String categories, String incidentTitle, String incidentDescription,
                               OffsetDateTime occurredAt, OffsetDateTime discoveredAt, String channels,
-                              String channelPolicy, String suppressedBecause, String country, String region) {
+                              String channelPolicy, String suppressedBecause, String country, String region,
+                              int templatesVersion) {
 }

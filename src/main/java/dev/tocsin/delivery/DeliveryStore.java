@@ -232,7 +232,7 @@ public class DeliveryStore {
             try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.campaign_id, d.account_id, d.channel, d.address,"
                     + " d.locale, d.attempts, c.max_attempts, c.template_set, a.name, a.timezone, e.categories,"
                     + " i.title, i.description, i.occurred_at, i.discovered_at, c.channels, c.channel_policy, s.reason,"
-                    + " a.country, a.region"
+                    + " a.country, a.region, COALESCE(c.templates_version, 0)"
                     + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
                     + " JOIN account a ON a.account_id = d.account_id"
                     + " LEFT JOIN exposure e ON e.incident_id = c.incident_id AND e.account_id = d.account_id"
@@ -250,7 +250,7 @@ public class DeliveryStore {
                                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
                                 rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class),
                                 rs.getString(17), rs.getString(18), rs.getString(19), rs.getString(20),
-                                rs.getString(21)));
+                                rs.getString(21), rs.getInt(22)));
                     }
                 }
             }

@@ -57,6 +57,143 @@ public class NoticeTemplates {
 
     private final Map<String, TemplateSet> cache = new ConcurrentHashMap<>();
 
+    /** Parts a campaign's operators uploaded, laid over the library set (read only when a campaign has any). */
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    /** A campaign's set: the library set with the campaign's uploaded parts over it. */
+    private record Overlay(String base, Map<String, String> sources) {
+    }
+
+    private final Map<String, TemplateSet> campaignSets = new ConcurrentHashMap<>();
+    private final Map<String, Overlay> overlays = new ConcurrentHashMap<>();
+
+    public static final List<String> PARTS = List.of("email-subject.txt", "email.html", "email.txt", "sms.txt",
+            "push-title.txt", "push.txt");
+
+    /** A template problem an operator can fix: which file, where, what. */
+    public record TemplateError(String file, int line, int column, String message) {
+    }
+
+    /**
+     * The set a campaign renders with: the library set it names, or, once operators uploaded parts for it
+     * (version > 0), that set with those parts over it. Keyed by version, so every instance renders what the
+     * campaign has now.
+     */
+    public Optional<TemplateSet> forCampaign(String campaignId, String base, int version) {
+        if (version <= 0) {
+            return find(base);
+        }
+        String key = campaignId + ":" + version;
+        TemplateSet cached = campaignSets.get(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<TemplateSet> baseSet = find(base);
+        if (baseSet.isEmpty()) {
+            return baseSet;
+        }
+        TemplateSet set = overlay(baseSet.get(), "campaign:" + key, uploadedParts(campaignId));
+        campaignSets.keySet().removeIf(k -> k.startsWith(campaignId + ":"));
+        campaignSets.put(key, set);
+        return Optional.of(set);
+    }
+
+    private Map<String, String> uploadedParts(String campaignId) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT locale, part, content FROM campaign_template WHERE campaign_id = ? ORDER BY locale, part")) {
+            ps.setString(1, campaignId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parts.put(rs.getString(1) + "/" + rs.getString(2), rs.getString(3));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the templates of campaign " + campaignId, e);
+        }
+        return parts;
+    }
+
+    /**
+     * Lays uploaded parts ("locale/part" -> source) over a set. A locale the set lacks is added once its three
+     * email parts are all uploaded; its SMS and push parts, if any, come with it.
+     */
+    TemplateSet overlay(TemplateSet base, String name, Map<String, String> uploaded) {
+        overlays.put(name, new Overlay(base.name(), Map.copyOf(uploaded)));
+        java.util.Set<String> tags = new java.util.LinkedHashSet<>(base.localeTags());
+        uploaded.keySet().forEach(k -> tags.add(k.substring(0, k.indexOf('/'))));
+        TemplateSet.LocaleTemplates fallback = base.locales().get(base.defaultLocale());
+        Map<String, TemplateSet.LocaleTemplates> locales = new LinkedHashMap<>();
+        for (String tag : tags) {
+            TemplateSet.LocaleTemplates known = base.locales().get(tag);
+            java.util.function.BiFunction<String, Template, Template> part = (file, library) -> {
+                String source = uploaded.get(tag + "/" + file);
+                return source != null ? parseSource(source, file.endsWith(".html") ? "text/html" : "text/plain", tag,
+                        name + "/" + tag + "/" + file) : library;
+            };
+            TemplateSet.LocaleTemplates t = new TemplateSet.LocaleTemplates(tag,
+                    part.apply("email-subject.txt", known == null ? null : known.emailSubject()),
+                    part.apply("email.html", known == null ? null : known.emailHtml()),
+                    part.apply("email.txt", known == null ? null : known.emailText()),
+                    part.apply("sms.txt", known == null ? null : known.sms()),
+                    part.apply("push-title.txt", known == null ? null : known.pushTitle()),
+                    part.apply("push.txt", known == null ? null : known.pushBody()),
+                    known == null ? fallback.categoryNames() : known.categoryNames(),
+                    known == null ? fallback.blocksHtml() : known.blocksHtml(),
+                    known == null ? fallback.blocksText() : known.blocksText());
+            if (t.emailSubject() != null && t.emailHtml() != null && t.emailText() != null) {
+                locales.put(tag, t);
+            }
+        }
+        return new TemplateSet(name, base.defaultLocale(), Map.copyOf(locales));
+    }
+
+    /**
+     * Checks an uploaded part before it is kept: Qute syntax (errors with line and column), and a trial render
+     * with sample data, which refuses anything the sandbox does not give a notice (beans, config, methods).
+     */
+    public List<TemplateError> checkUpload(String tag, String file, String source) {
+        String id = tag + "/" + file;
+        Template template;
+        try {
+            template = parseSource(source, file.endsWith(".html") ? "text/html" : "text/plain", tag, id);
+        } catch (io.quarkus.qute.TemplateException e) {
+            return List.of(error(id, e));
+        }
+        NoticeData sample = new NoticeData(tag, "UTC", "Alex Example", "Sample incident", "What happened, in detail.",
+                java.time.OffsetDateTime.now(), java.time.OffsetDateTime.now(), List.of("password", "email"),
+                "Example Corp", "security@example.com", "TCS-PREVW-00000", "https://example.com/a/preview", null, null);
+        Map<String, Object> model = sample.toModel(tag, List.of("password", "email address"));
+        model.put("jurisdictionHtml", new RawString(""));
+        model.put("jurisdictionText", "");
+        try {
+            template.render(model);
+        } catch (io.quarkus.qute.TemplateException e) {
+            return List.of(error(id, e));
+        } catch (RuntimeException e) {
+            return List.of(new TemplateError(id, 0, 0, e.getMessage()));
+        }
+        return List.of();
+    }
+
+    private static TemplateError error(String id, io.quarkus.qute.TemplateException e) {
+        var origin = e.getOrigin();
+        return new TemplateError(id, origin == null ? 0 : origin.getLine(),
+                origin == null ? 0 : origin.getLineCharacterStart(), e.getMessage());
+    }
+
+    /** The raw source of a part, for the required-content markers: uploaded, or from the library. */
+    private Optional<String> source(TemplateSet set, String tag, String part) {
+        Overlay overlay = overlays.get(set.name());
+        if (overlay == null) {
+            return read(set.name() + "/" + tag + "/" + part);
+        }
+        String uploaded = overlay.sources().get(tag + "/" + part);
+        return uploaded != null ? Optional.of(uploaded) : read(overlay.base() + "/" + tag + "/" + part);
+    }
+
     public Optional<TemplateSet> find(String name) {
         if (name == null || !SET_NAME.matcher(name).matches()) {
             return Optional.empty();
@@ -135,6 +272,10 @@ public class NoticeTemplates {
         return read(path).isPresent() ? parse(path, "text/plain", tag) : null;
     }
 
+    private Template parseSource(String source, String contentType, String tag, String id) {
+        return engine.parse(source, new Variant(Locale.forLanguageTag(tag), contentType, "UTF-8"), id);
+    }
+
     private Template parse(String path, String contentType, String tag) {
         String content = read(path).orElseThrow(() -> new IllegalStateException("missing notice template " + path));
         // The variant's content type turns on HTML escaping of every value in email.html.
@@ -204,7 +345,7 @@ public class NoticeTemplates {
         for (String tag : set.localeTags()) {
             TemplateSet.LocaleTemplates t = set.locales().get(tag);
             for (String part : List.of("email.html", "email.txt")) {
-                String source = read(set.name() + "/" + tag + "/" + part).orElse("");
+                String source = source(set, tag, part).orElse("");
                 java.util.Set<String> covered = new java.util.HashSet<>();
                 COVERS.matcher(source).results().forEach(m -> covered.add(m.group(1)));
                 for (String element : REQUIRED_ELEMENTS) {

@@ -47,6 +47,7 @@ class EndpointRoleMatrixTest {
             Map.entry("PUT /api/campaigns/{id}", Set.of("operator")),
             Map.entry("GET /api/campaigns/{id}/audience", READERS),
             Map.entry("POST /api/campaigns/{id}/preview", READERS),
+            Map.entry("PUT /api/campaigns/{id}/templates/{locale}/{part}", Set.of("operator")),
             Map.entry("POST /api/campaigns/{id}/test-send", Set.of("operator")),
             Map.entry("POST /api/campaigns/{id}/approve", Set.of("approver")),
             Map.entry("POST /api/campaigns/{id}/launch", Set.of("operator")),
