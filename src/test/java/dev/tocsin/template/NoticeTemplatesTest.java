@@ -164,4 +164,19 @@ class NoticeTemplatesTest {
         assertTrue(es.subject().startsWith("Aviso de seguridad"));
         assertTrue(es.html().contains("<h1>Notice of Data Breach</h1>"));
     }
+
+    @Test
+    void everyNoticeKindOfTheLibraryPassesTheCheckInSevenLocalesAndSaysWhatFitsTheData() {
+        NoticeTemplates templates = library(Optional.empty());
+        for (String kind : List.of("credential-exposure", "personal-data-exposure", "payment-card-exposure")) {
+            TemplateSet set = templates.find(kind).orElseThrow();
+            assertEquals(List.of("ar", "de", "en", "es", "fr", "ja", "pt-BR"), set.localeTags(), kind);
+            assertEquals(List.of(), templates.checkRequiredContent(set, List.of("email", "sms", "push"), 3, sample()), kind);
+        }
+        RenderedEmail card = templates.renderEmail(templates.find("payment-card-exposure").orElseThrow(), data("Ann", "en"));
+        assertTrue(card.text().contains("Check your card statements"), card.text());
+        assertFalse(card.text().contains("Change your Example Corp password"), "no password advice for a card breach");
+        RenderedEmail personal = templates.renderEmail(templates.find("personal-data-exposure").orElseThrow(), data("Zoé", "fr"));
+        assertTrue(personal.html().contains("usurpation d'identité"), personal.html());
+    }
 }
