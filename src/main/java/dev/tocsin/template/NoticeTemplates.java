@@ -147,7 +147,7 @@ public class NoticeTemplates {
                 locales.put(tag, t);
             }
         }
-        return new TemplateSet(name, base.defaultLocale(), Map.copyOf(locales));
+        return new TemplateSet(name, base.defaultLocale(), Map.copyOf(locales), base.withholdIncidentDetails());
     }
 
     /**
@@ -236,7 +236,10 @@ public class NoticeTemplates {
         if (!locales.containsKey(defaultLocale)) {
             throw new IllegalStateException("template set " + name + " has no folder for its default locale " + defaultLocale);
         }
-        return new TemplateSet(name, defaultLocale, Map.copyOf(locales));
+        // Places whose law forbids a notice to state the nature of the breach (Massachusetts, M.G.L. c. 93H s. 3)
+        java.util.Set<String> withhold = java.util.Arrays.stream(descriptor.getProperty("withhold-incident-details", "")
+                .split(",")).map(String::strip).filter(k -> !k.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return new TemplateSet(name, defaultLocale, Map.copyOf(locales), withhold);
     }
 
     /** A locale's jurisdiction blocks (jurisdiction/US-CA.html, ...) for the keys the set declares. */
@@ -285,7 +288,7 @@ public class NoticeTemplates {
     /** Renders the email notice for one recipient. */
     public RenderedEmail renderEmail(TemplateSet set, NoticeData data) {
         TemplateSet.LocaleTemplates t = resolve(set, data.locale());
-        Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        Map<String, Object> model = model(set, t, data);
         Template blockHtml = block(set, t, data, true);
         Template blockText = block(set, t, data, false);
         // Our own template files, rendered with escaping already: inserted as they are.
@@ -301,7 +304,7 @@ public class NoticeTemplates {
         if (t.sms() == null) {
             throw new IllegalStateException("template set " + set.name() + " has no sms.txt for " + t.locale());
         }
-        Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        Map<String, Object> model = model(set, t, data);
         return t.sms().render(model).strip().replaceAll("[ \\t]*\\R[ \\t]*", " ").replaceAll(" {2,}", " ");
     }
 
@@ -311,9 +314,22 @@ public class NoticeTemplates {
         if (t.pushTitle() == null || t.pushBody() == null) {
             throw new IllegalStateException("template set " + set.name() + " has no push-title.txt/push.txt for " + t.locale());
         }
-        Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        Map<String, Object> model = model(set, t, data);
         return new RenderedPush(oneLine(t.pushTitle().render(model)), oneLine(t.pushBody().render(model)),
                 data.advisoryUrl(), data.reference());
+    }
+
+    /**
+     * The values a notice sees. Where the law forbids stating the nature of the breach, the incident's title
+     * becomes the locale's neutral phrase (categories.properties: _incident-neutral) and its description is left out.
+     */
+    private Map<String, Object> model(TemplateSet set, TemplateSet.LocaleTemplates t, NoticeData data) {
+        Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        if (data.jurisdictionKeys().stream().anyMatch(set.withholdIncidentDetails()::contains)) {
+            model.put("incidentTitle", t.categoryNames().getOrDefault("_incident-neutral", "A security incident"));
+            model.put("incidentDescription", "");
+        }
+        return model;
     }
 
     private TemplateSet.LocaleTemplates resolve(TemplateSet set, String locale) {

@@ -11,7 +11,12 @@ import java.util.Optional;
  * One notice kind (e.g. credential-exposure) with its compiled templates per locale. Templates are
  * parsed once when the set is loaded, never per recipient.
  */
-public record TemplateSet(String name, String defaultLocale, Map<String, LocaleTemplates> locales) {
+public record TemplateSet(String name, String defaultLocale, Map<String, LocaleTemplates> locales,
+                          java.util.Set<String> withholdIncidentDetails) {
+
+    public TemplateSet(String name, String defaultLocale, Map<String, LocaleTemplates> locales) {
+        this(name, defaultLocale, locales, java.util.Set.of());
+    }
 
     /** The compiled templates and localized data-category names of one locale. */
     public record LocaleTemplates(String locale, Template emailSubject, Template emailHtml, Template emailText,

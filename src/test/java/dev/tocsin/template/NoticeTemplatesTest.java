@@ -155,6 +155,10 @@ class NoticeTemplatesTest {
         }
         RenderedEmail ma = templates.renderEmail(set, livingIn("en", "us", "ma"));
         assertTrue(ma.text().contains("security freeze") && ma.text().contains("police report"), ma.text());
+        // Massachusetts forbids stating the nature of the breach: neither the title nor the description
+        assertFalse(ma.text().contains("Backup server breach") || ma.text().contains("Attackers copied"), ma.text());
+        assertTrue(ma.text().contains("A security incident. It happened on"), ma.text());
+        assertTrue(ca.text().contains("Backup server breach"), "other places are told what happened");
         assertFalse(ma.text().contains("NOTICE OF DATA BREACH"));
         RenderedEmail ny = templates.renderEmail(set, livingIn("en", "US", "NY"));
         assertFalse(ny.text().contains("NOTICE OF DATA BREACH") || ny.text().contains("security freeze"), "no block for New York");
