@@ -168,6 +168,7 @@ public class NoticeTemplates {
         Map<String, Object> model = sample.toModel(tag, List.of("password", "email address"));
         model.put("jurisdictionHtml", new RawString(""));
         model.put("jurisdictionText", "");
+        model.put("exposedSentence", "");
         try {
             template.render(model);
         } catch (io.quarkus.qute.TemplateException e) {
@@ -325,11 +326,19 @@ public class NoticeTemplates {
      */
     private Map<String, Object> model(TemplateSet set, TemplateSet.LocaleTemplates t, NoticeData data) {
         Map<String, Object> model = data.toModel(t.locale(), localizedCategories(t, data.categories()));
+        model.put("exposedSentence", counted(t, "_exposed", data.categories().size()));
         if (data.jurisdictionKeys().stream().anyMatch(set.withholdIncidentDetails()::contains)) {
             model.put("incidentTitle", t.categoryNames().getOrDefault("_incident-neutral", "A security incident"));
             model.put("incidentDescription", "");
         }
         return model;
+    }
+
+    /** A locale's sentence for a count, in the plural form its language uses for that number (prefix.one, ...). */
+    private static String counted(TemplateSet.LocaleTemplates t, String prefix, int n) {
+        String form = PluralRules.select(Locale.forLanguageTag(t.locale()).getLanguage(), n);
+        String pattern = t.categoryNames().getOrDefault(prefix + "." + form, t.categoryNames().get(prefix + ".other"));
+        return pattern == null ? "" : pattern.replace("{n}", Integer.toString(n));
     }
 
     private TemplateSet.LocaleTemplates resolve(TemplateSet set, String locale) {

@@ -183,4 +183,26 @@ class NoticeTemplatesTest {
         RenderedEmail personal = templates.renderEmail(templates.find("personal-data-exposure").orElseThrow(), data("Zoé", "fr"));
         assertTrue(personal.html().contains("usurpation d'identité"), personal.html());
     }
+
+    private static NoticeData exposedTo(String locale, List<String> categories) {
+        NoticeData d = data("Pat", locale);
+        return new NoticeData(d.locale(), d.timezone(), d.recipientName(), d.incidentTitle(), d.incidentDescription(),
+                d.occurredAt(), d.discoveredAt(), categories, d.companyName(), d.companyContact(), d.reference(),
+                d.advisoryUrl(), null, null);
+    }
+
+    @Test
+    void theCountOfExposedDataTakesEachLanguagesPluralForm() {
+        NoticeTemplates templates = library(Optional.empty());
+        TemplateSet set = templates.find("credential-exposure").orElseThrow();
+        List<String> one = List.of("password");
+        List<String> two = List.of("password", "email");
+        List<String> three = List.of("password", "email", "phone");
+        assertTrue(templates.renderEmail(set, exposedTo("en", one)).text().contains("One type of information about you was exposed:"));
+        assertTrue(templates.renderEmail(set, exposedTo("en", two)).text().contains("2 types of information about you were exposed:"));
+        assertTrue(templates.renderEmail(set, exposedTo("fr", one)).html().contains("Un type d’information vous concernant a été exposé"));
+        assertTrue(templates.renderEmail(set, exposedTo("ar", two)).text().contains("كُشف نوعان من المعلومات عنك"), "Arabic dual");
+        assertTrue(templates.renderEmail(set, exposedTo("ar", three)).text().contains("كُشفت 3 أنواع من المعلومات عنك"), "Arabic few");
+        assertTrue(templates.renderEmail(set, exposedTo("ja", three)).text().contains("次の3種類の情報"));
+    }
 }
