@@ -35,6 +35,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
 
     /** One formatter per locale: building one per notice showed in the fan-out profile. */
     private static final Map<String, DateTimeFormatter> DATES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, DateTimeFormatter> DATE_TIMES = new java.util.concurrent.ConcurrentHashMap<>();
 
     Map<String, Object> toModel(String resolvedLocale, List<String> categoryNames) {
         Locale loc = Locale.forLanguageTag(resolvedLocale);
@@ -47,6 +48,13 @@ public record NoticeData(String locale, String timezone, String recipientName, S
         model.put("incidentDescription", incidentDescription == null ? "" : incidentDescription);
         model.put("occurredOn", occurredAt == null ? "" : dates.format(occurredAt.atZoneSameInstant(zone)));
         model.put("discoveredOn", discoveredAt == null ? "" : dates.format(discoveredAt.atZoneSameInstant(zone)));
+        DateTimeFormatter times = DATE_TIMES.computeIfAbsent(resolvedLocale,
+                tag -> new java.time.format.DateTimeFormatterBuilder()
+                        .append(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT))
+                        .appendLiteral(' ').appendZoneText(java.time.format.TextStyle.SHORT).toFormatter(loc));
+        // With the time and the recipient's zone, e.g. "November 2, 2026, 12:30 AM CET" (the template chooses)
+        model.put("occurredAt", occurredAt == null ? "" : times.format(occurredAt.atZoneSameInstant(zone)));
+        model.put("discoveredAt", discoveredAt == null ? "" : times.format(discoveredAt.atZoneSameInstant(zone)));
         model.put("categories", categoryNames);
         model.put("company", companyName);
         model.put("contact", companyContact);

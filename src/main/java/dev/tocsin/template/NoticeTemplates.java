@@ -394,6 +394,7 @@ public class NoticeTemplates {
                 requireShown(problems, tag, part.getKey(), "contact", text, data.companyContact());
                 requireShown(problems, tag, part.getKey(), "advisory link", text, data.advisoryUrl());
                 requireShown(problems, tag, part.getKey(), "data-involved", text, names.get(0));
+                linksStayHome(problems, tag, part.getKey(), part.getValue(), data.advisoryUrl());
             }
             if (channels.contains("sms")) {
                 if (t.sms() == null) {
@@ -409,6 +410,7 @@ public class NoticeTemplates {
                 }
                 requireShown(problems, tag, "sms.txt", "reference", sms, data.reference());
                 requireShown(problems, tag, "sms.txt", "advisory link", sms, data.advisoryUrl());
+                linksStayHome(problems, tag, "sms.txt", sms, data.advisoryUrl());
                 SmsSegments.Count count = SmsSegments.count(sms);
                 if (count.segments() > smsBudget) {
                     problems.add(new ContentProblem(tag, "sms.txt", "segments", count.segments() + " segments ("
@@ -418,6 +420,22 @@ public class NoticeTemplates {
             }
         }
         return problems;
+    }
+
+    private static final Pattern LINK = Pattern.compile("(?i)\\b(?:https?://|www\\.)[^\\s\"'<>]+");
+
+    /**
+     * A breach notice links only to the company's advisory domain: a link elsewhere is what phishing looks
+     * like, and recipients are told to trust nothing else.
+     */
+    private static void linksStayHome(List<ContentProblem> problems, String tag, String part, String text, String advisoryUrl) {
+        java.net.URI advisory = java.net.URI.create(advisoryUrl);
+        String home = advisory.getScheme() + "://" + advisory.getRawAuthority() + "/";
+        LINK.matcher(text).results().map(java.util.regex.MatchResult::group)
+                .filter(link -> !(link + "/").toLowerCase(Locale.ROOT).startsWith(home.toLowerCase(Locale.ROOT)))
+                .distinct()
+                .forEach(link -> problems.add(new ContentProblem(tag, part, "links", "links to " + link
+                        + ", outside the advisory domain " + home)));
     }
 
     private static void requireShown(List<ContentProblem> problems, String tag, String part, String element, String text,

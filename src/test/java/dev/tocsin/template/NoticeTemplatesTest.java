@@ -58,9 +58,12 @@ class NoticeTemplatesTest {
             String why = String.valueOf(refused.getMessage());
             assertTrue(why.contains("not found on the base object") || why.contains("No namespace resolver found"), why);
         }
-        Files.writeString(en.resolve("email-subject.txt"), "Hello {name}");
+        Files.writeString(en.resolve("email-subject.txt"), "Hello {name}, since {occurredAt}");
         NoticeTemplates templates = library(Optional.of(dir.toString()));
-        assertEquals("Hello Ann", templates.renderEmail(templates.find("evil").orElseThrow(), data("Ann", "en")).subject());
+        // 23:30 UTC is 00:30 the next day in Paris, the recipient's zone
+        String subject = templates.renderEmail(templates.find("evil").orElseThrow(), data("Ann", "en")).subject();
+        assertTrue(subject.startsWith("Hello Ann, since November 2, 2026"), subject);
+        assertTrue(subject.contains("12:30") && subject.endsWith("CET"), subject);
     }
 
     private static NoticeData sample() {
@@ -99,6 +102,8 @@ class NoticeTemplatesTest {
                 + "GENUINE{! covers: reference !} {reference}\n";
         Files.writeString(en.resolve("email.txt"), complete);
         Files.writeString(en.resolve("email.html"), complete);
+        // English: a link that leaves the advisory domain, as a phishing edit would add
+        Files.writeString(en.resolve("email.html"), complete + "<a href=\"https://login.example-security.net/reset\">reset</a>");
         // German: no consequences section, and the reference never printed
         String german = complete.replace("MEANING{! covers: consequences !} risk\n", "").replace(" {reference}", "");
         Files.writeString(de.resolve("email.txt"), german);
@@ -108,7 +113,8 @@ class NoticeTemplatesTest {
                 List.of("email", "sms"), 3, sample());
         List<String> where = problems.stream().map(p -> p.locale() + " " + p.part() + " " + p.element()).sorted().toList();
         assertEquals(List.of("de email.txt consequences", "de email.txt reference", "de sms.txt reference",
-                "en sms.txt reference"), where, problems.toString());
+                "en email.html links", "en sms.txt reference"), where, problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.problem().contains("https://login.example-security.net/reset")));
     }
 
     @Test
