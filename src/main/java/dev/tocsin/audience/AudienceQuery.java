@@ -70,16 +70,7 @@ public class AudienceQuery {
         Segment.Sql where = segment.toSql();
         try (Connection c = dataSource.getConnection()) {
             Counts counts = count(c, incidentId, where, channels);
-            Map<String, Long> byLocale = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(a.locale, 'en') AS loc, COUNT(*)" + FROM
-                    + where.where() + " GROUP BY COALESCE(a.locale, 'en') ORDER BY COUNT(*) DESC")) {
-                bind(ps, incidentId, where);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        byLocale.put(rs.getString(1), rs.getLong(2));
-                    }
-                }
-            }
+            Map<String, Long> byLocale = byLocale(c, incidentId, where);
             List<SampleAccount> sample = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT a.account_id, a.email, a.phone, a.locale, a.country,"
                     + " e.categories" + FROM + where.where() + " ORDER BY a.account_id")) {
@@ -95,6 +86,27 @@ public class AudienceQuery {
             }
             return new Audience(counts.total(), counts.byChannel(), byLocale, counts.unreachable(), sample);
         }
+    }
+
+    /** How many accounts of the segment read each locale (no locale counts as en), most first. */
+    public Map<String, Long> byLocale(String incidentId, Segment segment) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return byLocale(c, incidentId, segment.toSql());
+        }
+    }
+
+    private static Map<String, Long> byLocale(Connection c, String incidentId, Segment.Sql where) throws SQLException {
+        Map<String, Long> byLocale = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(a.locale, 'en') AS loc, COUNT(*)" + FROM
+                + where.where() + " GROUP BY COALESCE(a.locale, 'en') ORDER BY COUNT(*) DESC")) {
+            bind(ps, incidentId, where);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byLocale.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return byLocale;
     }
 
     private static void bind(PreparedStatement ps, String incidentId, Segment.Sql where) throws SQLException {

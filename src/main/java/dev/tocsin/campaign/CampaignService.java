@@ -299,19 +299,24 @@ public class CampaignService {
      * set does not have (those recipients would get another language).
      */
     public List<dev.tocsin.template.ContentProblem> contentProblems(String id) throws SQLException {
-        Campaign c = QuarkusTransaction.requiringNew().call(() -> find(id));
+        record Loaded(Campaign campaign, Incident incident) {
+        }
+        Loaded loaded = QuarkusTransaction.requiringNew().call(() -> {
+            Campaign found = find(id);
+            return new Loaded(found, Incident.findById(found.incidentId));
+        });
+        Campaign c = loaded.campaign();
+        Incident incident = loaded.incident();
         var set = templates.forCampaign(c.id, c.templateSet, c.templatesVersion());
         if (set.isEmpty()) {
             return List.of(new dev.tocsin.template.ContentProblem("-", "-", "templateSet",
                     "template set '" + c.templateSet + "' is not in the library"));
         }
-        Incident incident = QuarkusTransaction.requiringNew().call(() -> Incident.findById(c.incidentId));
         var sample = notices.forPreview(null, "UTC", "Alex Example", incident,
                 List.copyOf(dev.tocsin.audience.ExposureCategory.codes()), null, null);
         List<dev.tocsin.template.ContentProblem> problems = new ArrayList<>(
                 templates.checkRequiredContent(set.get(), c.channelList(), c.smsSegmentBudget(), sample));
-        var audience = audienceQuery.measure(c.incidentId, c.segment(), c.channelList());
-        audience.byLocale().forEach((tag, count) -> {
+        audienceQuery.byLocale(c.incidentId, c.segment()).forEach((tag, count) -> {
             String resolved = set.get().resolveTag(tag);
             if (!Locale.forLanguageTag(resolved).getLanguage().equals(Locale.forLanguageTag(tag).getLanguage())) {
                 problems.add(new dev.tocsin.template.ContentProblem(tag, "-", "locale", "the set has no '" + tag
@@ -326,6 +331,8 @@ public class CampaignService {
      * whose notice misses required content cannot be approved.
      */
     public Campaign approve(String id, String comment, String user) {
+        // Who may approve and in which state are checked first: they are cheap, and a refused caller learns why.
+        QuarkusTransaction.requiringNew().run(() -> checkApprovable(find(id), user));
         List<dev.tocsin.template.ContentProblem> problems;
         try {
             problems = contentProblems(id);
@@ -340,14 +347,7 @@ public class CampaignService {
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             Campaign c = find(id);
-            if (c.status != CampaignStatus.DRAFT) {
-                throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
-                        + "; only a DRAFT campaign can be approved.");
-            }
-            if (user.equals(c.createdBy) || user.equals(c.lastEditedBy)) {
-                throw new ApiException(403, "four_eyes", "You " + (user.equals(c.createdBy) ? "created" : "last edited")
-                        + " campaign " + id + ", so you cannot approve it: a second person with the approver role must.");
-            }
+            checkApprovable(c, user); // again: it may have been edited or approved meanwhile
             c.status = CampaignStatus.APPROVED;
             c.approvedBy = user;
             c.approvedAt = OffsetDateTime.now();
@@ -355,6 +355,17 @@ public class CampaignService {
             c.updatedAt = c.approvedAt;
             return c;
         });
+    }
+
+    private static void checkApprovable(Campaign c, String user) {
+        if (c.status != CampaignStatus.DRAFT) {
+            throw ApiException.conflict("wrong_state", "Campaign " + c.id + " is " + c.status
+                    + "; only a DRAFT campaign can be approved.");
+        }
+        if (user.equals(c.createdBy) || user.equals(c.lastEditedBy)) {
+            throw new ApiException(403, "four_eyes", "You " + (user.equals(c.createdBy) ? "created" : "last edited")
+                    + " campaign " + c.id + ", so you cannot approve it: a second person with the approver role must.");
+        }
     }
 
     /**

@@ -56,6 +56,12 @@ public class CampaignTestSend {
         check(emails, phones);
         CampaignPreview.Subject subject = QuarkusTransaction.requiringNew().call(() -> previews.subject(campaignId,
                 request.locale(), request.accountId()));
+        // Refuse before anything goes out: a refusal after the emails were sent would hide that they were.
+        if (!phones.isEmpty() && templates.localesWithout(subject.set(), "sms").contains(subject.resolvedLocale())) {
+            throw ApiException.conflict("no_sms_template", "Nothing was sent: template set '" + subject.set().name()
+                    + "' has no SMS text for locale " + subject.resolvedLocale()
+                    + ". Send to emails only, pick another locale, or upload sms.txt for it.");
+        }
         List<Sent> sent = new ArrayList<>();
         if (!emails.isEmpty()) {
             RenderedEmail rendered = templates.renderEmail(subject.set(), subject.data());
@@ -65,10 +71,6 @@ public class CampaignTestSend {
             collect("email", emails, email.send(outgoing), sent);
         }
         if (!phones.isEmpty()) {
-            if (templates.localesWithout(subject.set(), "sms").contains(subject.resolvedLocale())) {
-                throw ApiException.conflict("no_sms_template", "Template set '" + subject.set().name()
-                        + "' has no SMS text for locale " + subject.resolvedLocale() + ".");
-            }
             String text = MARK + templates.renderSms(subject.set(), subject.data());
             collect("sms", phones, sms.send(phones.stream().map(to -> new OutgoingSms(0, campaignId, to, text)).toList()), sent);
         }

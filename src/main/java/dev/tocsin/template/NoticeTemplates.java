@@ -94,7 +94,11 @@ public class NoticeTemplates {
             return baseSet;
         }
         TemplateSet set = overlay(baseSet.get(), "campaign:" + key, uploadedParts(campaignId));
+        // Older versions of this campaign's set are of no use any more, nor what was cached for them.
         campaignSets.keySet().removeIf(k -> k.startsWith(campaignId + ":"));
+        String older = "campaign:" + campaignId + ":";
+        overlays.keySet().removeIf(k -> k.startsWith(older) && !k.equals(set.name()));
+        resolved.keySet().removeIf(k -> k.startsWith(older) && !k.startsWith(set.name() + "|"));
         campaignSets.put(key, set);
         return Optional.of(set);
     }
@@ -196,12 +200,12 @@ public class NoticeTemplates {
     }
 
     public Optional<TemplateSet> find(String name) {
-        if (name == null || !SET_NAME.matcher(name).matches()) {
-            return Optional.empty();
-        }
-        TemplateSet cached = cache.get(name);
+        TemplateSet cached = name == null ? null : cache.get(name); // every delivery asks: the cache first
         if (cached != null) {
             return Optional.of(cached);
+        }
+        if (name == null || !SET_NAME.matcher(name).matches()) {
+            return Optional.empty();
         }
         Optional<String> descriptor = read(name + "/set.properties");
         if (descriptor.isEmpty()) {

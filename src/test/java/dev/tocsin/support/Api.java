@@ -45,6 +45,24 @@ public final class Api {
                 .post("/api/campaigns/" + campaignId + "/approve").then();
     }
 
+    /** Creates, approves (as Abel) and launches a campaign to everyone of the incident; returns once it COMPLETED. */
+    public static String launchAndWait(String incidentId, String name, List<String> channels, String policy) {
+        String campaign = given().contentType(ContentType.JSON)
+                .body(Map.of("incidentId", incidentId, "name", name, "templateSet", "credential-exposure",
+                        "channels", channels, "channelPolicy", policy, "maxAttempts", 5))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        approve(campaign).statusCode(200);
+        post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+        awaitCompleted(campaign);
+        return campaign;
+    }
+
+    public static void awaitCompleted(String campaignId) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(300))
+                .until(() -> "COMPLETED".equals(get("/api/campaigns/" + campaignId + "/stats").extract().path("status")));
+    }
+
     public static ValidatableResponse post(String path) {
         return given().contentType(ContentType.JSON).body("{}").post(path).then();
     }

@@ -44,15 +44,7 @@ class SmsCampaignTest {
     }
 
     private static String launch(String incident, List<String> channels, String policy) {
-        String campaign = given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "SMS notice", "templateSet", "credential-exposure",
-                        "channels", channels, "channelPolicy", policy, "maxAttempts", 5))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
-        Api.approve(campaign).statusCode(200);
-        Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
-                "COMPLETED".equals(Api.get("/api/campaigns/" + campaign + "/stats").extract().path("status")));
-        return campaign;
+        return Api.launchAndWait(incident, "SMS notice", channels, policy);
     }
 
     @Test
