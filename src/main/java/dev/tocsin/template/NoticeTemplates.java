@@ -290,17 +290,35 @@ public class NoticeTemplates {
         return engine.parse(content, new Variant(Locale.forLanguageTag(tag), contentType, "UTF-8"), path);
     }
 
+    private final NoticeShapes shapes = new NoticeShapes();
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern LINE_BREAK = Pattern.compile("[ \\t]*\\R[ \\t]*");
+    private static final Pattern SPACES = Pattern.compile(" {2,}");
+    private static final boolean[] EMAIL_HTML = {false, true, false};
+    private static final boolean[] SMS_HTML = {false};
+    private static final boolean[] PUSH_HTML = {false, false};
+
     /** Renders the email notice for one recipient. */
     public RenderedEmail renderEmail(TemplateSet set, NoticeData data) {
         TemplateSet.LocaleTemplates t = resolve(set, data.locale());
-        Map<String, Object> model = model(set, t, data);
         Template blockHtml = block(set, t, data, true);
         Template blockText = block(set, t, data, false);
-        // Our own template files, rendered with escaping already: inserted as they are.
-        model.put("jurisdictionHtml", new RawString(blockHtml == null ? "" : blockHtml.render(model)));
-        model.put("jurisdictionText", blockText == null ? "" : blockText.render(model));
-        String subject = t.emailSubject().render(model).strip().replaceAll("\\s+", " ");
-        return new RenderedEmail(subject, t.emailHtml().render(model), t.emailText().render(model));
+        List<Template> used = new java.util.ArrayList<>(List.of(t.emailSubject(), t.emailHtml(), t.emailText()));
+        if (blockHtml != null) {
+            used.add(blockHtml);
+        }
+        if (blockText != null) {
+            used.add(blockText);
+        }
+        String[] out = shapes.render(key("email", set, t, data), data, used, EMAIL_HTML, d -> {
+            Map<String, Object> model = model(set, t, d);
+            // Our own template files, rendered with escaping already: inserted as they are.
+            model.put("jurisdictionHtml", new RawString(blockHtml == null ? "" : blockHtml.render(model)));
+            model.put("jurisdictionText", blockText == null ? "" : blockText.render(model));
+            return new String[]{t.emailSubject().render(model), t.emailHtml().render(model), t.emailText().render(model)};
+        });
+        return new RenderedEmail(WHITESPACE.matcher(out[0].strip()).replaceAll(" "), out[1], out[2]);
     }
 
     /** Renders the SMS notice: one paragraph, whitespace folded so line breaks do not cost segments. */
@@ -309,8 +327,9 @@ public class NoticeTemplates {
         if (t.sms() == null) {
             throw new IllegalStateException("template set " + set.name() + " has no sms.txt for " + t.locale());
         }
-        Map<String, Object> model = model(set, t, data);
-        return t.sms().render(model).strip().replaceAll("[ \\t]*\\R[ \\t]*", " ").replaceAll(" {2,}", " ");
+        String[] out = shapes.render(key("sms", set, t, data), data, List.of(t.sms()), SMS_HTML,
+                d -> new String[]{t.sms().render(model(set, t, d))});
+        return SPACES.matcher(LINE_BREAK.matcher(out[0].strip()).replaceAll(" ")).replaceAll(" ");
     }
 
     /** Renders the push notification: a one-line title and a one-paragraph body. */
@@ -319,9 +338,21 @@ public class NoticeTemplates {
         if (t.pushTitle() == null || t.pushBody() == null) {
             throw new IllegalStateException("template set " + set.name() + " has no push-title.txt/push.txt for " + t.locale());
         }
-        Map<String, Object> model = model(set, t, data);
-        return new RenderedPush(oneLine(t.pushTitle().render(model)), oneLine(t.pushBody().render(model)),
-                data.advisoryUrl(), data.reference());
+        String[] out = shapes.render(key("push", set, t, data), data, List.of(t.pushTitle(), t.pushBody()), PUSH_HTML,
+                d -> {
+                    Map<String, Object> model = model(set, t, d);
+                    return new String[]{t.pushTitle().render(model), t.pushBody().render(model)};
+                });
+        return new RenderedPush(oneLine(out[0]), oneLine(out[1]), data.advisoryUrl(), data.reference());
+    }
+
+    /** How many notice shapes of a kind (email, sms, push) are spliced rather than rendered (tests). */
+    int splicedShapes(String kind) {
+        return shapes.splicedCount(kind);
+    }
+
+    private static NoticeShapes.Key key(String kind, TemplateSet set, TemplateSet.LocaleTemplates t, NoticeData data) {
+        return new NoticeShapes.Key(kind, set.name(), t.locale(), NoticeShapes.shared(data));
     }
 
     /**
@@ -350,7 +381,7 @@ public class NoticeTemplates {
     }
 
     private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s+", " ");
+        return WHITESPACE.matcher(text.strip()).replaceAll(" ");
     }
 
     /**

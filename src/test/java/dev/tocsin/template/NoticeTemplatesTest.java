@@ -211,4 +211,62 @@ class NoticeTemplatesTest {
         assertTrue(templates.renderEmail(set, exposedTo("ar", three)).text().contains("كُشفت 3 أنواع من المعلومات عنك"), "Arabic few");
         assertTrue(templates.renderEmail(set, exposedTo("ja", three)).text().contains("次の3種類の情報"));
     }
+
+    private static NoticeData recipient(String name, String locale, String reference, String country, String region) {
+        NoticeData d = data(name, locale);
+        return new NoticeData(locale, d.timezone(), name, d.incidentTitle(), d.incidentDescription(), d.occurredAt(),
+                d.discoveredAt(), d.categories(), d.companyName(), d.companyContact(), reference,
+                "https://advisory.example.com/a/" + reference.toLowerCase() + "?x=1&y=2", country, region);
+    }
+
+    /**
+     * Repeated shapes are spliced rather than rendered (see NoticeShapes): every recipient must still get, to
+     * the character, what a full render of their own data gives, in every channel's text.
+     */
+    @Test
+    void aRecipientsNoticeIsExactlyTheFullRenderOfTheirDataWhenShapesRepeat() {
+        NoticeTemplates shared = library(Optional.empty());
+        List<String> names = List.of("Ann", "Zoë <O'Brien> & \"Co\"", "", "  Ana   Maria ", "Bob", "مريم",
+                "{name} \uE0000\uE001", "x".repeat(300));
+        int n = 0;
+        for (String kind : List.of("credential-exposure", "payment-card-exposure")) {
+            for (String locale : List.of("en", "fr", "ar")) {
+                for (List<String> place : List.of(List.of("", ""), List.of("US", "CA"), List.of("US", "MA"))) {
+                    for (int round = 0; round < 2; round++) {
+                        for (String name : names) {
+                            NoticeData d = recipient(name, locale, "TCS-" + (10000 + n++), place.get(0), place.get(1));
+                            TemplateSet set = shared.find(kind).orElseThrow();
+                            NoticeTemplates fresh = library(Optional.empty()); // renders everything in full
+                            TemplateSet freshSet = fresh.find(kind).orElseThrow();
+                            assertEquals(fresh.renderEmail(freshSet, d), shared.renderEmail(set, d), kind + " " + locale + " " + name);
+                            assertEquals(fresh.renderSms(freshSet, d), shared.renderSms(set, d));
+                            assertEquals(fresh.renderPush(freshSet, d), shared.renderPush(set, d));
+                        }
+                    }
+                }
+            }
+        }
+        for (String kind : List.of("email", "sms", "push")) {
+            // 2 sets x 3 locales x 3 places, each named and unnamed
+            assertEquals(36, shared.splicedShapes(kind), "the library's " + kind + " templates are spliced");
+        }
+    }
+
+    @Test
+    void aTemplateThatDecidesOnTheNameItselfIsRenderedInFullForEveryone(@TempDir Path dir) throws Exception {
+        Path en = Files.createDirectories(dir.resolve("custom/en"));
+        Files.writeString(dir.resolve("custom/set.properties"), "locales=en\ndefault-locale=en\n");
+        Files.writeString(en.resolve("email-subject.txt"), "{#let who=reference}Notice {who}{/let}");
+        Files.writeString(en.resolve("email.html"), "<p>{#if name == 'Bob'}Hi Bob, it is you{#else}Hello {name}{/if}</p>");
+        Files.writeString(en.resolve("email.txt"), "{#if name is 'Bob'}Hi Bob{#else}Hello {name}{/if} {reference}");
+        NoticeTemplates templates = library(Optional.of(dir.toString()));
+        TemplateSet set = templates.find("custom").orElseThrow();
+        for (String name : List.of("Ann", "Ann", "Ann", "Bob")) {
+            RenderedEmail email = templates.renderEmail(set, recipient(name, "en", "TCS-" + name, "", ""));
+            assertEquals("Notice TCS-" + name, email.subject());
+            assertEquals(name.equals("Bob") ? "<p>Hi Bob, it is you</p>" : "<p>Hello Ann</p>", email.html());
+            assertEquals((name.equals("Bob") ? "Hi Bob" : "Hello Ann") + " TCS-" + name, email.text());
+        }
+        assertEquals(0, templates.splicedShapes("email"), "a template that compares or aliases the name is never spliced");
+    }
 }

@@ -1,0 +1,236 @@
+package dev.tocsin.template;
+
+import io.quarkus.qute.Expression;
+import io.quarkus.qute.HtmlEscaper;
+import io.quarkus.qute.SectionBlock;
+import io.quarkus.qute.SectionHelperFactory;
+import io.quarkus.qute.SectionNode;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateNode;
+import io.quarkus.qute.Variant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Renders a notice once per shape and splices each recipient's own values into it.
+ *
+ * Of what a notice shows, three values belong to one recipient alone: the name, the verification reference
+ * and the advisory link. Everything else (locale, time zone, exposed data, jurisdiction, incident) is shared
+ * by many recipients of a campaign, and evaluating whole templates per recipient was the largest part of
+ * the fan-out's CPU. So a shape seen twice is rendered with markers in place of the three values, cut at the
+ * markers, and from then on each notice of that shape is the cut text with the values put back (HTML-escaped
+ * where the template would escape them).
+ *
+ * Only where that gives exactly what a full render gives: every template involved may show the three values
+ * as they are ({name}) or test them for emptiness ({#if name}), and nothing else (a method, a comparison, a
+ * let, a loop renders in full); whether the name is empty is part of the shape. Before a shape is used it is
+ * also rendered with a second set of values (other lengths, characters HTML escapes) and the splice must
+ * reproduce that render character for character.
+ */
+final class NoticeShapes {
+
+    /** The recipient's own values, in the order of {@link #values}. */
+    static final List<String> RECIPIENT_VALUES = List.of("name", "reference", "advisoryUrl");
+
+    private static final char OPEN = '\uE000';
+    private static final char CLOSE = '\uE001';
+    /** Marks from Unicode's private use area: nothing escapes, folds or strips them. */
+    private static final String[] MARKS = {OPEN + "0" + CLOSE, OPEN + "1" + CLOSE, OPEN + "2" + CLOSE};
+    /** The values the splice must reproduce a full render of. */
+    private static final String[] CHECK = {"Zoë <O'Brien> & \"Ana\"  Lï", "TCS-CHECK-99999",
+            "https://check.invalid/a/x?y=1&z=<2>"};
+
+    /** More shapes than this (a campaign's locales x zones x data sets x places) and the cache starts over. */
+    private static final int MAX_SHAPES = 2_000;
+
+    private static final HtmlEscaper HTML = new HtmlEscaper(List.of(Variant.TEXT_HTML));
+
+    /** What a shape is for: the kind of notice, its template set and locale, and every value but the three. */
+    record Key(String kind, String set, String locale, NoticeData shared) {
+    }
+
+    /** A render cut at the markers: text[0], value slots[0], text[1], ... text[n]. */
+    private record Cut(String[] text, int[] slots, boolean html) {
+
+        String fill(String[] values) {
+            int size = 0;
+            for (String t : text) {
+                size += t.length();
+            }
+            StringBuilder out = new StringBuilder(size + 128);
+            out.append(text[0]);
+            for (int i = 0; i < slots.length; i++) {
+                String value = values[slots[i]];
+                out.append(html ? HTML.map(value, null) : value).append(text[i + 1]);
+            }
+            return out.toString();
+        }
+    }
+
+    private static final Object SEEN_ONCE = new Object();
+    private static final Object FULL_RENDER = new Object();
+
+    private final Map<Key, Object> shapes = new ConcurrentHashMap<>();
+    private final Map<Template, Boolean> spliceable = new ConcurrentHashMap<>();
+
+    /**
+     * The outputs {@code render} would give for {@code data}, spliced from the shape when it can be.
+     *
+     * @param templates every template {@code render} evaluates for this data
+     * @param html      per output, whether it is HTML (values escaped)
+     * @param render    the full render: data in, one string per output
+     */
+    String[] render(Key key, NoticeData data, List<Template> templates, boolean[] html,
+                    Function<NoticeData, String[]> render) {
+        Object shape = shapes.get(key);
+        if (shape instanceof Cut[] cuts) {
+            String[] values = values(data);
+            String[] out = new String[cuts.length];
+            for (int i = 0; i < cuts.length; i++) {
+                out[i] = cuts[i].fill(values);
+            }
+            return out;
+        }
+        if (shape == null) {
+            // Seen once: a shape used by one recipient only would cost two extra renders for nothing.
+            if (shapes.size() >= MAX_SHAPES) {
+                shapes.clear();
+                spliceable.clear();
+            }
+            shapes.putIfAbsent(key, SEEN_ONCE);
+        } else if (shape == SEEN_ONCE) {
+            shapes.put(key, cut(data, templates, html, render));
+        }
+        return render.apply(data);
+    }
+
+    /** How many shapes are spliced now (for tests). */
+    int splicedCount(String kind) {
+        return (int) shapes.entrySet().stream().filter(e -> e.getKey().kind().equals(kind) && e.getValue() instanceof Cut[])
+                .count();
+    }
+
+    private Object cut(NoticeData data, List<Template> templates, boolean[] html, Function<NoticeData, String[]> render) {
+        for (Template t : templates) {
+            if (!spliceable.computeIfAbsent(t, NoticeShapes::showsRecipientValuesOnly)) {
+                return FULL_RENDER;
+            }
+        }
+        boolean named = data.recipientName() != null && !data.recipientName().isEmpty();
+        String[] marked;
+        String[] checked;
+        try {
+            marked = render.apply(withValues(data, named ? MARKS[0] : data.recipientName(), MARKS[1], MARKS[2]));
+            checked = render.apply(withValues(data, named ? CHECK[0] : data.recipientName(), CHECK[1], CHECK[2]));
+        } catch (RuntimeException e) {
+            return FULL_RENDER; // the full render reports it
+        }
+        Cut[] cuts = new Cut[marked.length];
+        String[] checkValues = {named ? CHECK[0] : "", CHECK[1], CHECK[2]};
+        for (int i = 0; i < marked.length; i++) {
+            cuts[i] = cutAtMarks(marked[i], html[i]);
+            if (cuts[i] == null || !cuts[i].fill(checkValues).equals(checked[i])) {
+                return FULL_RENDER;
+            }
+        }
+        return cuts;
+    }
+
+    private static Cut cutAtMarks(String rendered, boolean html) {
+        List<String> text = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        int from = 0;
+        for (int at = rendered.indexOf(OPEN); at >= 0; at = rendered.indexOf(OPEN, from)) {
+            if (at + 2 >= rendered.length() || rendered.charAt(at + 2) != CLOSE
+                    || rendered.charAt(at + 1) < '0' || rendered.charAt(at + 1) > '2') {
+                return null; // a mark the template changed: not a plain copy of the value
+            }
+            text.add(rendered.substring(from, at));
+            slots.add(rendered.charAt(at + 1) - '0');
+            from = at + 3;
+        }
+        text.add(rendered.substring(from));
+        return new Cut(text.toArray(String[]::new), slots.stream().mapToInt(Integer::intValue).toArray(), html);
+    }
+
+    private static String[] values(NoticeData data) {
+        return new String[]{data.recipientName() == null ? "" : data.recipientName(), data.reference(), data.advisoryUrl()};
+    }
+
+    private static NoticeData withValues(NoticeData d, String name, String reference, String link) {
+        return new NoticeData(d.locale(), d.timezone(), name, d.incidentTitle(), d.incidentDescription(), d.occurredAt(),
+                d.discoveredAt(), d.categories(), d.companyName(), d.companyContact(), reference, link, d.country(),
+                d.region());
+    }
+
+    /** The key's copy of the data: whether there is a name, not which. */
+    static NoticeData shared(NoticeData d) {
+        boolean named = d.recipientName() != null && !d.recipientName().isEmpty();
+        return withValues(d, named ? "*" : "", null, null);
+    }
+
+    /**
+     * True when the template uses the recipient's values only as {value} or {#if value}: then a render's text
+     * around them does not depend on them beyond the name being empty or not.
+     */
+    static boolean showsRecipientValuesOnly(Template template) {
+        return nodesOk(template.getNodes());
+    }
+
+    private static boolean nodesOk(List<TemplateNode> nodes) {
+        for (TemplateNode node : nodes) {
+            if (node.isExpression()) {
+                for (Expression e : node.getExpressions()) {
+                    if (usesRecipientValue(e) && !isPlainValue(e)) {
+                        return false;
+                    }
+                }
+            } else if (node.isSection()) {
+                SectionNode section = node.asSection();
+                for (SectionBlock block : section.getBlocks()) {
+                    for (Expression e : block.expressions.values()) {
+                        boolean emptinessTest = "if".equals(section.getName()) && SectionHelperFactory.MAIN_BLOCK_NAME.equals(block.label)
+                                && block.parameters.size() == 1 && isPlainValue(e);
+                        if (usesRecipientValue(e) && !emptinessTest) {
+                            return false;
+                        }
+                    }
+                    if (!nodesOk(block.nodes)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Exactly {name}, {reference} or {advisoryUrl}: no namespace, no property, no method, no operator. */
+    private static boolean isPlainValue(Expression e) {
+        return !e.isLiteral() && !e.hasNamespace() && e.getParts().size() == 1
+                && !e.getParts().get(0).isVirtualMethod() && RECIPIENT_VALUES.contains(e.getParts().get(0).getName());
+    }
+
+    /** Whether any part, or any method parameter within, names one of the recipient's values. */
+    private static boolean usesRecipientValue(Expression e) {
+        if (e.isLiteral()) {
+            return false;
+        }
+        for (Expression.Part part : e.getParts()) {
+            if (RECIPIENT_VALUES.contains(part.getName())) {
+                return true;
+            }
+            if (part.isVirtualMethod()) {
+                for (Expression p : part.asVirtualMethod().getParameters()) {
+                    if (usesRecipientValue(p)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}
