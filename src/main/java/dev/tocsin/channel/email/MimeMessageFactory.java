@@ -1,11 +1,13 @@
 package dev.tocsin.channel.email;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.UnsupportedEncodingException;
@@ -48,16 +50,23 @@ public class MimeMessageFactory {
 
     /**
      * Writes the notice's bytes directly: headers, then a multipart/alternative body whose text and HTML parts
-     * are UTF-8 in base64. Letting Jakarta Mail assemble and quoted-printable-encode the parts byte by byte
-     * was most of the CPU spent per notice (see bench/README.md). extraHeaders go after the fixed ones.
+     * are UTF-8, as they are when the server takes 8-bit bodies ({@code eightBit}, its 8BITMIME) and no line is
+     * too long for SMTP, else in base64. Letting Jakarta Mail assemble and quoted-printable-encode the parts
+     * byte by byte was most of the CPU spent per notice (see bench/README.md). extraHeaders go after the fixed
+     * ones.
      */
-    public MimeMessage build(Session session, OutgoingEmail email, String... extraHeaders) throws MessagingException {
+    public PrebuiltMessage build(Session session, OutgoingEmail email, String... extraHeaders) throws MessagingException {
+        return build(session, email, false, extraHeaders);
+    }
+
+    public PrebuiltMessage build(Session session, OutgoingEmail email, boolean eightBit, String... extraHeaders)
+            throws MessagingException {
         String boundary = "=_tocsin_" + email.deliveryId() + "_" + Long.toHexString(System.nanoTime());
         StringBuilder head = new StringBuilder(1024);
         boolean test = email.deliveryId() <= 0; // a test send belongs to no delivery
         header(head, "Message-ID", test ? "<test-" + java.util.UUID.randomUUID() + "@" + messageIdDomain + ">"
                 : messageId(email.deliveryId()));
-        header(head, "Date", RFC_5322_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        header(head, "Date", dateNow());
         header(head, "From", fromHeader());
         InternetAddress to = new InternetAddress(email.to(), true);
         header(head, "To", to.toString());
@@ -75,15 +84,32 @@ public class MimeMessageFactory {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + email.content().html().length() * 2);
         out.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
-        part(out, boundary, "text/plain; charset=UTF-8", email.content().text());
-        part(out, boundary, "text/html; charset=UTF-8", email.content().html());
+        boolean text8 = part(out, boundary, "text/plain; charset=UTF-8", email.content().text(), eightBit);
+        boolean html8 = part(out, boundary, "text/html; charset=UTF-8", email.content().html(), eightBit);
         out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
 
-        MimeMessage message = new PrebuiltMimeMessage(session, out.toByteArray());
-        // The transport reads the envelope from these, not from the bytes.
-        message.setFrom(fromAddress());
-        message.setRecipient(MimeMessage.RecipientType.TO, to);
+        // The transport takes the envelope from these (and mail.smtp.from), never from parsing the bytes.
+        PrebuiltMessage message = new PrebuiltMessage(session, out.toByteArray(), fromAddress(), to);
+        if (text8 || html8) {
+            message.setMailExtension("BODY=8BITMIME"); // RFC 6152: say so in MAIL FROM
+        }
         return message;
+    }
+
+    /** The Date header changes once a second; formatting it per notice showed in the profile. */
+    private record StampedDate(long second, String text) {
+    }
+
+    private volatile StampedDate date = new StampedDate(-1, "");
+
+    private String dateNow() {
+        long second = System.currentTimeMillis() / 1000;
+        StampedDate d = date;
+        if (d.second() != second) {
+            d = new StampedDate(second, RFC_5322_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+            date = d;
+        }
+        return d.text();
     }
 
     private static final DateTimeFormatter RFC_5322_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
@@ -137,22 +163,79 @@ public class MimeMessageFactory {
         head.append(name).append(": ").append(value).append("\r\n");
     }
 
-    private static void part(ByteArrayOutputStream out, String boundary, String contentType, String body) {
-        out.writeBytes(("--" + boundary + "\r\nContent-Type: " + contentType
-                + "\r\nContent-Transfer-Encoding: base64\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    /** Writes one part; true when it went as 8-bit text. */
+    private static boolean part(ByteArrayOutputStream out, String boundary, String contentType, String body,
+                                boolean eightBit) {
+        boolean raw = eightBit && fitsSmtpLines(body);
+        out.writeBytes(("--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Transfer-Encoding: "
+                + (raw ? "8bit" : "base64") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (raw) {
+            // Line ends as they are: the SMTP data stream writes every line end as CRLF and dot-stuffs.
+            out.writeBytes(body.getBytes(StandardCharsets.UTF_8));
+            if (!body.endsWith("\n")) {
+                out.writeBytes(new byte[]{'\r', '\n'});
+            }
+            return true;
+        }
         // Text is encoded in its canonical form, CRLF line ends (RFC 2045 §6.8).
         String canonical = (body.indexOf('\r') < 0 ? body : body.replace("\r\n", "\n")).replace("\n", "\r\n");
         out.writeBytes(BASE64.encode(canonical.getBytes(StandardCharsets.UTF_8)));
         out.writeBytes(new byte[]{'\r', '\n'});
+        return false;
     }
 
-    /** A message whose bytes are already complete: the transport copies them as they are. */
-    static final class PrebuiltMimeMessage extends MimeMessage {
-        private final byte[] bytes;
+    /**
+     * Whether text can go as an 8-bit body (RFC 5322 §2.1.1, RFC 6152): no line over 998 bytes in UTF-8, no NUL,
+     * no CR (a lone one would become a line break on the wire).
+     */
+    static boolean fitsSmtpLines(String text) {
+        int line = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line = 0;
+                continue;
+            }
+            if (c == '\r' || c == 0) {
+                return false;
+            }
+            line += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+            if (line > 998) {
+                return false;
+            }
+        }
+        return true;
+    }
 
-        PrebuiltMimeMessage(Session session, byte[] bytes) {
+    /**
+     * A message whose bytes are already complete: the transport copies them as they are. Sender and recipient
+     * are kept as addresses rather than headers, which Jakarta Mail would format and parse again per message.
+     */
+    public static final class PrebuiltMessage extends SMTPMessage {
+        private final byte[] bytes;
+        private final Address[] from;
+        private final Address[] to;
+
+        PrebuiltMessage(Session session, byte[] bytes, InternetAddress from, InternetAddress to) {
             super(session);
             this.bytes = bytes;
+            this.from = new Address[]{from};
+            this.to = new Address[]{to};
+        }
+
+        @Override
+        public Address[] getFrom() {
+            return from.clone();
+        }
+
+        @Override
+        public Address[] getRecipients(Message.RecipientType type) {
+            return type == Message.RecipientType.TO ? to.clone() : null;
+        }
+
+        @Override
+        public Address[] getAllRecipients() {
+            return to.clone();
         }
 
         @Override

@@ -5,7 +5,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -137,9 +136,9 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
     private SendResult sendOne(PooledTransport pooled, OutgoingEmail email) {
         SMTPTransport transport = pooled.transport;
         long id = email.deliveryId();
-        MimeMessage message;
+        MimeMessageFactory.PrebuiltMessage message;
         try {
-            message = factory.build(session, email);
+            message = factory.build(session, email, transport.supportsExtension("8BITMIME"));
         } catch (MessagingException e) {
             return SendResult.fail(id, "the message could not be built: " + rootMessage(e));
         }
