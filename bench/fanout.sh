@@ -6,6 +6,7 @@
 #   bench/fanout.sh [N]        (default 100000)
 #   BENCH_JFR=/tmp/d.jfr bench/fanout.sh 100000   also records the delivery phase with Java Flight Recorder
 #   BENCH_KEEP=1 ...                              keeps the work folder (CSV, app log, jstat samples)
+#   BENCH_WARMUP=0 ...                            measures a cold process (default: a 20,000-notice campaign first)
 #
 # Needs PostgreSQL and RabbitMQ on 127.0.0.1 (as for the tests). Installs postfix's tools when missing.
 # Uses its own database (tocsin_bench, recreated each run) and queue prefix (tocsin-bench).
@@ -18,6 +19,7 @@ PORT=${BENCH_HTTP_PORT:-8181}
 SINK_PORT=${BENCH_SMTP_PORT:-2526}
 WORKERS=${TOCSIN_WORKERS:-4}
 HEAP=${BENCH_HEAP:-512m}
+WARMUP=${BENCH_WARMUP:-20000}
 ADMIN_PW=bench-admin-password-1
 PW=bench-password-12
 API=http://127.0.0.1:$PORT
@@ -78,11 +80,11 @@ campaign() { # incident -> campaign id, approved and launched
   echo "$c"
 }
 
-wait_completed() {
+wait_completed() { # polls the campaign itself (cheap), not its stats (a count over all its deliveries)
   while true; do
-    status=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$1/stats" | json '["status"]')
+    status=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$1" | json '["status"]')
     [ "$status" = "COMPLETED" ] && return 0
-    sleep 1
+    sleep 0.2
   done
 }
 
@@ -136,11 +138,26 @@ cpu_by_process() {
   done
 }
 
+# Tocsin's CPU seconds by thread kind (delivery workers, JIT compiler, GC, ...): where its share goes.
+cpu_by_thread() { # pid
+  for t in /proc/"$1"/task/*; do
+    [ -r "$t/stat" ] && printf '%s\t%s\n' "$(tr -d '0-9 ' < "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+  done | awk -F'\t' -v k="$(getconf CLK_TCK)" '{s[$1] += $2} END {for (n in s) printf "%s=%.1f ", n, s[n] / k}'
+}
+
 # 2. The measured run, on a fresh process and a sink that keeps nothing.
 start_sink
 start_app
 PID=$APP_PID
 jstat -gc "$PID" 500 > "$WORK/jstat.log" 2>/dev/null & JSTAT_PID=$!
+# A service runs for days: warm the process (JIT) with a campaign first, as production's would be by earlier ones.
+if [ "$WARMUP" -gt 0 ]; then
+  log "warm-up: a campaign of $WARMUP notices in the same process"
+  generate "$WARMUP" "w" "$WORK/warmup.csv"
+  INC=$(incident)
+  curl -sf -u "olivia:$PW" -X POST "$API/api/incidents/$INC/accounts" -H 'Content-Type: text/csv' --data-binary @"$WORK/warmup.csv" >/dev/null
+  C=$(campaign "$INC"); curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null; wait_completed "$C"
+fi
 generate "$N" "b" "$WORK/accounts.csv"
 INC=$(incident)
 t0=$(now)
@@ -150,12 +167,12 @@ ACCEPTED=$(echo "$UP" | json '["accepted"]')
 [ "$ACCEPTED" = "$N" ] || { log "upload accepted $ACCEPTED of $N: $UP"; exit 1; }
 C=$(campaign "$INC")
 [ -n "${BENCH_JFR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=profile filename="$BENCH_JFR" >/dev/null
-CPU0=$(cpu_by_process "$PID")
+CPU0=$(cpu_by_process "$PID"); THREADS0=$(cpu_by_thread "$PID")
 t2=$(now)
 curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null
 wait_completed "$C"
 t3=$(now)
-CPU1=$(cpu_by_process "$PID")
+CPU1=$(cpu_by_process "$PID"); THREADS1=$(cpu_by_thread "$PID")
 if [ -n "${BENCH_JFR:-}" ]; then jcmd "$PID" JFR.stop name=delivery >/dev/null; log "flight recording of the delivery phase: $BENCH_JFR"; fi
 STATS=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$C/stats")
 SENT=$(echo "$STATS" | json '["byStatus"]["sent"]')
@@ -169,14 +186,14 @@ t4=$(now)
 smtp-source -d -s "$WORKERS" -m "$N" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$SINK_PORT"
 t5=$(now)
 
-python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$SENT" "$RSS_KB" "$HEAP_KB" "$WORKERS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$SENT" "$RSS_KB" "$HEAP_KB" "$WORKERS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" <<'PY'
 import sys
 n, t0, t1, t2, t3, t4, t5 = int(sys.argv[1]), *map(float, sys.argv[2:8])
 sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
 upload = n / (t1 - t0)
 deliver = sent / (t3 - t2)
 raw = n / (t5 - t4)
-print(f"N={n} connections={workers} message={size} bytes heap limit={xmx}")
+print(f"N={n} connections={workers} message={size} bytes heap limit={xmx} warm-up={sys.argv[18]} notices first")
 print(f"upload:      {upload:10.0f} rows/s   ({t1 - t0:.1f} s)")
 print(f"deliveries:  {deliver:10.0f} msg/s    ({sent} sent in {t3 - t2:.1f} s, launch to last settled)")
 print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers}, {t5 - t4:.1f} s)")
@@ -187,4 +204,8 @@ after = dict(kv.split("=") for kv in sys.argv[15].split())
 used = {k: float(after[k]) - float(before[k]) for k in after}
 print("CPU during delivery: " + ", ".join(f"{k} {v:.1f} s ({v / max(sent, 1) * 1e6:.0f} us/msg)" for k, v in used.items())
       + f"; wall {t3 - t2:.1f} s on {__import__('os').cpu_count()} cores")
+t_before = dict(kv.split("=") for kv in sys.argv[16].split())
+t_after = dict(kv.split("=") for kv in sys.argv[17].split())
+by_thread = sorted(((float(v) - float(t_before.get(k, 0)), k) for k, v in t_after.items()), reverse=True)
+print("tocsin CPU by thread: " + ", ".join(f"{k} {v:.1f} s" for v, k in by_thread[:8] if v >= 0.1))
 PY
