@@ -94,9 +94,8 @@ public class DeliveryStore {
      */
     public void refreshStatistics() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            String product = c.getMetaData().getDatabaseProductName().toLowerCase();
             try (var st = c.createStatement()) {
-                st.execute(product.contains("h2") ? "ANALYZE TABLE delivery" : "ANALYZE delivery");
+                st.execute(isPostgres(c) ? "ANALYZE delivery" : "ANALYZE TABLE delivery");
             }
         }
     }
@@ -208,6 +207,9 @@ public class DeliveryStore {
         String token = UUID.randomUUID().toString();
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection()) {
+            if (isPostgres(c)) {
+                return claimReturning(c, ids, token, now);
+            }
             int claimed;
             try (PreparedStatement ps = c.prepareStatement("UPDATE delivery SET status = 'SENDING', claim_token = ?,"
                     + " lease_until = ?, sending_at = ?, attempts = attempts + 1, updated_at = ?"
@@ -229,14 +231,9 @@ public class DeliveryStore {
                 return List.of();
             }
             List<ClaimedDelivery> rows = new ArrayList<>(claimed);
-            try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.campaign_id, d.account_id, d.channel, d.address,"
-                    + " d.locale, d.attempts, c.max_attempts, c.template_set, a.name, a.timezone, e.categories,"
-                    + " i.title, i.description, i.occurred_at, i.discovered_at, c.channels, c.channel_policy, s.reason,"
-                    + " a.country, a.region, COALESCE(c.templates_version, 0)"
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CLAIMED_COLUMNS
                     + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
                     + " JOIN account a ON a.account_id = d.account_id"
-                    + " LEFT JOIN exposure e ON e.incident_id = c.incident_id AND e.account_id = d.account_id"
-                    + " LEFT JOIN suppression s ON s.channel = d.channel AND s.address = d.address"
                     + " WHERE d.id IN (" + placeholders(ids.size()) + ") AND d.claim_token = ? ORDER BY d.id")) {
                 int i = 1;
                 for (Long id : ids) {
@@ -245,17 +242,67 @@ public class DeliveryStore {
                 ps.setString(i, token);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getString(9),
-                                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
-                                rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class),
-                                rs.getString(17), rs.getString(18), rs.getString(19), rs.getString(20),
-                                rs.getString(21), rs.getInt(22)));
+                        rows.add(claimedRow(rs));
                     }
                 }
             }
             return rows;
         }
+    }
+
+    /** What a worker needs of a claimed delivery to render and send it (d: delivery, c: campaign, i: incident, a: account). */
+    private static final String CLAIMED_COLUMNS = "d.id, d.campaign_id, d.account_id, d.channel, d.address, d.locale,"
+            + " d.attempts, c.max_attempts, c.template_set, a.name, a.timezone,"
+            + " (SELECT e.categories FROM exposure e WHERE e.incident_id = c.incident_id AND e.account_id = d.account_id),"
+            + " i.title, i.description, i.occurred_at, i.discovered_at, c.channels, c.channel_policy,"
+            + " (SELECT s.reason FROM suppression s WHERE s.channel = d.channel AND s.address = d.address),"
+            + " a.country, a.region, COALESCE(c.templates_version, 0)";
+
+    /**
+     * PostgreSQL claims and reads a batch in one statement (UPDATE ... FROM ... RETURNING): the second look-up
+     * of the same 200 rows was about a quarter of the database's time per notice. H2 has no UPDATE ... FROM.
+     */
+    private List<ClaimedDelivery> claimReturning(Connection c, List<Long> ids, String token, OffsetDateTime now)
+            throws SQLException {
+        List<ClaimedDelivery> rows = new ArrayList<>(ids.size());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE delivery d SET status = 'SENDING', claim_token = ?,"
+                + " lease_until = ?, sending_at = ?, attempts = d.attempts + 1, updated_at = ?"
+                + " FROM campaign c JOIN incident i ON i.id = c.incident_id, account a"
+                + " WHERE d.id = ANY (?) AND d.status = 'QUEUED' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)"
+                + " AND c.id = d.campaign_id AND c.status = 'RUNNING' AND a.account_id = d.account_id"
+                + " RETURNING " + CLAIMED_COLUMNS)) {
+            ps.setString(1, token);
+            ps.setObject(2, now.plus(lease));
+            ps.setObject(3, now);
+            ps.setObject(4, now);
+            ps.setArray(5, c.createArrayOf("bigint", ids.toArray()));
+            ps.setObject(6, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(claimedRow(rs));
+                }
+            }
+        }
+        rows.sort(java.util.Comparator.comparingLong(ClaimedDelivery::id));
+        return rows;
+    }
+
+    private static ClaimedDelivery claimedRow(ResultSet rs) throws SQLException {
+        return new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getString(9),
+                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
+                rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class),
+                rs.getString(17), rs.getString(18), rs.getString(19), rs.getString(20),
+                rs.getString(21), rs.getInt(22));
+    }
+
+    private volatile Boolean postgres;
+
+    private boolean isPostgres(Connection c) throws SQLException {
+        if (postgres == null) {
+            postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        }
+        return postgres;
     }
 
     /**
@@ -431,6 +478,7 @@ public class DeliveryStore {
      */
     public boolean settleFromProvider(String channel, String providerMessageId, DeliveryStatus status, String detail,
                                       boolean suppress) throws SQLException {
+        requireCallbackChannel(channel);
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -441,9 +489,8 @@ public class DeliveryStore {
                 String policy;
                 try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.address, c.channels, c.channel_policy"
                         + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
-                        + " WHERE d.provider_message_id = ? AND d.channel = ? AND d.status = 'SENT'")) {
+                        + " WHERE d.provider_message_id = ? AND d.channel = 'sms' AND d.status = 'SENT'")) {
                     ps.setString(1, providerMessageId);
-                    ps.setString(2, channel);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             c.rollback();
@@ -488,16 +535,26 @@ public class DeliveryStore {
     }
 
     /**
+     * SMS is the one channel whose provider calls back with its message id (Twilio's SID): the queries name it,
+     * so PostgreSQL can use the provider-id index, which holds SMS rows only (V13).
+     */
+    private static void requireCallbackChannel(String channel) {
+        if (!"sms".equals(channel)) {
+            throw new IllegalArgumentException("provider callbacks are kept for SMS only, not " + channel);
+        }
+    }
+
+    /**
      * A provider callback for a message id no delivery carries yet: our record of the send may simply not be
      * committed. Returns true if it was kept for later (false: a delivery has that id, so it is not early).
      */
     public boolean parkIfEarly(String channel, String providerMessageId, DeliveryStatus status, String detail,
                                boolean suppress) throws SQLException {
+        requireCallbackChannel(channel);
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM delivery WHERE provider_message_id = ? AND channel = ?")) {
+                    "SELECT 1 FROM delivery WHERE provider_message_id = ? AND channel = 'sms'")) {
                 ps.setString(1, providerMessageId);
-                ps.setString(2, channel);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return false;
@@ -529,7 +586,7 @@ public class DeliveryStore {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.channel, p.provider_message_id, p.status,"
                     + " p.detail, p.suppress FROM provider_callback p WHERE EXISTS (SELECT 1 FROM delivery d"
-                    + " WHERE d.provider_message_id = p.provider_message_id AND d.channel = p.channel) ORDER BY p.id");
+                    + " WHERE d.provider_message_id = p.provider_message_id AND d.channel = 'sms') ORDER BY p.id");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ready.add(new Parked(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
