@@ -163,48 +163,55 @@ public class MimeMessageFactory {
         head.append(name).append(": ").append(value).append("\r\n");
     }
 
+    private static final byte[] CRLF = {'\r', '\n'};
+
     /** Writes one part; true when it went as 8-bit text. */
     private static boolean part(ByteArrayOutputStream out, String boundary, String contentType, String body,
                                 boolean eightBit) {
-        boolean raw = eightBit && fitsSmtpLines(body);
+        byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+        boolean raw = eightBit && fitsSmtpLines(utf8);
         out.writeBytes(("--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Transfer-Encoding: "
                 + (raw ? "8bit" : "base64") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         if (raw) {
-            // Line ends as they are: the SMTP data stream writes every line end as CRLF and dot-stuffs.
-            out.writeBytes(body.getBytes(StandardCharsets.UTF_8));
-            if (!body.endsWith("\n")) {
-                out.writeBytes(new byte[]{'\r', '\n'});
+            // Lines end in CRLF on the wire and in the canonical form (RFC 5321 §2.3.8, RFC 2045 §6.8).
+            int line = 0;
+            for (int i = 0; i < utf8.length; i++) {
+                if (utf8[i] == '\n') {
+                    out.write(utf8, line, i - line);
+                    out.writeBytes(CRLF);
+                    line = i + 1;
+                }
+            }
+            out.write(utf8, line, utf8.length - line);
+            if (line < utf8.length) {
+                out.writeBytes(CRLF);
             }
             return true;
         }
-        // Text is encoded in its canonical form, CRLF line ends (RFC 2045 §6.8).
         String canonical = (body.indexOf('\r') < 0 ? body : body.replace("\r\n", "\n")).replace("\n", "\r\n");
         out.writeBytes(BASE64.encode(canonical.getBytes(StandardCharsets.UTF_8)));
-        out.writeBytes(new byte[]{'\r', '\n'});
+        out.writeBytes(CRLF);
         return false;
     }
 
     /**
-     * Whether text can go as an 8-bit body (RFC 5322 §2.1.1, RFC 6152): no line over 998 bytes in UTF-8, no NUL,
+     * Whether UTF-8 text can go as an 8-bit body (RFC 5322 §2.1.1, RFC 6152): no line over 998 bytes, no NUL,
      * no CR (a lone one would become a line break on the wire).
      */
-    static boolean fitsSmtpLines(String text) {
-        int line = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                line = 0;
-                continue;
-            }
-            if (c == '\r' || c == 0) {
-                return false;
-            }
-            line += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-            if (line > 998) {
+    static boolean fitsSmtpLines(byte[] utf8) {
+        int lineStart = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            byte b = utf8[i];
+            if (b == '\n') {
+                if (i - lineStart > 998) {
+                    return false;
+                }
+                lineStart = i + 1;
+            } else if (b == '\r' || b == 0) {
                 return false;
             }
         }
-        return true;
+        return utf8.length - lineStart <= 998;
     }
 
     /**

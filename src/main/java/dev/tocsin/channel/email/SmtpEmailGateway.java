@@ -18,7 +18,8 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Sends over SMTP with Jakarta Mail (Angus), reusing connections: Angus' sendMessage is synchronized per
- * transport, so parallel sending needs a pool of connected transports, one per concurrent batch.
+ * transport, so parallel sending needs a pool of connected transports, one per concurrent batch. Each pipelines
+ * the envelope where the server allows it (PipeliningSmtpTransport).
  */
 public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
 
@@ -71,11 +72,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         this.session = Session.getInstance(props);
         this.pool = new ArrayBlockingQueue<>(Math.max(1, connections));
         for (int i = 0; i < Math.max(1, connections); i++) {
-            try {
-                pool.add(new PooledTransport((SMTPTransport) session.getTransport("smtp")));
-            } catch (MessagingException e) {
-                throw new IllegalStateException("SMTP transport not available", e);
-            }
+            pool.add(new PooledTransport(new PipeliningSmtpTransport(session)));
         }
     }
 
