@@ -65,7 +65,7 @@ public class CampaignTestSend {
         List<Sent> sent = new ArrayList<>();
         if (!emails.isEmpty()) {
             RenderedEmail rendered = templates.renderEmail(subject.set(), subject.data());
-            RenderedEmail marked = new RenderedEmail(MARK + rendered.subject(), rendered.html(), rendered.text());
+            RenderedEmail marked = rendered.withSubject(MARK + rendered.subject());
             List<OutgoingEmail> outgoing = emails.stream().map(to -> new OutgoingEmail(0, campaignId, to,
                     subject.data().reference(), marked)).toList();
             collect("email", emails, email.send(outgoing), sent);

@@ -9,6 +9,7 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateNode;
 import io.quarkus.qute.Variant;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,23 @@ final class NoticeShapes {
     }
 
     /** A render cut at the markers: text[0], value slots[0], text[1], ... text[n]. */
-    private record Cut(String[] text, int[] slots, boolean html) {
+    private static final class Cut {
+        final String[] text;
+        final int[] slots;
+        final boolean html;
+        /** The text pieces as SMTP lines, encoded the first time a notice needs them. */
+        private volatile Segment[] segments;
+
+        Cut(String[] text, int[] slots, boolean html) {
+            this.text = text;
+            this.slots = slots;
+            this.html = html;
+        }
+
+        String value(String[] values, int slot) {
+            String value = values[slots[slot]];
+            return html ? HTML.map(value, null) : value;
+        }
 
         String fill(String[] values) {
             int size = 0;
@@ -64,11 +81,114 @@ final class NoticeShapes {
             StringBuilder out = new StringBuilder(size + 128);
             out.append(text[0]);
             for (int i = 0; i < slots.length; i++) {
-                String value = values[slots[i]];
-                out.append(html ? HTML.map(value, null) : value).append(text[i + 1]);
+                out.append(value(values, i)).append(text[i + 1]);
             }
             return out.toString();
         }
+
+        Segment[] segments() {
+            Segment[] s = segments;
+            if (s == null) {
+                s = new Segment[text.length];
+                for (int i = 0; i < text.length; i++) {
+                    s[i] = Segment.of(text[i]);
+                }
+                segments = s;
+            }
+            return s;
+        }
+    }
+
+    /**
+     * A piece of text as it goes on the wire (UTF-8, LF written as CRLF), with what a line-length check needs:
+     * the bytes before its first line break, after its last, and the longest whole line between.
+     */
+    private record Segment(byte[] bytes, int firstLine, int lastLine, int longestInner, boolean breaks, boolean forbidden) {
+
+        static Segment of(String text) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream(utf8.length + 64);
+            int first = -1;
+            int longest = 0;
+            int lineStart = 0;
+            boolean forbidden = false;
+            for (int i = 0; i < utf8.length; i++) {
+                if (utf8[i] == '\n') {
+                    if (first < 0) {
+                        first = i;
+                    } else {
+                        longest = Math.max(longest, i - lineStart);
+                    }
+                    wire.write(utf8, lineStart, i - lineStart);
+                    wire.write('\r');
+                    wire.write('\n');
+                    lineStart = i + 1;
+                } else if (utf8[i] == '\r' || utf8[i] == 0) {
+                    forbidden = true;
+                }
+            }
+            wire.write(utf8, lineStart, utf8.length - lineStart);
+            return new Segment(wire.toByteArray(), first < 0 ? utf8.length : first, utf8.length - lineStart, longest,
+                    first >= 0, forbidden);
+        }
+    }
+
+    /** One recipient's part: the shape's encoded pieces with their values in between. */
+    private record SplicedPart(Cut cut, String[] values) implements EncodedPart {
+
+        private static final int SMTP_LINE = 998;
+
+        @Override
+        public boolean fitsSmtpLines() {
+            Segment[] segments = cut.segments();
+            int line = 0;
+            for (int i = 0; i < segments.length; i++) {
+                Segment s = segments[i];
+                if (s.forbidden() || s.longestInner() > SMTP_LINE) {
+                    return false;
+                }
+                if (s.breaks()) {
+                    if (line + s.firstLine() > SMTP_LINE) {
+                        return false;
+                    }
+                    line = s.lastLine();
+                } else {
+                    line += s.firstLine();
+                }
+                if (i < cut.slots.length) {
+                    String value = cut.value(values, i);
+                    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf(0) >= 0) {
+                        return false; // a value with line breaks of its own: the whole-text path decides
+                    }
+                    line += value.getBytes(StandardCharsets.UTF_8).length;
+                }
+                if (line > SMTP_LINE) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void writeSmtpLines(java.io.ByteArrayOutputStream out) {
+            Segment[] segments = cut.segments();
+            for (int i = 0; i < segments.length; i++) {
+                out.writeBytes(segments[i].bytes());
+                if (i < cut.slots.length) {
+                    out.writeBytes(cut.value(values, i).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            Segment last = segments[segments.length - 1];
+            if (!(last.breaks() && last.lastLine() == 0)) {
+                out.writeBytes(CRLF); // the text did not end with a line break (values never hold one here)
+            }
+        }
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    /** What a render gave: the outputs, and for spliced ones their encoded form (else null). */
+    record Outputs(String[] text, EncodedPart[] encoded) {
     }
 
     private static final Object SEEN_ONCE = new Object();
@@ -84,16 +204,18 @@ final class NoticeShapes {
      * @param html      per output, whether it is HTML (values escaped)
      * @param render    the full render: data in, one string per output
      */
-    String[] render(Key key, NoticeData data, List<Template> templates, boolean[] html,
-                    Function<NoticeData, String[]> render) {
+    Outputs render(Key key, NoticeData data, List<Template> templates, boolean[] html,
+                   Function<NoticeData, String[]> render) {
         Object shape = shapes.get(key);
         if (shape instanceof Cut[] cuts) {
             String[] values = values(data);
             String[] out = new String[cuts.length];
+            EncodedPart[] encoded = new EncodedPart[cuts.length];
             for (int i = 0; i < cuts.length; i++) {
                 out[i] = cuts[i].fill(values);
+                encoded[i] = new SplicedPart(cuts[i], values);
             }
-            return out;
+            return new Outputs(out, encoded);
         }
         if (shape == null) {
             // Seen once: a shape used by one recipient only would cost two extra renders for nothing.
@@ -105,7 +227,8 @@ final class NoticeShapes {
         } else if (shape == SEEN_ONCE) {
             shapes.put(key, cut(data, templates, html, render));
         }
-        return render.apply(data);
+        String[] out = render.apply(data);
+        return new Outputs(out, new EncodedPart[out.length]);
     }
 
     /** How many shapes are spliced now (for tests). */

@@ -311,14 +311,16 @@ public class NoticeTemplates {
         if (blockText != null) {
             used.add(blockText);
         }
-        String[] out = shapes.render(key("email", set, t, data), data, used, EMAIL_HTML, d -> {
+        NoticeShapes.Outputs rendered = shapes.render(key("email", set, t, data), data, used, EMAIL_HTML, d -> {
             Map<String, Object> model = model(set, t, d);
             // Our own template files, rendered with escaping already: inserted as they are.
             model.put("jurisdictionHtml", new RawString(blockHtml == null ? "" : blockHtml.render(model)));
             model.put("jurisdictionText", blockText == null ? "" : blockText.render(model));
             return new String[]{t.emailSubject().render(model), t.emailHtml().render(model), t.emailText().render(model)};
         });
-        return new RenderedEmail(WHITESPACE.matcher(out[0].strip()).replaceAll(" "), out[1], out[2]);
+        String[] out = rendered.text();
+        return new RenderedEmail(WHITESPACE.matcher(out[0].strip()).replaceAll(" "), out[1], out[2],
+                rendered.encoded()[1], rendered.encoded()[2]);
     }
 
     /** Renders the SMS notice: one paragraph, whitespace folded so line breaks do not cost segments. */
@@ -328,7 +330,7 @@ public class NoticeTemplates {
             throw new IllegalStateException("template set " + set.name() + " has no sms.txt for " + t.locale());
         }
         String[] out = shapes.render(key("sms", set, t, data), data, List.of(t.sms()), SMS_HTML,
-                d -> new String[]{t.sms().render(model(set, t, d))});
+                d -> new String[]{t.sms().render(model(set, t, d))}).text();
         return SPACES.matcher(LINE_BREAK.matcher(out[0].strip()).replaceAll(" ")).replaceAll(" ");
     }
 
@@ -342,7 +344,7 @@ public class NoticeTemplates {
                 d -> {
                     Map<String, Object> model = model(set, t, d);
                     return new String[]{t.pushTitle().render(model), t.pushBody().render(model)};
-                });
+                }).text();
         return new RenderedPush(oneLine(out[0]), oneLine(out[1]), data.advisoryUrl(), data.reference());
     }
 

@@ -227,7 +227,7 @@ class NoticeTemplatesTest {
     void aRecipientsNoticeIsExactlyTheFullRenderOfTheirDataWhenShapesRepeat() {
         NoticeTemplates shared = library(Optional.empty());
         List<String> names = List.of("Ann", "Zoë <O'Brien> & \"Co\"", "", "  Ana   Maria ", "Bob", "مريم",
-                "{name} \uE0000\uE001", "x".repeat(300));
+                "{name} \uE0000\uE001", "x".repeat(300), "y".repeat(1000), "Ann\nMarie");
         int n = 0;
         for (String kind : List.of("credential-exposure", "payment-card-exposure")) {
             for (String locale : List.of("en", "fr", "ar")) {
@@ -238,7 +238,17 @@ class NoticeTemplatesTest {
                             TemplateSet set = shared.find(kind).orElseThrow();
                             NoticeTemplates fresh = library(Optional.empty()); // renders everything in full
                             TemplateSet freshSet = fresh.find(kind).orElseThrow();
-                            assertEquals(fresh.renderEmail(freshSet, d), shared.renderEmail(set, d), kind + " " + locale + " " + name);
+                            RenderedEmail full = fresh.renderEmail(freshSet, d);
+                            RenderedEmail spliced = shared.renderEmail(set, d);
+                            String what = kind + " " + locale + " " + name;
+                            assertEquals(List.of(full.subject(), full.html(), full.text()),
+                                    List.of(spliced.subject(), spliced.html(), spliced.text()), what);
+                            assertSameWireBytes(spliced.html(), spliced.encodedHtml(), what);
+                            assertSameWireBytes(spliced.text(), spliced.encodedText(), what);
+                            if (round == 1 && name.equals("Ann")) {
+                                assertTrue(spliced.encodedHtml().fitsSmtpLines() && spliced.encodedText().fitsSmtpLines(),
+                                        "a spliced notice goes as 8-bit from its encoded pieces: " + what);
+                            }
                             assertEquals(fresh.renderSms(freshSet, d), shared.renderSms(set, d));
                             assertEquals(fresh.renderPush(freshSet, d), shared.renderPush(set, d));
                         }
@@ -268,5 +278,26 @@ class NoticeTemplatesTest {
             assertEquals((name.equals("Bob") ? "Hi Bob" : "Hello Ann") + " TCS-" + name, email.text());
         }
         assertEquals(0, templates.splicedShapes("email"), "a template that compares or aliases the name is never spliced");
+    }
+
+    /**
+     * An encoded part that says it fits SMTP lines writes exactly the text's UTF-8 with CRLF line ends (and a
+     * final one), and the text really fits: what the MIME factory would otherwise have produced itself.
+     */
+    private static void assertSameWireBytes(String text, EncodedPart encoded, String what) {
+        if (encoded == null || !encoded.fitsSmtpLines()) {
+            return;
+        }
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int line = 0;
+        for (byte b : utf8) {
+            assertTrue(b != '\r' && b != 0, what);
+            line = b == '\n' ? 0 : line + 1;
+            assertTrue(line <= 998, "a line over 998 bytes cannot go as 8-bit: " + what);
+        }
+        String wire = text.replace("\n", "\r\n") + (text.endsWith("\n") ? "" : "\r\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        encoded.writeSmtpLines(out);
+        assertEquals(wire, out.toString(java.nio.charset.StandardCharsets.UTF_8), what);
     }
 }
