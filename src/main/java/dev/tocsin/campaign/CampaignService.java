@@ -373,6 +373,9 @@ public class CampaignService {
      * starts by itself then; otherwise it starts now. A SCHEDULED campaign whose time was missed while
      * Tocsin was down starts when an operator launches it: that call is the confirmation.
      */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "tocsin.launch.timeout", defaultValue = "PT30M")
+    java.time.Duration launchTimeout;
+
     public Campaign launch(String id) {
         Campaign c = QuarkusTransaction.requiringNew().call(() -> find(id));
         if (c.status == CampaignStatus.APPROVED && c.scheduledAt != null && c.scheduledAt.isAfter(OffsetDateTime.now())) {
@@ -393,7 +396,9 @@ public class CampaignService {
      * status change makes sure only one caller (operator, scheduler, another replica) starts it.
      */
     Campaign start(String id, CampaignStatus from) {
-        long created = QuarkusTransaction.requiringNew().call(() -> {
+        // Creating a million delivery rows took over a minute on a slow 2-core machine: the default transaction
+        // timeout (60 s) cancelled the launch of a 1M campaign there.
+        long created = QuarkusTransaction.requiringNew().timeout((int) launchTimeout.toSeconds()).call(() -> {
             Campaign c = find(id);
             if (c.status == CampaignStatus.DRAFT) {
                 throw ApiException.conflict("not_approved", "Campaign " + id
