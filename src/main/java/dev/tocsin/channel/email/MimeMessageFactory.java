@@ -179,8 +179,9 @@ public class MimeMessageFactory {
             encoded.writeSmtpLines(out);
             return true;
         }
-        byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
-        boolean raw = eightBit && fitsSmtpLines(utf8);
+        // Encoded here only when it may go as 8-bit: the base64 path encodes its canonical (CRLF) form itself.
+        byte[] utf8 = eightBit ? body.getBytes(StandardCharsets.UTF_8) : null;
+        boolean raw = utf8 != null && fitsSmtpLines(utf8);
         out.writeBytes(partHeader(boundary, contentType, raw ? "8bit" : "base64"));
         if (raw) {
             // Lines end in CRLF on the wire and in the canonical form (RFC 5321 §2.3.8, RFC 2045 §6.8).
