@@ -6,6 +6,7 @@
 #   bench/fanout.sh [N]        (default 100000)
 #   BENCH_JFR=/tmp/d.jfr bench/fanout.sh 100000   also records the delivery phase with Java Flight Recorder
 #   BENCH_KEEP=1 ...                              keeps the work folder (CSV, app log, jstat samples)
+#   TOCSIN_WORKERS=8 TOCSIN_SMTP_CONNECTIONS=4 ...  8 concurrent batches sharing 4 SMTP connections
 #   BENCH_WARMUP=0 ...                            measures a cold process (default: a 20,000-notice campaign first)
 #
 # Needs PostgreSQL and RabbitMQ on 127.0.0.1 (as for the tests). Installs postfix's tools when missing.
@@ -18,6 +19,8 @@ WORK=$(mktemp -d /tmp/tocsin-bench.XXXXXX)
 PORT=${BENCH_HTTP_PORT:-8181}
 SINK_PORT=${BENCH_SMTP_PORT:-2526}
 WORKERS=${TOCSIN_WORKERS:-4}
+# SMTP connections Tocsin keeps (default: one per worker); smtp-source gets the same number.
+CONNECTIONS=${TOCSIN_SMTP_CONNECTIONS:-$WORKERS}
 HEAP=${BENCH_HEAP:-512m}
 WARMUP=${BENCH_WARMUP:-20000}
 ADMIN_PW=bench-admin-password-1
@@ -62,7 +65,7 @@ start_sink() { # optional dump template
 
 start_app() {
   TOCSIN_DB_URL="jdbc:postgresql://127.0.0.1:5432/tocsin_bench" TOCSIN_QUEUE_PREFIX=tocsin-bench \
-  TOCSIN_SMTP_HOST=127.0.0.1 TOCSIN_SMTP_PORT=$SINK_PORT TOCSIN_WORKERS=$WORKERS \
+  TOCSIN_SMTP_HOST=127.0.0.1 TOCSIN_SMTP_PORT=$SINK_PORT TOCSIN_WORKERS=$WORKERS TOCSIN_SMTP_CONNECTIONS=$CONNECTIONS \
   TOCSIN_ADMIN_PASSWORD=$ADMIN_PW QUARKUS_HTTP_PORT=$PORT TOCSIN_DELIVERY_RETRY_BASE=PT1S \
     java -Xmx$HEAP -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
   APP_PID=$!
@@ -145,13 +148,19 @@ cpu_by_thread() { # pid
   done | awk -F'\t' -v k="$(getconf CLK_TCK)" '{s[$1] += $2} END {for (n in s) printf "%s=%.1f ", n, s[n] / k}'
 }
 
+# Seconds the workers spent in each phase of their batches so far (tocsin.delivery.phase timers).
+phases() {
+  curl -sf "$API/q/metrics" | awk -F'[{}" ]+' '/^tocsin_delivery_phase_seconds_sum/ {
+    for (i = 2; i < NF; i++) if ($i == "phase=") printf "%s=%s ", $(i + 1), $NF }'
+}
+
 # The raw rate: smtp-source, same sink, same message size, same number of reused connections. Measured on the
 # quiet box before Tocsin starts and again after it stops (PostgreSQL may still be vacuuming and writing out the
 # campaign then); the ratio takes the faster of the two, so background work never flatters it.
 raw_seconds() {
   local a b
   a=$(now)
-  smtp-source -d -s "$WORKERS" -m "$N" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$SINK_PORT"
+  smtp-source -d -s "$CONNECTIONS" -m "$N" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$SINK_PORT"
   b=$(now)
   python3 -c "print($b - $a)"
 }
@@ -179,12 +188,14 @@ ACCEPTED=$(echo "$UP" | json '["accepted"]')
 [ "$ACCEPTED" = "$N" ] || { log "upload accepted $ACCEPTED of $N: $UP"; exit 1; }
 C=$(campaign "$INC")
 [ -n "${BENCH_JFR:-}" ] && jcmd "$PID" JFR.start name=delivery settings=profile filename="$BENCH_JFR" >/dev/null
-CPU0=$(cpu_by_process "$PID"); THREADS0=$(cpu_by_thread "$PID")
+CPU0=$(cpu_by_process "$PID"); THREADS0=$(cpu_by_thread "$PID"); PHASES0=$(phases)
 t2=$(now)
 curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null
+t2b=$(now)
 wait_completed "$C"
 t3=$(now)
-CPU1=$(cpu_by_process "$PID"); THREADS1=$(cpu_by_thread "$PID")
+log "launch request answered after $(python3 -c "print(round($t2b - $t2, 2))") s (delivery rows created)"
+CPU1=$(cpu_by_process "$PID"); THREADS1=$(cpu_by_thread "$PID"); PHASES1=$(phases)
 if [ -n "${BENCH_JFR:-}" ]; then jcmd "$PID" JFR.stop name=delivery >/dev/null; log "flight recording of the delivery phase: $BENCH_JFR"; fi
 STATS=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$C/stats")
 SENT=$(echo "$STATS" | json '["byStatus"]["sent"]')
@@ -196,14 +207,14 @@ stop "$APP_PID"; APP_PID=""
 # 3. The raw rate again, after.
 RAW_AFTER=$(raw_seconds)
 
-python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$WORKERS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" <<'PY'
 import sys
 n, t0, t1, t2, t3, raw_before, raw_after = int(sys.argv[1]), *map(float, sys.argv[2:8])
 sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
 upload = n / (t1 - t0)
 deliver = sent / (t3 - t2)
 raw = n / min(raw_before, raw_after)
-print(f"N={n} connections={workers} message={size} bytes heap limit={xmx} warm-up={sys.argv[18]} notices first")
+print(f"N={n} workers={sys.argv[19]} connections={workers} message={size} bytes heap limit={xmx} warm-up={sys.argv[18]} notices first")
 print(f"upload:      {upload:10.0f} rows/s   ({t1 - t0:.1f} s)")
 print(f"deliveries:  {deliver:10.0f} msg/s    ({sent} sent in {t3 - t2:.1f} s, launch to last settled)")
 print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers}: {n / raw_before:.0f} msg/s before Tocsin ran,"
@@ -219,4 +230,9 @@ t_before = dict(kv.split("=") for kv in sys.argv[16].split())
 t_after = dict(kv.split("=") for kv in sys.argv[17].split())
 by_thread = sorted(((float(v) - float(t_before.get(k, 0)), k) for k, v in t_after.items()), reverse=True)
 print("tocsin CPU by thread: " + ", ".join(f"{k} {v:.1f} s" for v, k in by_thread[:8] if v >= 0.1))
+p_before = dict(kv.split("=") for kv in sys.argv[20].split())
+p_after = dict(kv.split("=") for kv in sys.argv[21].split())
+spent = sorted(((float(v) - float(p_before.get(k, 0)), k) for k, v in p_after.items()), reverse=True)
+print("worker time by phase (all workers, send includes render): "
+      + ", ".join(f"{k} {v:.1f} s" for v, k in spent))
 PY

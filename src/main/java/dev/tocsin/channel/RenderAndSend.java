@@ -27,6 +27,7 @@ public final class RenderAndSend {
         if (deliveries.isEmpty()) {
             return List.of();
         }
+        long start = System.nanoTime();
         List<SendResult> results = new ArrayList<>(deliveries.size());
         List<M> outgoing = new ArrayList<>(deliveries.size());
         for (ClaimedDelivery d : deliveries) {
@@ -41,6 +42,8 @@ public final class RenderAndSend {
                 results.add(SendResult.fail(d.id(), "the " + channel + " notice could not be rendered: " + e.getMessage()));
             }
         }
+        metrics.timer("tocsin.delivery.phase", "phase", "render")
+                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         List<SendResult> sent = send.apply(outgoing);
         for (SendResult r : sent) {
             metrics.counter("tocsin.deliveries.attempts", "channel", channel, "outcome", r.outcome().name().toLowerCase())

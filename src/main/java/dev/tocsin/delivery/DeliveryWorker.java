@@ -3,6 +3,8 @@ package dev.tocsin.delivery;
 import dev.tocsin.channel.email.EmailDeliveryHandler;
 import dev.tocsin.channel.push.PushDeliveryHandler;
 import dev.tocsin.channel.sms.SmsDeliveryHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +40,32 @@ public class DeliveryWorker {
     @Inject
     ProviderThrottle throttle;
 
+    @Inject
+    MeterRegistry metrics;
+
+    /**
+     * Where a batch's time goes (tocsin.delivery.phase, by phase): claiming, rendering and sending, recording
+     * outcomes, the pause/cancel check between chunks, the completion check. Tells an operator whether the
+     * database or the providers hold the campaign back.
+     */
+    private Timer phase(String name) {
+        return metrics.timer("tocsin.delivery.phase", "phase", name);
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T timed(String name, SqlWork<T> work) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            return work.run();
+        } finally {
+            phase(name).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** How many sends at most between two records of progress and two checks for pause and cancel. */
     private static final int CONTROL_CHUNK = 50;
 
@@ -54,7 +82,8 @@ public class DeliveryWorker {
         for (int i = 0; i < deliveries.size(); i += chunk) {
             List<ClaimedDelivery> part = deliveries.subList(i, Math.min(i + chunk, deliveries.size()));
             if (i > 0) {
-                part = store.keepRunning(part);
+                List<ClaimedDelivery> current = part;
+                part = timed("check", () -> store.keepRunning(current));
                 if (part.isEmpty()) {
                     continue;
                 }
@@ -69,7 +98,12 @@ public class DeliveryWorker {
                 }
             }
             throttle.acquire(provider, part.size());
-            store.record(part, send.apply(part));
+            List<ClaimedDelivery> sending = part;
+            List<SendResult> results = timed("send", () -> send.apply(sending));
+            timed("record", () -> {
+                store.record(sending, results);
+                return null;
+            });
         }
     }
 
@@ -77,7 +111,7 @@ public class DeliveryWorker {
     @Blocking(value = "delivery-workers", ordered = false)
     public void onBatch(String payload) throws SQLException {
         List<Long> ids = DeliveryBatches.decode(payload);
-        List<ClaimedDelivery> claimed = store.claim(ids);
+        List<ClaimedDelivery> claimed = timed("claim", () -> store.claim(ids));
         if (claimed.isEmpty()) {
             LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
             return;
@@ -108,7 +142,7 @@ public class DeliveryWorker {
         sendInChunks("push", pushes, push::send);
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
-            if (store.completeIfFinished(campaignId)) {
+            if (timed("complete", () -> store.completeIfFinished(campaignId))) {
                 LOG.infof("campaign %s completed: every delivery reached a result", campaignId);
             }
         }

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * providers) run against a real server. It passes everything else through, refuses RCPT TO for addresses
  * named in {@link #refuse} with a 550 of its own, and records what the client did: the commands in order, and
  * for each MAIL FROM whether its RCPT TO arrived before the server's reply to MAIL went back (a pipelined
- * envelope). To make that observable, it holds the reply to MAIL FROM until the next command arrives or a
- * second has passed.
+ * envelope), and for each RCPT TO the server answered whether DATA came before that reply (DATA pipelined).
+ * To make that observable, it holds those replies until the next command arrives or a second has passed.
  */
 public final class SmtpCapabilityProxy implements AutoCloseable {
 
@@ -34,6 +34,9 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
     private final List<Boolean> envelopePipelined = Collections.synchronizedList(new ArrayList<>());
+    private final List<Boolean> dataPipelined = Collections.synchronizedList(new ArrayList<>());
+    private final List<Boolean> bodyPipelined = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> dropAtEndOfData = ConcurrentHashMap.newKeySet();
 
     public SmtpCapabilityProxy(int serverPort, boolean offerExtensions) throws IOException {
         this.serverPort = serverPort;
@@ -67,6 +70,28 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * The next time the message for this address has been sent up to its end-of-data line, the proxy closes
+     * both connections instead of passing that line on: the server never stores it, the client gets no answer.
+     */
+    public void dropAtEndOfData(String address) {
+        dropAtEndOfData.add(address.toLowerCase());
+    }
+
+    /** Per message the server accepted: did the client's next command arrive before that reply went back? */
+    public List<Boolean> bodiesPipelined() {
+        synchronized (bodyPipelined) {
+            return List.copyOf(bodyPipelined);
+        }
+    }
+
+    /** Per RCPT TO the server answered: did DATA arrive before that reply went back? */
+    public List<Boolean> dataPipelined() {
+        synchronized (dataPipelined) {
+            return List.copyOf(dataPipelined);
+        }
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {
@@ -87,6 +112,8 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
         private final Socket server;
         private final Deque<Slot> slots = new ArrayDeque<>();
         private int commandsSeen;
+        /** The server's reply code to the last DATA, once it came back (0 before). */
+        private int dataReply;
 
         Connection(Socket client, Socket server) {
             this.client = client;
@@ -105,9 +132,19 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
         private void clientToServer() {
             try (InputStream in = client.getInputStream(); OutputStream out = server.getOutputStream()) {
                 boolean inData = false;
+                boolean afterData = false;
+                String recipient = "";
                 for (byte[] line = readLine(in); line != null; line = readLine(in)) {
                     String text = new String(line, StandardCharsets.UTF_8).strip();
+                    if (afterData) {
+                        // The body follows only a 354; after a refused DATA this line is the next command.
+                        inData = awaitDataReply() == 354;
+                        afterData = false;
+                    }
                     if (inData) {
+                        if (text.equals(".") && dropAtEndOfData.remove(recipient)) {
+                            return; // closes both sides: the end of data never reaches the server
+                        }
                         out.write(line);
                         if (text.equals(".")) {
                             inData = false;
@@ -117,20 +154,36 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
                     }
                     commands.add(text);
                     String upper = text.toUpperCase();
+                    if (upper.startsWith("RCPT TO:")) {
+                        recipient = between(text, '<', '>').toLowerCase();
+                    }
                     if (upper.startsWith("RCPT TO:") && refused.contains(between(text, '<', '>').toLowerCase())) {
                         addSlot(new Slot(text, "550 5.1.1 <" + between(text, '<', '>') + ">: Recipient address rejected: no such user\r\n"));
                         continue;
                     }
+                    if (upper.equals("DATA")) {
+                        synchronized (this) {
+                            dataReply = 0; // before it goes out: the reply may come back at once
+                        }
+                    }
                     addSlot(new Slot(text, null));
                     out.write(line);
                     out.flush();
-                    inData = upper.equals("DATA");
+                    afterData = upper.equals("DATA");
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // connection over
             } finally {
                 closeQuietly();
             }
+        }
+
+        private synchronized int awaitDataReply() throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (dataReply == 0 && System.nanoTime() < until) {
+                wait(50);
+            }
+            return dataReply;
         }
 
         private synchronized void addSlot(Slot slot) throws IOException {
@@ -167,6 +220,18 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
                     }
                     if (last && command.startsWith("MAIL FROM:")) {
                         envelopePipelined.add(awaitCommandAfter(slot));
+                    }
+                    if (last && command.startsWith("RCPT TO:")) {
+                        dataPipelined.add(awaitCommandAfter(slot));
+                    }
+                    if (last && command.equals(".")) {
+                        bodyPipelined.add(awaitCommandAfter(slot));
+                    }
+                    if (last && command.equals("DATA")) {
+                        synchronized (this) {
+                            dataReply = Integer.parseInt(text.substring(0, 3));
+                            notifyAll();
+                        }
                     }
                     synchronized (this) {
                         out.write(line);

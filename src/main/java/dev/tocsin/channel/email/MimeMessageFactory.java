@@ -62,6 +62,25 @@ public class MimeMessageFactory {
 
     public PrebuiltMessage build(Session session, OutgoingEmail email, boolean eightBit, String... extraHeaders)
             throws MessagingException {
+        Encoded encoded = encode(email, eightBit, extraHeaders);
+        // The transport takes the envelope from these (and mail.smtp.from), never from parsing the bytes.
+        PrebuiltMessage message = new PrebuiltMessage(session, encoded.bytes(), fromAddress(), encoded.to());
+        if (encoded.eightBit()) {
+            message.setMailExtension("BODY=8BITMIME"); // RFC 6152: say so in MAIL FROM
+        }
+        return message;
+    }
+
+    /** A notice's finished bytes (CRLF lines), its recipient, and whether a part went as 8-bit. */
+    record Encoded(byte[] bytes, InternetAddress to, boolean eightBit) {
+    }
+
+    /** The sender's address, for the envelope (MAIL FROM). */
+    InternetAddress sender() throws MessagingException {
+        return fromAddress();
+    }
+
+    Encoded encode(OutgoingEmail email, boolean eightBit, String... extraHeaders) throws MessagingException {
         String boundary = "=_tocsin_" + email.deliveryId() + "_" + Long.toHexString(System.nanoTime());
         StringBuilder head = new StringBuilder(1024);
         boolean test = email.deliveryId() <= 0; // a test send belongs to no delivery
@@ -91,12 +110,7 @@ public class MimeMessageFactory {
                 email.content().encodedHtml(), eightBit);
         out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
 
-        // The transport takes the envelope from these (and mail.smtp.from), never from parsing the bytes.
-        PrebuiltMessage message = new PrebuiltMessage(session, out.toByteArray(), fromAddress(), to);
-        if (text8 || html8) {
-            message.setMailExtension("BODY=8BITMIME"); // RFC 6152: say so in MAIL FROM
-        }
-        return message;
+        return new Encoded(out.toByteArray(), to, text8 || html8);
     }
 
     /** The Date header changes once a second; formatting it per notice showed in the profile. */

@@ -10,6 +10,7 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -17,9 +18,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Sends over SMTP with Jakarta Mail (Angus), reusing connections: Angus' sendMessage is synchronized per
- * transport, so parallel sending needs a pool of connected transports, one per concurrent batch. Each pipelines
- * the envelope where the server allows it (PipeliningSmtpTransport).
+ * Sends over SMTP, reusing connections: a pool of them, one per concurrent batch. To a relay that offers
+ * PIPELINING on a plain connection without login (a local MTA, the usual set-up for mass mail) a batch goes as
+ * one pipelined stream, one round trip per notice ({@link PipelinedSmtpConnection}); with login, STARTTLS or a
+ * server without PIPELINING, through Jakarta Mail (Angus), which pipelines the envelope where it may
+ * ({@link PipeliningSmtpTransport}). Either way each notice gets its own server reply.
  */
 public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
 
@@ -33,9 +36,15 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
     private final String password;
     private final BlockingQueue<PooledTransport> pool;
 
+    /** Plain, no login: the pipelined bulk conversation may be used (if the server offers PIPELINING). */
+    private final boolean mayStream;
+    private final String heloName;
+
     /** isConnected() costs a NOOP round trip, so the pool remembers the state itself. */
     private static final class PooledTransport {
         final SMTPTransport transport;
+        /** Set while connected through the pipelined conversation instead of Angus. */
+        PipelinedSmtpConnection stream;
         boolean connected;
         /** True between batches: the server may have dropped the connection meanwhile. */
         boolean idle;
@@ -58,8 +67,8 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         props.put("mail.smtp.port", Integer.toString(port));
         props.put("mail.smtp.socketFactory", new NoDelaySocketFactory());
         props.put("mail.smtp.socketFactory.fallback", "false");
-        props.put("mail.smtp.connectiontimeout", "15000");
-        props.put("mail.smtp.timeout", "30000");
+        props.put("mail.smtp.connectiontimeout", Integer.toString(CONNECT_TIMEOUT_MILLIS));
+        props.put("mail.smtp.timeout", Integer.toString(READ_TIMEOUT_MILLIS));
         // No mail.smtp.writetimeout: Angus implements it by scheduling a timer task around every socket write,
         // which cost more than the SMTP conversation itself here. mail.smtp.timeout bounds the replies.
         props.put("mail.smtp.auth", Boolean.toString(this.username != null));
@@ -70,6 +79,8 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         // Report every rejected recipient instead of failing the whole message on the first.
         props.put("mail.smtp.reportsuccess", "false");
         this.session = Session.getInstance(props);
+        this.mayStream = this.username == null && !startTls;
+        this.heloName = localHostName();
         this.pool = new ArrayBlockingQueue<>(Math.max(1, connections));
         for (int i = 0; i < Math.max(1, connections); i++) {
             pool.add(new PooledTransport(new PipeliningSmtpTransport(session)));
@@ -93,6 +104,22 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
             return results;
         }
         try {
+            if (!pooled.connected && mayStream) {
+                try {
+                    connectStream(pooled);
+                } catch (IOException e) {
+                    String why = "SMTP connect to " + host + ":" + port + " failed: " + rootMessage(e);
+                    emails.forEach(m -> results.add(SendResult.retry(m.deliveryId(), why)));
+                    return results;
+                }
+            }
+            if (pooled.stream != null) {
+                boolean wasIdle = pooled.idle;
+                pooled.idle = false;
+                results.addAll(sendStreamed(pooled, emails, wasIdle));
+                pooled.idle = true;
+                return results;
+            }
             for (OutgoingEmail email : emails) {
                 if (!pooled.connected) {
                     try {
@@ -127,6 +154,154 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
             return results;
         } finally {
             pool.add(pooled);
+        }
+    }
+
+    /** Set once the server turned out not to offer PIPELINING: Angus from then on, without asking again. */
+    private volatile boolean serverDoesNotPipeline;
+
+    private void connectStream(PooledTransport pooled) throws IOException {
+        if (serverDoesNotPipeline) {
+            return;
+        }
+        pooled.stream = PipelinedSmtpConnection.open(host, port, heloName, CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS);
+        // null: the server does not pipeline; Angus connects on the first send instead.
+        serverDoesNotPipeline = pooled.stream == null;
+        pooled.connected = pooled.stream != null;
+    }
+
+    /** A notice ready to go: where it is in the batch and its bytes. */
+    private record Ready(int index, long deliveryId, MimeMessageFactory.Encoded message) {
+    }
+
+    /** Encodes the next notice of the batch from {@code index} on; one that cannot be encoded fails alone. */
+    private Ready prepare(List<OutgoingEmail> emails, int index, boolean eightBit, SendResult[] results) {
+        for (int i = index; i < emails.size(); i++) {
+            OutgoingEmail email = emails.get(i);
+            try {
+                return new Ready(i, email.deliveryId(), factory.encode(email, eightBit));
+            } catch (MessagingException | RuntimeException e) {
+                results[i] = SendResult.fail(email.deliveryId(), "the message could not be built: " + rootMessage(e));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A batch as one pipelined stream: each notice's body and end-of-data go out with the next notice's
+     * envelope, and the next one is encoded while the server answers. A notice the server refuses is reset
+     * (RSET) and settled alone. If the connection breaks, the notice whose body went out unanswered may have
+     * been accepted and is retried under the same Message-ID; the rest of the batch was never sent and is
+     * retried too. A connection found dead at the start of a batch, after idling, is reopened once.
+     */
+    private List<SendResult> sendStreamed(PooledTransport pooled, List<OutgoingEmail> emails, boolean wasIdle) {
+        PipelinedSmtpConnection c = pooled.stream;
+        SendResult[] results = new SendResult[emails.size()];
+        boolean eightBit = c.offers("8BITMIME");
+        String from;
+        try {
+            from = factory.sender().getAddress();
+        } catch (MessagingException e) {
+            String why = "the sender address is not valid: " + rootMessage(e);
+            return emails.stream().map(m -> SendResult.fail(m.deliveryId(), why)).toList();
+        }
+        Ready current = prepare(emails, 0, eightBit, results);
+        boolean answered = false;
+        boolean bodySent = false;
+        try {
+            if (current != null) {
+                c.writeEnvelope(from, current.message().to().getAddress(), current.message().eightBit());
+                c.flush();
+            }
+            while (current != null) {
+                Ready following = prepare(emails, current.index() + 1, eightBit, results);
+                PipelinedSmtpConnection.Reply mail = answer(c);
+                answered = true;
+                PipelinedSmtpConnection.Reply rcpt = answer(c);
+                PipelinedSmtpConnection.Reply data = answer(c);
+                boolean envelopeAccepted = mail.code() == 250 && (rcpt.code() == 250 || rcpt.code() == 251);
+                if (envelopeAccepted && data.code() == 354) {
+                    c.writeBody(current.message().bytes());
+                    bodySent = true;
+                    writeEnvelopeOf(c, from, following);
+                    c.flush();
+                    PipelinedSmtpConnection.Reply end = answer(c);
+                    bodySent = false;
+                    long id = current.deliveryId();
+                    results[current.index()] = end.code() == 250
+                            ? SendResult.sent(id, factory.messageId(id), end.text().strip())
+                            : classify(pooled, id, end.code(), end.text());
+                } else {
+                    if (data.code() == 354) {
+                        c.write("."); // a server that opened DATA after refusing the envelope: end the empty message
+                    }
+                    c.write("RSET");
+                    writeEnvelopeOf(c, from, following);
+                    c.flush();
+                    if (data.code() == 354) {
+                        answer(c);
+                    }
+                    answer(c); // RSET
+                    PipelinedSmtpConnection.Reply refused = mail.code() != 250 ? mail : !envelopeAccepted ? rcpt : data;
+                    results[current.index()] = classify(pooled, current.deliveryId(), refused.code(), refused.text());
+                }
+                current = following;
+            }
+        } catch (IOException e) {
+            c.abort();
+            pooled.stream = null;
+            pooled.connected = false;
+            if (wasIdle && !answered) {
+                // The server closed the connection while it idled: nothing of this batch went out, so go again.
+                try {
+                    connectStream(pooled);
+                    if (pooled.stream != null) {
+                        return sendStreamed(pooled, emails, false);
+                    }
+                } catch (IOException reconnect) {
+                    // fall through: the batch waits for a retry
+                }
+            }
+            String why = "SMTP connection failed: " + rootMessage(e);
+            for (int i = 0; i < results.length; i++) {
+                if (results[i] != null) {
+                    continue;
+                }
+                long id = emails.get(i).deliveryId();
+                boolean unanswered = bodySent && current != null && i == current.index();
+                results[i] = unanswered
+                        ? SendResult.retry(id, NO_ANSWER + " (" + rootMessage(e) + "); it may have accepted the message,"
+                        + " which is sent again under the same Message-ID")
+                        : SendResult.retry(id, why);
+            }
+        }
+        return java.util.Arrays.asList(results);
+    }
+
+    private static void writeEnvelopeOf(PipelinedSmtpConnection c, String from, Ready notice) throws IOException {
+        if (notice != null) {
+            c.writeEnvelope(from, notice.message().to().getAddress(), notice.message().eightBit());
+        }
+    }
+
+    /** The next reply; the connection ending instead is a failure like any other broken connection. */
+    private static PipelinedSmtpConnection.Reply answer(PipelinedSmtpConnection c) throws IOException {
+        PipelinedSmtpConnection.Reply reply = c.read();
+        if (reply.code() < 0) {
+            throw new IOException("the SMTP server closed the connection");
+        }
+        return reply;
+    }
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 15_000;
+    private static final int READ_TIMEOUT_MILLIS = 30_000;
+
+    /** What Angus says in EHLO too: this machine's name. */
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (IOException | RuntimeException e) {
+            return "localhost";
         }
     }
 
@@ -175,7 +350,8 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
             return SendResult.retry(id, NO_ANSWER + " (" + text
                     + "); it may have accepted the message, which is sent again under the same Message-ID");
         }
-        String response = (code + " " + (text == null ? "" : text.strip())).strip();
+        String reply = text == null ? "" : text.strip();
+        String response = reply.startsWith(Integer.toString(code)) ? reply : (code + " " + reply).strip();
         if (code == 550 || code == 551 || code == 553) {
             return SendResult.undeliverable(id, response, true);
         }
@@ -184,6 +360,10 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
 
     private static void drop(PooledTransport pooled) {
         pooled.connected = false;
+        if (pooled.stream != null) {
+            pooled.stream.abort();
+            pooled.stream = null;
+        }
         closeQuietly(pooled.transport);
     }
 
@@ -207,6 +387,10 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
     @Override
     public void close() {
         for (PooledTransport t : pool) {
+            if (t.stream != null) {
+                t.stream.close(); // QUIT
+                t.stream = null;
+            }
             drop(t);
         }
         LOG.debug("SMTP connections closed");

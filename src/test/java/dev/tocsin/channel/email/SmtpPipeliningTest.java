@@ -72,7 +72,7 @@ class SmtpPipeliningTest {
     }
 
     @Test
-    void theEnvelopeIsPipelinedAndARefusedRecipientDoesNotDisturbTheNextNotice() throws Exception {
+    void eachNoticeGoesAsOnePipelinedGroupAndARefusedRecipientDoesNotDisturbTheNextNotice() throws Exception {
         try (SmtpCapabilityProxy proxy = new SmtpCapabilityProxy(greenMail.getSmtp().getPort(), true)) {
             proxy.refuse("gone@example.org");
             List<SendResult> results = sendThrough(proxy, List.of(notice(1, "ann@example.org"),
@@ -99,11 +99,46 @@ class SmtpPipeliningTest {
             assertTrue(partText(received[1], 1).contains("مرحبا 3"));
 
             assertEquals(List.of(true, true, true), proxy.envelopesPipelined(), proxy.commands().toString());
+            assertEquals(List.of(true, true), proxy.dataPipelined(), "DATA went with each accepted envelope: "
+                    + proxy.commands());
+            assertEquals(List.of(true, false), proxy.bodiesPipelined(),
+                    "the next notice's envelope went with the previous body (the last one has none): " + proxy.commands());
             List<String> commands = proxy.commands();
             assertTrue(commands.stream().filter(c -> c.startsWith("MAIL FROM:")).allMatch(c -> c.endsWith(" BODY=8BITMIME")),
                     commands.toString());
             int refused = commands.indexOf("RCPT TO:<gone@example.org>");
-            assertEquals("RSET", commands.get(refused + 1), "the open transaction is reset: " + commands);
+            assertEquals(List.of("DATA", "RSET"), commands.subList(refused + 1, refused + 3),
+                    "the pipelined DATA is refused with the recipient and the open transaction reset: " + commands);
+        }
+    }
+
+    @Test
+    void aConnectionLostAtTheEndOfDataRetriesThatNoticeAndTheRestAndNothingArrivesTwice() throws Exception {
+        try (SmtpCapabilityProxy proxy = new SmtpCapabilityProxy(greenMail.getSmtp().getPort(), true);
+             SmtpEmailGateway gateway = new SmtpEmailGateway(factory(), "127.0.0.1", proxy.port(), null, null, false, 1)) {
+            proxy.dropAtEndOfData("bea@example.org");
+            List<SendResult> first = gateway.send(List.of(notice(1, "al@example.org"), notice(2, "bea@example.org"),
+                    notice(3, "cal@example.org")));
+            assertEquals(List.of(SendResult.Outcome.SENT, SendResult.Outcome.RETRY, SendResult.Outcome.RETRY),
+                    first.stream().map(SendResult::outcome).toList(), first.toString());
+            assertTrue(first.get(1).response().startsWith(SmtpEmailGateway.NO_ANSWER),
+                    "the notice whose body went unanswered may have arrived: " + first.get(1).response());
+            assertTrue(first.get(2).response().startsWith("SMTP connection failed"), first.get(2).response());
+            assertEquals(1, greenMail.getReceivedMessages().length);
+
+            // The engine retries what was not confirmed; the gateway reconnects by itself.
+            List<SendResult> retry = gateway.send(List.of(notice(2, "bea@example.org"), notice(3, "cal@example.org")));
+            assertEquals(List.of(SendResult.Outcome.SENT, SendResult.Outcome.SENT),
+                    retry.stream().map(SendResult::outcome).toList(), retry.toString());
+            assertEquals(List.of("<delivery-1@notices.example.com>", "<delivery-2@notices.example.com>",
+                            "<delivery-3@notices.example.com>"),
+                    Arrays.stream(greenMail.getReceivedMessages()).map(m -> {
+                        try {
+                            return m.getMessageID();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).toList(), "each notice arrived once");
         }
     }
 
@@ -113,6 +148,7 @@ class SmtpPipeliningTest {
             List<SendResult> results = sendThrough(proxy, List.of(notice(7, "cy@example.org")));
             assertEquals(SendResult.Outcome.SENT, results.get(0).outcome(), results.toString());
             assertEquals(List.of(false), proxy.envelopesPipelined(), proxy.commands().toString());
+            assertEquals(List.of(false), proxy.dataPipelined(), proxy.commands().toString());
             MimeMessage received = greenMail.getReceivedMessages()[0];
             assertEquals("base64", partEncoding(received, 0));
             assertEquals("Bonjour 7,\n.dot\nRéf. TCS-7", partText(received, 0).replace("\r\n", "\n").strip());
