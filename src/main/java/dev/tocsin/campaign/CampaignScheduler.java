@@ -41,6 +41,23 @@ public class CampaignScheduler {
     @ConfigProperty(name = "tocsin.schedule.grace")
     Duration grace;
 
+    @Inject
+    DeliveryCreation creation;
+
+    /** A creation job silent this long died with its instance (it beats with every slice, each well under it). */
+    @ConfigProperty(name = "tocsin.delivery.republish-after")
+    Duration creationStaleAfter;
+
+    @Scheduled(every = "${tocsin.delivery.sweep-every:5s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void resumeStalledCreation() {
+        try {
+            creation.resumeStalled(OffsetDateTime.now().minus(creationStaleAfter));
+        } catch (Exception e) {
+            LOG.warnf("checking for stalled delivery creation failed, will try again: %s", e.getMessage());
+        }
+    }
+
     private record Due(String id, OffsetDateTime scheduledAt) {
     }
 

@@ -47,6 +47,9 @@ public class CampaignService {
     DeliveryDispatcher dispatcher;
 
     @Inject
+    DeliveryCreation creation;
+
+    @Inject
     AudienceQuery audienceQuery;
 
     @Inject
@@ -391,14 +394,13 @@ public class CampaignService {
     }
 
     /**
-     * Starts a campaign: one INSERT ... SELECT per channel creates every delivery row inside the transaction
-     * that moves the campaign to RUNNING; only after it commits are the ids published. The conditional
-     * status change makes sure only one caller (operator, scheduler, another replica) starts it.
+     * Starts a campaign: the transaction that moves it to RUNNING also creates the first slice of its
+     * deliveries (DeliveryCreation), so an empty audience is refused at once; the rest is created and handed
+     * to the workers slice by slice after it commits. The conditional status change makes sure only one caller
+     * (operator, scheduler, another replica) starts it.
      */
     Campaign start(String id, CampaignStatus from) {
-        // Creating a million delivery rows took over a minute on a slow 2-core machine: the default transaction
-        // timeout (60 s) cancelled the launch of a 1M campaign there.
-        long created = QuarkusTransaction.requiringNew().timeout((int) launchTimeout.toSeconds()).call(() -> {
+        DeliveryCreation.Slice first = QuarkusTransaction.requiringNew().timeout((int) launchTimeout.toSeconds()).call(() -> {
             Campaign c = find(id);
             if (c.status == CampaignStatus.DRAFT) {
                 throw ApiException.conflict("not_approved", "Campaign " + id
@@ -410,10 +412,11 @@ public class CampaignService {
                         + "; only an APPROVED or SCHEDULED campaign can be launched.");
             }
             AudienceQuery.Counts audience = audienceQuery.count(c.incidentId, c.segment(), c.channelList());
-            long rows = 0;
+            DeliveryCreation.Slice slice;
             try (Connection conn = dataSource.getConnection()) {
                 try (PreparedStatement ps = conn.prepareStatement("UPDATE campaign SET status = 'RUNNING', launched_at = ?,"
-                        + " updated_at = ?, audience_total = ?, unreachable = ? WHERE id = ? AND status = ?")) {
+                        + " updated_at = ?, audience_total = ?, unreachable = ?, published_at = NULL"
+                        + " WHERE id = ? AND status = ?")) {
                     OffsetDateTime now = OffsetDateTime.now();
                     ps.setObject(1, now);
                     ps.setObject(2, now);
@@ -425,17 +428,18 @@ public class CampaignService {
                         throw ApiException.conflict("wrong_state", "Campaign " + id + " was launched by someone else meanwhile.");
                     }
                 }
-                rows += deliveries.createDeliveries(conn, id, c.incidentId, c.channelList(), c.channelPolicy, c.segment());
+                slice = creation.createFirstSlice(conn, c);
             }
-            if (rows == 0) {
+            if (slice.ids().isEmpty()) {
                 throw ApiException.conflict("empty_audience", "Campaign " + id + " has nobody to notify: its segment"
                         + " matches " + audience.total() + " accounts and none has an address on " + c.channelList()
                         + ". Upload accounts to the incident or widen the segment.");
             }
-            return rows;
+            return slice;
         });
-        LOG.infof("campaign %s launched with %d deliveries", id, created);
-        dispatcher.publishCampaignAsync(id);
+        LOG.infof("campaign %s launched; %d deliveries created%s", id, first.ids().size(),
+                first.last() ? "" : " so far, the rest follows slice by slice");
+        creation.continueAfterLaunch(id, first);
         return QuarkusTransaction.requiringNew().call(() -> find(id));
     }
 

@@ -61,6 +61,21 @@ public class DeliveryDispatcher {
         });
     }
 
+    /** Publishes all due queued deliveries of a campaign never handed over, on the caller's thread. */
+    public int publishCampaign(String campaignId) throws SQLException {
+        return store.publishCampaign(campaignId, batchSize, this::publish);
+    }
+
+    /**
+     * Hands the given new deliveries (a slice just created by a launch) to the workers in batches, on the
+     * caller's thread; blocks while the broker has too many batches unconfirmed.
+     */
+    public void publishIds(List<Long> ids) {
+        for (int i = 0; i < ids.size(); i += batchSize) {
+            publish(new java.util.ArrayList<>(ids.subList(i, Math.min(i + batchSize, ids.size()))));
+        }
+    }
+
     /** Publishes due deliveries of running campaigns that no publisher is handling (see DeliveryStore.sweepDue). */
     public int publishDue(OffsetDateTime handedOverBefore, int limit) throws SQLException {
         return store.sweepDue(handedOverBefore, batchSize, limit, this::publish);

@@ -42,12 +42,14 @@ public class DeliveryStore {
     Duration retryMax;
 
     /**
-     * Creates the campaign's deliveries with one INSERT ... SELECT per channel (policy "all"), or one in all
-     * (policy "first-available": each account on the first channel where it has a usable address).
+     * Creates the deliveries of one slice of the campaign's accounts, those with an id after {@code after}
+     * (null: from the first) up to and including {@code through} (null: to the last), with one INSERT ... SELECT
+     * per channel (policy "all"), or one in all (policy "first-available": each account on the first channel
+     * where it has a usable address). Returns the new delivery ids in ascending order.
      */
-    public int createDeliveries(Connection c, String campaignId, String incidentId, List<String> channels,
-                                String policy, Segment segment) throws SQLException {
-        int total = 0;
+    public List<Long> createDeliveries(Connection c, String campaignId, String incidentId, List<String> channels,
+                                       String policy, Segment segment, String after, String through) throws SQLException {
+        List<Long> ids = new ArrayList<>();
         if ("first-available".equals(policy)) {
             StringBuilder channel = new StringBuilder("CASE");
             StringBuilder address = new StringBuilder("CASE");
@@ -57,33 +59,66 @@ public class DeliveryStore {
             }
             channel.append(" END");
             address.append(" END");
-            total += insert(c, campaignId, incidentId, channel.toString(), address.toString(),
-                    channel + " IS NOT NULL", segment);
+            insert(c, campaignId, incidentId, channel.toString(), address.toString(),
+                    channel + " IS NOT NULL", segment, after, through, ids);
         } else {
             for (String ch : channels) {
-                total += insert(c, campaignId, incidentId, "'" + ch + "'", addressColumn(ch), usable(ch), segment);
+                insert(c, campaignId, incidentId, "'" + ch + "'", addressColumn(ch), usable(ch), segment, after, through, ids);
             }
         }
-        return total;
+        ids.sort(null);
+        return ids;
     }
 
-    private int insert(Connection c, String campaignId, String incidentId, String channelExpr, String addressExpr,
-                       String reachable, Segment segment) throws SQLException {
+    private void insert(Connection c, String campaignId, String incidentId, String channelExpr, String addressExpr,
+                        String reachable, Segment segment, String after, String through, List<Long> ids)
+            throws SQLException {
         Segment.Sql where = segment.toSql();
         String sql = "INSERT INTO delivery (campaign_id, account_id, channel, address, locale, status, attempts,"
                 + " created_at, updated_at)"
                 + " SELECT CAST(? AS VARCHAR(36)), a.account_id, " + channelExpr + ", " + addressExpr + ", a.locale,"
                 + " 'QUEUED', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
                 + " FROM exposure e JOIN account a ON a.account_id = e.account_id"
-                + " WHERE e.incident_id = ? AND " + reachable + " AND " + where.where();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+                + " WHERE e.incident_id = ? AND " + reachable + " AND " + where.where()
+                + (after == null ? "" : " AND e.account_id > ?") + (through == null ? "" : " AND e.account_id <= ?");
+        try (PreparedStatement ps = c.prepareStatement(sql, new String[]{"id"})) {
             int i = 1;
             ps.setString(i++, campaignId);
             ps.setString(i++, incidentId);
             for (Object p : where.params()) {
                 ps.setObject(i++, p);
             }
-            return ps.executeUpdate();
+            if (after != null) {
+                ps.setString(i++, after);
+            }
+            if (through != null) {
+                ps.setString(i, through);
+            }
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                while (keys.next()) {
+                    ids.add(keys.getLong(1));
+                }
+            }
+        }
+    }
+
+    /**
+     * Where the slice of {@code size} accounts after {@code after} ends: the id of its last account, or null
+     * when fewer than that many are left (the slice runs to the end).
+     */
+    public String sliceEnd(Connection c, String incidentId, String after, int size) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM exposure WHERE incident_id = ?"
+                + (after == null ? "" : " AND account_id > ?") + " ORDER BY account_id OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY")) {
+            int i = 1;
+            ps.setString(i++, incidentId);
+            if (after != null) {
+                ps.setString(i++, after);
+            }
+            ps.setInt(i, size - 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
@@ -117,6 +152,11 @@ public class DeliveryStore {
                 });
         markPublishing(campaignId, "published_at = ?");
         return total;
+    }
+
+    /** The creation job handed every slice over: from now on the sweeper's "lost batch" rule applies. */
+    public void markPublished(String campaignId) throws SQLException {
+        markPublishing(campaignId, "published_at = ?");
     }
 
     private void markPublishing(String campaignId, String set) throws SQLException {
@@ -758,7 +798,10 @@ public class DeliveryStore {
         return total;
     }
 
-    /** Marks the campaign completed if it is running and nothing of it is left queued or sending. */
+    /**
+     * Marks the campaign completed if it is running, all its deliveries exist (the last slice was created)
+     * and nothing of it is left queued or sending.
+     */
     public boolean completeIfFinished(String campaignId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return complete(c, campaignId);
@@ -767,7 +810,8 @@ public class DeliveryStore {
 
     private static boolean complete(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE campaign SET status = 'COMPLETED', completed_at = ?,"
-                + " updated_at = ? WHERE id = ? AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM delivery d"
+                + " updated_at = ? WHERE id = ? AND status = 'RUNNING' AND deliveries_created_at IS NOT NULL"
+                + " AND NOT EXISTS (SELECT 1 FROM delivery d"
                 + " WHERE d.campaign_id = ? AND d.status IN ('QUEUED', 'SENDING'))")) {
             OffsetDateTime now = OffsetDateTime.now();
             ps.setObject(1, now);

@@ -1,0 +1,116 @@
+package dev.tocsin.campaign;
+
+import dev.tocsin.support.Api;
+import dev.tocsin.support.Mail;
+import dev.tocsin.support.TestServices;
+import dev.tocsin.support.TestUsers;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * A launch creates its deliveries in slices (200 accounts in the tests, the first one 20): every account is
+ * notified once, the campaign completes only after the last slice, and a creation job that died with its
+ * instance is taken up again from where it stood.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
+class LaunchInSlicesTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @BeforeEach
+    void users() {
+        TestUsers.ensure();
+    }
+
+    private static String incidentWith(String run, int accounts) {
+        String incident = Api.createIncident("slices " + run);
+        StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
+        for (int i = 0; i < accounts; i++) {
+            csv.append("s").append(i).append('-').append(run).append(",s").append(i).append('-').append(run)
+                    .append("@example.com,password\n");
+        }
+        Api.uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", equalTo(accounts));
+        return incident;
+    }
+
+    private static Map<String, Long> receivedPerRecipient(String run) {
+        return Arrays.stream(TestServices.greenMail().getReceivedMessages()).map(Mail::to)
+                .filter(to -> to.endsWith("-" + run + "@example.com"))
+                .collect(Collectors.groupingBy(to -> to, Collectors.counting()));
+    }
+
+    private void assertEveryoneOnce(String campaign, String run, int accounts) {
+        Api.awaitCompleted(campaign);
+        Api.get("/api/campaigns/" + campaign + "/stats").body("total", equalTo(accounts))
+                .body("byStatus.sent", equalTo(accounts));
+        Map<String, Long> received = receivedPerRecipient(run);
+        assertEquals(accounts, received.size(), "every account got the notice");
+        assertEquals(List.of(), received.entrySet().stream().filter(e -> e.getValue() > 1).toList(), "nobody got it twice");
+    }
+
+    @Test
+    void aLaunchCreatesItsDeliveriesSliceBySliceAndCompletesWithTheLast() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int accounts = 450; // slices of 20 (in the launch request), 200, 200 and 30
+        String campaign = Api.createCampaign(incidentWith(run, accounts), List.of("password"));
+        Api.approve(campaign).statusCode(200);
+        Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200).body("status", equalTo("RUNNING"));
+
+        assertEveryoneOnce(campaign, run, accounts);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT creation_cursor, deliveries_created_at, completed_at"
+                     + " FROM campaign WHERE id = ?")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertNull(rs.getString(1), "the last slice ran to the last account");
+                OffsetDateTime created = rs.getObject(2, OffsetDateTime.class);
+                assertNotNull(created);
+                assertEquals(true, !rs.getObject(3, OffsetDateTime.class).isBefore(created),
+                        "completed only once every delivery existed");
+            }
+        }
+    }
+
+    @Test
+    void creationThatStoppedWithItsInstanceIsTakenUpAgain() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int accounts = 300;
+        String campaign = Api.createCampaign(incidentWith(run, accounts), List.of("password"));
+        Api.approve(campaign).statusCode(200);
+        // What an instance leaves behind if it dies right after the launch moved the campaign to RUNNING: no
+        // deliveries handed over, a creation job whose heartbeat went quiet an hour ago.
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE campaign SET status = 'RUNNING', launched_at = ?,"
+                     + " publish_started_at = ?, audience_total = ?, unreachable = 0 WHERE id = ?")) {
+            OffsetDateTime anHourAgo = OffsetDateTime.now().minusHours(1);
+            ps.setObject(1, anHourAgo);
+            ps.setObject(2, anHourAgo);
+            ps.setInt(3, accounts);
+            ps.setString(4, campaign);
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertEveryoneOnce(campaign, run, accounts);
+    }
+}
