@@ -67,7 +67,7 @@ start_app() {
   TOCSIN_DB_URL="jdbc:postgresql://127.0.0.1:5432/tocsin_bench" TOCSIN_QUEUE_PREFIX=tocsin-bench \
   TOCSIN_SMTP_HOST=127.0.0.1 TOCSIN_SMTP_PORT=$SINK_PORT TOCSIN_WORKERS=$WORKERS TOCSIN_SMTP_CONNECTIONS=$CONNECTIONS \
   TOCSIN_ADMIN_PASSWORD=$ADMIN_PW QUARKUS_HTTP_PORT=$PORT TOCSIN_DELIVERY_RETRY_BASE=PT1S \
-    java -Xmx$HEAP -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
+    java -Xmx$HEAP ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 120); do curl -sf "$API/q/health/ready" >/dev/null && return 0; sleep 0.5; done
   log "Tocsin did not start; see $WORK/app.log"; tail -30 "$WORK/app.log"; exit 1

@@ -99,36 +99,64 @@ final class PipelinedSmtpConnection implements Closeable {
 
     /**
      * Queues a message body and its end-of-data line: lines end in CRLF (a lone CR or LF becomes one) and a
-     * line starting with a dot gets a second one (RFC 5321, 4.5.2), as Angus' data stream does.
+     * line starting with a dot gets a second one (RFC 5321, 4.5.2), as Angus' data stream does. Our own
+     * notices already have CRLF lines, so they are checked in one pass and written as they are, split only
+     * where a dot needs doubling; anything else is rewritten.
      */
     void writeBody(byte[] message) throws IOException {
-        byte[] buf = new byte[message.length + message.length / 32 + 8];
-        int n = 0;
+        int len = message.length;
+        boolean clean = true;
+        for (int i = 0; i < len && clean; i++) {
+            byte b = message[i];
+            if (b == '\r') {
+                clean = i + 1 < len && message[i + 1] == '\n';
+            } else if (b == '\n') {
+                clean = i > 0 && message[i - 1] == '\r';
+            }
+        }
+        if (!clean) {
+            writeRewritten(message);
+            return;
+        }
+        int from = 0;
+        for (int i = 0; i < len; i++) {
+            if (message[i] == '.' && (i == 0 || message[i - 1] == '\n')) {
+                out.write(message, from, i - from);
+                out.write('.'); // the line's own dot follows with the next segment
+                from = i;
+            }
+        }
+        out.write(message, from, len - from);
+        if (len > 0 && message[len - 1] != '\n') {
+            out.write(CRLF);
+        }
+        out.write(END_OF_DATA);
+    }
+
+    private void writeRewritten(byte[] message) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(message.length + 64);
         boolean lineStart = true;
         for (int i = 0; i < message.length; i++) {
             byte b = message[i];
-            if (n + 3 > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-            }
             if (b == '\r' || b == '\n') {
                 if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
                     i++;
                 }
-                buf[n++] = '\r';
-                buf[n++] = '\n';
+                buf.write('\r');
+                buf.write('\n');
                 lineStart = true;
                 continue;
             }
             if (lineStart && b == '.') {
-                buf[n++] = '.';
+                buf.write('.');
             }
-            buf[n++] = b;
+            buf.write(b);
             lineStart = false;
         }
-        out.write(buf, 0, n);
         if (!lineStart) {
-            out.write(CRLF);
+            buf.writeBytes(CRLF);
         }
+        buf.writeTo(out);
         out.write(END_OF_DATA);
     }
 
@@ -169,20 +197,21 @@ final class PipelinedSmtpConnection implements Closeable {
         }
     }
 
-    private final ByteArrayOutputStream lineBuffer = new ByteArrayOutputStream(128);
+    private final byte[] line = new byte[4096];
 
     private String readLine() throws IOException {
-        lineBuffer.reset();
+        int n = 0;
         for (int b = in.read(); b >= 0; b = in.read()) {
             if (b == '\n') {
-                int len = lineBuffer.size();
-                String line = lineBuffer.toString(StandardCharsets.UTF_8);
-                return len > 0 && line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+                if (n > 0 && line[n - 1] == '\r') {
+                    n--;
+                }
+                return new String(line, 0, n, StandardCharsets.UTF_8);
             }
-            if (lineBuffer.size() > 4096) {
+            if (n == line.length) {
                 throw new IOException("SMTP reply line longer than 4 KB");
             }
-            lineBuffer.write(b);
+            line[n++] = (byte) b;
         }
         return null;
     }
