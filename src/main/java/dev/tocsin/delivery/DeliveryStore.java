@@ -282,7 +282,7 @@ public class DeliveryStore {
                 ps.setString(i, token);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(claimedRow(rs));
+                        rows.add(claimedRow(rs, token));
                     }
                 }
             }
@@ -319,7 +319,7 @@ public class DeliveryStore {
             ps.setObject(6, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(claimedRow(rs));
+                    rows.add(claimedRow(rs, token));
                 }
             }
         }
@@ -327,13 +327,13 @@ public class DeliveryStore {
         return rows;
     }
 
-    private static ClaimedDelivery claimedRow(ResultSet rs) throws SQLException {
+    private static ClaimedDelivery claimedRow(ResultSet rs, String token) throws SQLException {
         return new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getString(9),
                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
                 rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class),
                 rs.getString(17), rs.getString(18), rs.getString(19), rs.getString(20),
-                rs.getString(21), rs.getInt(22));
+                rs.getString(21), rs.getInt(22), token);
     }
 
     private volatile Boolean postgres;
@@ -750,6 +750,50 @@ public class DeliveryStore {
     }
 
     /** Puts deliveries whose worker vanished (lease expired while sending) back in the queue. */
+    /**
+     * Extends the lease on claimed deliveries a worker has not sent yet (a long batch behind a throttled
+     * provider), so the sweeper does not hand them to another worker meanwhile. Returns those it still holds:
+     * a row whose lease had already run out and was queued again must not be sent by this worker.
+     */
+    public List<ClaimedDelivery> renewLease(List<ClaimedDelivery> remaining) throws SQLException {
+        if (remaining.isEmpty()) {
+            return remaining;
+        }
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (List<ClaimedDelivery> sameClaim : remaining.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(ClaimedDelivery::claimToken)).values()) {
+                String where = " WHERE id IN (" + placeholders(sameClaim.size()) + ") AND claim_token = ? AND status = 'SENDING'";
+                try (PreparedStatement ps = c.prepareStatement("UPDATE delivery SET lease_until = ?" + where)) {
+                    ps.setObject(1, OffsetDateTime.now().plus(lease));
+                    bindClaim(ps, 2, sameClaim);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM delivery" + where)) {
+                    bindClaim(ps, 1, sameClaim);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            held.add(rs.getLong(1));
+                        }
+                    }
+                }
+            }
+        }
+        return remaining.stream().filter(d -> held.contains(d.id())).toList();
+    }
+
+    private static void bindClaim(PreparedStatement ps, int first, List<ClaimedDelivery> sameClaim) throws SQLException {
+        int i = first;
+        for (ClaimedDelivery d : sameClaim) {
+            ps.setLong(i++, d.id());
+        }
+        ps.setString(i, sameClaim.get(0).claimToken());
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
     public int releaseExpiredLeases() throws SQLException {
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection();

@@ -67,27 +67,40 @@ public class DeliveryWorker {
     }
 
     /** How many sends at most between two records of progress and two checks for pause and cancel. */
-    private static final int CONTROL_CHUNK = 50;
+    private static final int CONTROL_CHUNK = 200;
 
     /**
      * Sends in chunks: before each, checks that the chunk's campaigns still run (after a pause the rest goes
-     * back to the queue untouched, after a cancel it is cancelled) and takes the provider's permits so the
-     * configured rate holds (what is over the provider's daily cap waits for the next day); after each, records
-     * the outcomes, so progress and proof follow the real sends.
+     * back to the queue untouched, after a cancel it is cancelled), renews the lease on what is left once a
+     * third of it has passed (a long batch behind a throttled provider; what the sweeper already took back is
+     * not sent here), and takes the provider's permits so the configured rate holds (what is over the
+     * provider's daily cap waits for the next day); after each, records the outcomes, so progress and proof
+     * follow the real sends.
      */
-    private void sendInChunks(String provider, List<ClaimedDelivery> deliveries,
+    private void sendInChunks(String provider, List<ClaimedDelivery> deliveries, long claimedAt,
                               java.util.function.Function<List<ClaimedDelivery>, List<SendResult>> send)
             throws SQLException {
         int chunk = Math.min(throttle.chunk(provider), CONTROL_CHUNK);
-        for (int i = 0; i < deliveries.size(); i += chunk) {
-            List<ClaimedDelivery> part = deliveries.subList(i, Math.min(i + chunk, deliveries.size()));
-            if (i > 0) {
+        long renewEvery = store.lease().toNanos() / 3;
+        long renewedAt = claimedAt;
+        List<ClaimedDelivery> left = deliveries;
+        boolean first = true;
+        while (!left.isEmpty()) {
+            if (System.nanoTime() - renewedAt > renewEvery) {
+                List<ClaimedDelivery> all = left;
+                left = timed("renew", () -> store.renewLease(all));
+                renewedAt = System.nanoTime();
+            }
+            List<ClaimedDelivery> part = left.subList(0, Math.min(chunk, left.size()));
+            left = left.subList(part.size(), left.size());
+            if (!first) {
                 List<ClaimedDelivery> current = part;
                 part = timed("check", () -> store.keepRunning(current));
                 if (part.isEmpty()) {
                     continue;
                 }
             }
+            first = false;
             int today = throttle.takeToday(provider, part.size());
             if (today < part.size()) {
                 store.deferUntil(part.subList(today, part.size()), throttle.nextDay(), "daily cap of "
@@ -111,6 +124,7 @@ public class DeliveryWorker {
     @Blocking(value = "delivery-workers", ordered = false)
     public void onBatch(String payload) throws SQLException {
         List<Long> ids = DeliveryBatches.decode(payload);
+        long claimedAt = System.nanoTime();
         List<ClaimedDelivery> claimed = timed("claim", () -> store.claim(ids));
         if (claimed.isEmpty()) {
             LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
@@ -137,9 +151,9 @@ public class DeliveryWorker {
         if (!results.isEmpty()) {
             store.record(claimed, results);
         }
-        sendInChunks("smtp", emails, email::send);
-        sendInChunks("twilio", texts, sms::send);
-        sendInChunks("push", pushes, push::send);
+        sendInChunks("smtp", emails, claimedAt, email::send);
+        sendInChunks("twilio", texts, claimedAt, sms::send);
+        sendInChunks("push", pushes, claimedAt, push::send);
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
             if (timed("complete", () -> store.completeIfFinished(campaignId))) {

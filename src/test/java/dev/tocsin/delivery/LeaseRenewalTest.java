@@ -1,0 +1,72 @@
+package dev.tocsin.delivery;
+
+import dev.tocsin.support.Api;
+import dev.tocsin.support.Mail;
+import dev.tocsin.support.TestServices;
+import dev.tocsin.support.TestUsers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A batch that takes far longer than the lease to send (one broker message of 120 deliveries behind a
+ * 20-per-second SMTP throttle: six seconds, against a three-second lease and a sweeper that takes expired
+ * leases back every second): the worker renews its lease as it goes, so nobody else sends those notices and
+ * each recipient gets exactly one.
+ */
+@QuarkusTest
+@TestProfile(LeaseRenewalTest.ShortLease.class)
+@QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
+class LeaseRenewalTest {
+
+    static final int RECIPIENTS = 120;
+
+    public static class ShortLease implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tocsin.delivery.lease", "PT3S",
+                    "tocsin.throttle.smtp.per-second", "20");
+        }
+    }
+
+    @BeforeEach
+    void users() {
+        TestUsers.ensure();
+    }
+
+    @Test
+    void aLongBatchKeepsItsLeaseAndNothingIsSentTwice() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String incident = Api.createIncident("lease " + run);
+        StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
+        for (int i = 0; i < RECIPIENTS; i++) {
+            csv.append("l").append(i).append('-').append(run).append(",l").append(i).append('-').append(run)
+                    .append("@example.com,password\n");
+        }
+        Api.uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", equalTo(RECIPIENTS));
+        String campaign = Api.createCampaign(incident, List.of("password"));
+        Api.approve(campaign).statusCode(200);
+        Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+        Api.awaitCompleted(campaign);
+
+        Api.get("/api/campaigns/" + campaign + "/stats").body("byStatus.sent", equalTo(RECIPIENTS));
+        Map<String, Long> received = Arrays.stream(TestServices.greenMail().getReceivedMessages()).map(Mail::to)
+                .filter(to -> to.endsWith("-" + run + "@example.com"))
+                .collect(Collectors.groupingBy(to -> to, Collectors.counting()));
+        assertEquals(RECIPIENTS, received.size(), "everyone got the notice");
+        assertEquals(List.of(), received.entrySet().stream().filter(e -> e.getValue() > 1).toList(),
+                "nobody got it twice");
+    }
+}
