@@ -148,7 +148,7 @@ public class DeliveryCreation {
                 }
                 long created = first.ids().size();
                 long analysedAt = Math.max(created, 1);
-                dispatcher.publishIds(first.ids());
+                dispatcher.publishIds(first.ids(), true);
                 boolean last = first.last();
                 while (!last) {
                     Slice slice = nextSlice(id);
@@ -161,7 +161,7 @@ public class DeliveryCreation {
                         deliveries.refreshStatistics();
                         analysedAt = created;
                     }
-                    dispatcher.publishIds(slice.ids());
+                    dispatcher.publishIds(slice.ids(), false);
                     last = slice.last();
                 }
                 deliveries.markPublished(id);

@@ -40,6 +40,9 @@ public class DeliveryDispatcher {
     @ConfigProperty(name = "tocsin.delivery.batch-size")
     int batchSize;
 
+    @ConfigProperty(name = "tocsin.workers.concurrency")
+    int workers;
+
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "delivery-publisher");
@@ -68,11 +71,14 @@ public class DeliveryDispatcher {
 
     /**
      * Hands the given new deliveries (a slice just created by a launch) to the workers in batches, on the
-     * caller's thread; blocks while the broker has too many batches unconfirmed.
+     * caller's thread; blocks while the broker has too many batches unconfirmed. {@code spread}: in batches
+     * small enough that every worker of this instance gets one.
      */
-    public void publishIds(List<Long> ids) {
-        for (int i = 0; i < ids.size(); i += batchSize) {
-            publish(new java.util.ArrayList<>(ids.subList(i, Math.min(i + batchSize, ids.size()))));
+    public void publishIds(List<Long> ids, boolean spread) {
+        // A launch's first slice goes in one batch per worker, so that every worker starts at once.
+        int size = spread ? Math.max(50, Math.min(batchSize, (ids.size() + workers - 1) / Math.max(1, workers))) : batchSize;
+        for (int i = 0; i < ids.size(); i += size) {
+            publish(new java.util.ArrayList<>(ids.subList(i, Math.min(i + size, ids.size()))));
         }
     }
 
