@@ -55,7 +55,8 @@ public class DeliveryCreation {
     /** Campaigns whose creation job runs in this instance. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    private final ExecutorService jobs = Executors.newSingleThreadExecutor(r -> {
+    /** One thread per campaign being created: a second launch does not wait for a first one's million rows. */
+    private final ExecutorService jobs = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "delivery-creator");
         t.setDaemon(true);
         return t;
