@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class SmtpCapabilityProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private final int serverPort;
+    private final java.util.function.IntSupplier serverPort;
     private final boolean offerExtensions;
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
@@ -37,8 +37,14 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
     private final List<Boolean> dataPipelined = Collections.synchronizedList(new ArrayList<>());
     private final List<Boolean> bodyPipelined = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> dropAtEndOfData = ConcurrentHashMap.newKeySet();
+    private final Set<String> dropBeforeData = ConcurrentHashMap.newKeySet();
 
     public SmtpCapabilityProxy(int serverPort, boolean offerExtensions) throws IOException {
+        this(() -> serverPort, offerExtensions);
+    }
+
+    /** For a server that starts later (asked for its port at each connection). */
+    public SmtpCapabilityProxy(java.util.function.IntSupplier serverPort, boolean offerExtensions) throws IOException {
         this.serverPort = serverPort;
         this.offerExtensions = offerExtensions;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -78,6 +84,16 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
         dropAtEndOfData.add(address.toLowerCase());
     }
 
+    /**
+     * The next time the client sends DATA for this address, the proxy waits until the server has answered
+     * everything before it (so the client knows the fate of every earlier message), then closes both
+     * connections instead of passing DATA on: the server stores nothing of that message and the client gets
+     * no answer to its DATA.
+     */
+    public void dropBeforeData(String address) {
+        dropBeforeData.add(address.toLowerCase());
+    }
+
     /** Per message the server accepted: did the client's next command arrive before that reply went back? */
     public List<Boolean> bodiesPipelined() {
         synchronized (bodyPipelined) {
@@ -96,7 +112,7 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
-                new Connection(client, new Socket(InetAddress.getLoopbackAddress(), serverPort)).start();
+                new Connection(client, new Socket(InetAddress.getLoopbackAddress(), serverPort.getAsInt())).start();
             } catch (IOException e) {
                 return;
             }
@@ -161,6 +177,10 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
                         addSlot(new Slot(text, "550 5.1.1 <" + between(text, '<', '>') + ">: Recipient address rejected: no such user\r\n"));
                         continue;
                     }
+                    if (upper.equals("DATA") && dropBeforeData.remove(recipient)) {
+                        awaitAllAnswered();
+                        return; // closes both sides
+                    }
                     if (upper.equals("DATA")) {
                         synchronized (this) {
                             dataReply = 0; // before it goes out: the reply may come back at once
@@ -175,6 +195,13 @@ public final class SmtpCapabilityProxy implements AutoCloseable {
                 // connection over
             } finally {
                 closeQuietly();
+            }
+        }
+
+        private synchronized void awaitAllAnswered() throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!slots.isEmpty() && System.nanoTime() < until) {
+                wait(20);
             }
         }
 

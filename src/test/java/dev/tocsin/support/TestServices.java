@@ -45,6 +45,10 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
         return greenMail;
     }
 
+    public static int smtpPort() {
+        return smtpPort;
+    }
+
     @Override
     public Map<String, String> start() {
         ensureDatabase();
