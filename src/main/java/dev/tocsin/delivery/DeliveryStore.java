@@ -300,7 +300,7 @@ public class DeliveryStore {
 
     /**
      * PostgreSQL claims and reads a batch in one statement (UPDATE ... FROM ... RETURNING): the second look-up
-     * of the same 200 rows was about a quarter of the database's time per notice. H2 has no UPDATE ... FROM.
+     * of the same rows was about a quarter of the database's time per notice. H2 has no UPDATE ... FROM.
      */
     private List<ClaimedDelivery> claimReturning(Connection c, List<Long> ids, String token, OffsetDateTime now)
             throws SQLException {

@@ -1,7 +1,6 @@
 package dev.tocsin.campaign;
 
 import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
 import dev.tocsin.support.TestServices;
 import dev.tocsin.support.TestUsers;
 import io.agroal.api.AgroalDataSource;
@@ -15,11 +14,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,28 +40,11 @@ class LaunchInSlicesTest {
         TestUsers.ensure();
     }
 
-    private static String incidentWith(String run, int accounts) {
-        String incident = Api.createIncident("slices " + run);
-        StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
-        for (int i = 0; i < accounts; i++) {
-            csv.append("s").append(i).append('-').append(run).append(",s").append(i).append('-').append(run)
-                    .append("@example.com,password\n");
-        }
-        Api.uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", equalTo(accounts));
-        return incident;
-    }
-
-    private static Map<String, Long> receivedPerRecipient(String run) {
-        return Arrays.stream(TestServices.greenMail().getReceivedMessages()).map(Mail::to)
-                .filter(to -> to.endsWith("-" + run + "@example.com"))
-                .collect(Collectors.groupingBy(to -> to, Collectors.counting()));
-    }
-
     private void assertEveryoneOnce(String campaign, String run, int accounts) {
         Api.awaitCompleted(campaign);
         Api.get("/api/campaigns/" + campaign + "/stats").body("total", equalTo(accounts))
                 .body("byStatus.sent", equalTo(accounts));
-        Map<String, Long> received = receivedPerRecipient(run);
+        Map<String, Long> received = TestServices.receivedPerRecipient(run);
         assertEquals(accounts, received.size(), "every account got the notice");
         assertEquals(List.of(), received.entrySet().stream().filter(e -> e.getValue() > 1).toList(), "nobody got it twice");
     }
@@ -73,7 +53,7 @@ class LaunchInSlicesTest {
     void aLaunchCreatesItsDeliveriesSliceBySliceAndCompletesWithTheLast() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         int accounts = 450; // slices of 20 (in the launch request), 200, 200 and 30
-        String campaign = Api.createCampaign(incidentWith(run, accounts), List.of("password"));
+        String campaign = Api.createCampaign(Api.incidentWithEmailAccounts("s", run, accounts), List.of("password"));
         Api.approve(campaign).statusCode(200);
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200).body("status", equalTo("RUNNING"));
 
@@ -97,7 +77,7 @@ class LaunchInSlicesTest {
     void creationThatStoppedWithItsInstanceIsTakenUpAgain() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         int accounts = 300;
-        String campaign = Api.createCampaign(incidentWith(run, accounts), List.of("password"));
+        String campaign = Api.createCampaign(Api.incidentWithEmailAccounts("s", run, accounts), List.of("password"));
         Api.approve(campaign).statusCode(200);
         // What an instance leaves behind if it dies right after the launch moved the campaign to RUNNING: no
         // deliveries handed over, a creation job whose heartbeat went quiet an hour ago.

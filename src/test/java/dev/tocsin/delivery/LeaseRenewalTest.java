@@ -1,7 +1,6 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
 import dev.tocsin.support.TestServices;
 import dev.tocsin.support.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -11,11 +10,9 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,22 +46,13 @@ class LeaseRenewalTest {
     @Test
     void aLongBatchKeepsItsLeaseAndNothingIsSentTwice() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        String incident = Api.createIncident("lease " + run);
-        StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
-        for (int i = 0; i < RECIPIENTS; i++) {
-            csv.append("l").append(i).append('-').append(run).append(",l").append(i).append('-').append(run)
-                    .append("@example.com,password\n");
-        }
-        Api.uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", equalTo(RECIPIENTS));
-        String campaign = Api.createCampaign(incident, List.of("password"));
+        String campaign = Api.createCampaign(Api.incidentWithEmailAccounts("l", run, RECIPIENTS), List.of("password"));
         Api.approve(campaign).statusCode(200);
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
         Api.awaitCompleted(campaign);
 
         Api.get("/api/campaigns/" + campaign + "/stats").body("byStatus.sent", equalTo(RECIPIENTS));
-        Map<String, Long> received = Arrays.stream(TestServices.greenMail().getReceivedMessages()).map(Mail::to)
-                .filter(to -> to.endsWith("-" + run + "@example.com"))
-                .collect(Collectors.groupingBy(to -> to, Collectors.counting()));
+        Map<String, Long> received = TestServices.receivedPerRecipient(run);
         assertEquals(RECIPIENTS, received.size(), "everyone got the notice");
         assertEquals(List.of(), received.entrySet().stream().filter(e -> e.getValue() > 1).toList(),
                 "nobody got it twice");

@@ -71,13 +71,7 @@ class PipelinedRelayCampaignTest {
     @Test
     void everyoneGetsExactlyOneNoticeThoughAConnectionIsCutMidStream() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        String incident = Api.createIncident("relay " + run);
-        StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
-        for (int i = 0; i < RECIPIENTS; i++) {
-            csv.append("p").append(i).append('-').append(run).append(",p").append(i).append('-').append(run)
-                    .append("@example.com,password\n");
-        }
-        Api.uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", equalTo(RECIPIENTS));
+        String incident = Api.incidentWithEmailAccounts("p", run, RECIPIENTS);
         RELAY.dropBeforeData("p300-" + run + "@example.com");
         String campaign = Api.createCampaign(incident, List.of("password"));
         Api.approve(campaign).statusCode(200);

@@ -1,7 +1,6 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
 import dev.tocsin.support.TestServices;
 import dev.tocsin.support.TestUsers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -14,11 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -51,23 +48,10 @@ class ThrottleAndControlTest {
     }
 
     private static String campaignOf(String run, int recipients) {
-        String incident = Api.createIncident("control " + run);
-        StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
-        for (int i = 0; i < recipients; i++) {
-            csv.append("c").append(i).append('-').append(run).append(",r").append(i).append('-').append(run)
-                    .append("@example.com,password\n");
-        }
-        Api.uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", equalTo(recipients));
-        String campaign = Api.createCampaign(incident, List.of("password"));
+        String campaign = Api.createCampaign(Api.incidentWithEmailAccounts("c", run, recipients), List.of("password"));
         Api.approve(campaign).statusCode(200);
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
         return campaign;
-    }
-
-    private static Map<String, Long> receivedPerRecipient(String run) {
-        return Arrays.stream(TestServices.greenMail().getReceivedMessages()).map(Mail::to)
-                .filter(to -> to.endsWith("-" + run + "@example.com"))
-                .collect(Collectors.groupingBy(to -> to, Collectors.counting()));
     }
 
     private static int sent(String campaign) {
@@ -125,7 +109,7 @@ class ThrottleAndControlTest {
         double rate = (times.size() - 1) / seconds;
         System.out.printf("throttle: %d emails in %.1f s = %.1f/s (limit %d/s)%n", times.size(), seconds, rate, PER_SECOND);
         assertTrue(Math.abs(rate - PER_SECOND) <= PER_SECOND * 0.10, "measured " + rate + "/s");
-        assertEquals(recipients, receivedPerRecipient(run).size());
+        assertEquals(recipients, TestServices.receivedPerRecipient(run).size());
     }
 
     @Test
@@ -145,7 +129,7 @@ class ThrottleAndControlTest {
         Api.post("/api/campaigns/" + campaign + "/resume").statusCode(200).body("status", equalTo("RUNNING"));
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 "COMPLETED".equals(Api.get("/api/campaigns/" + campaign + "/stats").extract().path("status")));
-        Map<String, Long> got = receivedPerRecipient(run);
+        Map<String, Long> got = TestServices.receivedPerRecipient(run);
         assertEquals(recipients, got.size(), "everyone got the notice");
         assertTrue(got.values().stream().allMatch(n -> n == 1), "nobody got it twice: " + got);
     }
@@ -164,7 +148,7 @@ class ThrottleAndControlTest {
                 .body("byStatus.queued", equalTo(0))
                 .body("byStatus.sending", equalTo(0));
         Thread.sleep(2000);
-        Map<String, Long> got = receivedPerRecipient(run);
+        Map<String, Long> got = TestServices.receivedPerRecipient(run);
         assertEquals(sent, got.size(), "what was received is exactly what is recorded as sent");
         assertTrue(sent < recipients, "cancelled mid-campaign");
         assertTrue(got.values().stream().allMatch(n -> n == 1));

@@ -26,6 +26,21 @@ public final class Api {
                 .post("/api/incidents/" + incidentId + "/accounts").then();
     }
 
+    /**
+     * An incident with {@code n} generated people on email only: accounts {@code <prefix><i>-<run>}, addresses
+     * {@code <prefix><i>-<run>@example.com}, all exposed to "password"; the upload must accept every row.
+     */
+    public static String incidentWithEmailAccounts(String prefix, String run, int n) {
+        String incident = createIncident(prefix + " " + run);
+        StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
+        for (int i = 0; i < n; i++) {
+            csv.append(prefix).append(i).append('-').append(run).append(',')
+                    .append(prefix).append(i).append('-').append(run).append("@example.com,password\n");
+        }
+        uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", org.hamcrest.Matchers.equalTo(n));
+        return incident;
+    }
+
     public static ValidatableResponse uploadNdjson(String incidentId, String ndjson) {
         return given().contentType("application/x-ndjson").body(ndjson.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/incidents/" + incidentId + "/accounts").then();

@@ -45,6 +45,13 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
         return greenMail;
     }
 
+    /** How many emails each recipient whose address ends in "-<run>@example.com" received. */
+    public static Map<String, Long> receivedPerRecipient(String run) {
+        return Arrays.stream(greenMail.getReceivedMessages()).map(Mail::to)
+                .filter(to -> to.endsWith("-" + run + "@example.com"))
+                .collect(java.util.stream.Collectors.groupingBy(to -> to, java.util.stream.Collectors.counting()));
+    }
+
     public static int smtpPort() {
         return smtpPort;
     }

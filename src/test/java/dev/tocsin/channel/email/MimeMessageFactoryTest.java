@@ -20,7 +20,8 @@ class MimeMessageFactoryTest {
 
     private final Session session = Session.getInstance(new Properties());
 
-    private static MimeMessageFactory factory() {
+    /** A factory configured as the tests' notices expect (also used by the SMTP tests of this package). */
+    static MimeMessageFactory factory() {
         MimeMessageFactory f = new MimeMessageFactory();
         f.from = "notices@example.com";
         f.companyName = "Example Corp";

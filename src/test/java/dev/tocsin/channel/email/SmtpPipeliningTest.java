@@ -43,21 +43,13 @@ class SmtpPipeliningTest {
         greenMail.stop();
     }
 
-    private static MimeMessageFactory factory() {
-        MimeMessageFactory f = new MimeMessageFactory();
-        f.from = "notices@example.com";
-        f.companyName = "Example Corp";
-        f.messageIdDomain = "notices.example.com";
-        return f;
-    }
-
     private static OutgoingEmail notice(long id, String to) {
         return new OutgoingEmail(id, "c1", to, "TCS-" + id, new RenderedEmail("Avis de sécurité " + id,
                 "<p>مرحبا " + id + "</p>\n<p>.dot</p>", "Bonjour " + id + ",\n.dot\nRéf. TCS-" + id + "\n"));
     }
 
     private List<SendResult> sendThrough(SmtpCapabilityProxy proxy, List<OutgoingEmail> notices) {
-        try (SmtpEmailGateway gateway = new SmtpEmailGateway(factory(), "127.0.0.1", proxy.port(), null, null, false, 1)) {
+        try (SmtpEmailGateway gateway = new SmtpEmailGateway(MimeMessageFactoryTest.factory(), "127.0.0.1", proxy.port(), null, null, false, 1)) {
             return gateway.send(notices);
         }
     }
@@ -115,7 +107,7 @@ class SmtpPipeliningTest {
     @Test
     void aConnectionLostAtTheEndOfDataRetriesThatNoticeAndTheRestAndNothingArrivesTwice() throws Exception {
         try (SmtpCapabilityProxy proxy = new SmtpCapabilityProxy(greenMail.getSmtp().getPort(), true);
-             SmtpEmailGateway gateway = new SmtpEmailGateway(factory(), "127.0.0.1", proxy.port(), null, null, false, 1)) {
+             SmtpEmailGateway gateway = new SmtpEmailGateway(MimeMessageFactoryTest.factory(), "127.0.0.1", proxy.port(), null, null, false, 1)) {
             proxy.dropAtEndOfData("bea@example.org");
             List<SendResult> first = gateway.send(List.of(notice(1, "al@example.org"), notice(2, "bea@example.org"),
                     notice(3, "cal@example.org")));
