@@ -4,12 +4,49 @@ import java.time.OffsetDateTime;
 
 /**
  * A delivery this worker won the claim for, with what is needed to render and send it, and the claim's token
- * (what the worker renews its lease with).
+ * (what the worker renews its lease with). What the campaign's deliveries share is one {@link ClaimedCampaign}.
  */
-public record ClaimedDelivery(long id, String campaignId, String accountId, String channel, String address,
-                              String locale, int attempts, int maxAttempts, String templateSet, String name,
-                              String timezone, String categories, String incidentTitle, String incidentDescription,
-                              OffsetDateTime occurredAt, OffsetDateTime discoveredAt, String channels,
-                              String channelPolicy, String suppressedBecause, String country, String region,
-                              int templatesVersion, String claimToken) {
+public record ClaimedDelivery(long id, ClaimedCampaign campaign, String accountId, String channel, String address,
+                              String locale, int attempts, String name, String timezone, String categories,
+                              String suppressedBecause, String country, String region, String claimToken) {
+
+    public String campaignId() {
+        return campaign.id();
+    }
+
+    public int maxAttempts() {
+        return campaign.maxAttempts();
+    }
+
+    public String templateSet() {
+        return campaign.templateSet();
+    }
+
+    public int templatesVersion() {
+        return campaign.templatesVersion();
+    }
+
+    public String channels() {
+        return campaign.channels();
+    }
+
+    public String channelPolicy() {
+        return campaign.channelPolicy();
+    }
+
+    public String incidentTitle() {
+        return campaign.incidentTitle();
+    }
+
+    public String incidentDescription() {
+        return campaign.incidentDescription();
+    }
+
+    public OffsetDateTime occurredAt() {
+        return campaign.occurredAt();
+    }
+
+    public OffsetDateTime discoveredAt() {
+        return campaign.discoveredAt();
+    }
 }

@@ -1,0 +1,13 @@
+package dev.tocsin.delivery;
+
+import java.time.OffsetDateTime;
+
+/**
+ * What every delivery of one campaign shares when it is sent: its templates, attempts and channel policy, and
+ * the incident the notice tells of. Read once per claimed batch and shared by its deliveries, rather than
+ * returned by the database and held once per row.
+ */
+public record ClaimedCampaign(String id, int maxAttempts, String templateSet, int templatesVersion, String channels,
+                              String channelPolicy, String incidentTitle, String incidentDescription,
+                              OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
+}
