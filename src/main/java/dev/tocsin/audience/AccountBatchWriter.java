@@ -198,6 +198,24 @@ public class AccountBatchWriter {
         }
     }
 
+    /**
+     * Refreshes PostgreSQL's statistics of accounts and exposures after a large upload. Until autovacuum gets to
+     * them (up to a minute later) the planner does not know the new rows, and a launch right after the upload
+     * found the end of each slice ("the 10,000th account after the cursor") by sorting every remaining account
+     * of the incident: 60-85 ms a slice at 100k, growing with the incident, instead of reading 10,000 index
+     * entries in order. H2, the embedded default, is left to its own statistics.
+     */
+    public void refreshStatistics() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+                return;
+            }
+            try (var st = c.createStatement()) {
+                st.execute("ANALYZE account, exposure");
+            }
+        }
+    }
+
     private static void appendPlaceholders(StringBuilder sql, int count, String group) {
         for (int i = 0; i < count; i++) {
             if (i > 0) {

@@ -78,6 +78,7 @@ public class AccountImporter {
             }
             p.flush(source.lastLine());
             writer.finish(uploadId, "COMPLETED", null);
+            refreshStatisticsAfter(p.accepted);
             LOG.infof("upload %s to incident %s: %d accepted, %d rejected", uploadId, incidentId, p.accepted, p.rejected);
             return p.result("COMPLETED", null, null);
         } catch (IOException | SQLException | RuntimeException e) {
@@ -93,7 +94,23 @@ public class AccountImporter {
             } catch (SQLException ignored) {
                 LOG.warn("could not record the failed upload's status", ignored);
             }
+            refreshStatisticsAfter(p.accepted);
             throw new UploadInterrupted(p.result("FAILED", stoppedAt, why), e);
+        }
+    }
+
+    /** Uploads that took in at least this many rows refresh the planner's statistics at their end. */
+    static final long STATISTICS_AFTER_ROWS = 10_000;
+
+    private void refreshStatisticsAfter(long accepted) {
+        if (accepted < STATISTICS_AFTER_ROWS) {
+            return;
+        }
+        try {
+            writer.refreshStatistics();
+        } catch (SQLException e) {
+            // The rows are stored either way; autovacuum refreshes the statistics later.
+            LOG.warnf("statistics not refreshed after an upload of %d rows: %s", accepted, e.getMessage());
         }
     }
 
