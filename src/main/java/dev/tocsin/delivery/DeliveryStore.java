@@ -177,13 +177,25 @@ public class DeliveryStore {
      */
     public int sweepDue(OffsetDateTime olderThan, int chunkSize, int limit, Consumer<List<Long>> publish)
             throws SQLException {
-        return stream("SELECT d.id FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
+        // Two disjoint parts. Rows with a next attempt time or handed over by the sweeper before are few and
+        // found through the partial index delivery_handed_again (V16). Rows never handed over by the sweeper
+        // are looked at only in campaigns whose publisher died or finished long ago; a single condition over
+        // both made PostgreSQL read every queued row of every running campaign at each sweep (185 ms a sweep
+        // on average during a 1M campaign, up to 750 ms).
+        return stream("SELECT id FROM ("
+                        + "SELECT d.id FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
                         + " WHERE c.status = 'RUNNING' AND d.status = 'QUEUED'"
-                        + " AND ((d.enqueued_at IS NULL AND (d.next_attempt_at IS NOT NULL"
-                        + " OR (c.published_at IS NULL AND COALESCE(c.publish_started_at, c.launched_at) < ?)"
-                        + " OR c.published_at < ?)) OR d.enqueued_at < ?)"
-                        + " AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) ORDER BY d.id",
-                List.of(olderThan, olderThan, olderThan, OffsetDateTime.now()), chunkSize, limit,
+                        + " AND (d.next_attempt_at IS NOT NULL OR d.enqueued_at IS NOT NULL)"
+                        + " AND (d.enqueued_at IS NULL OR d.enqueued_at < ?)"
+                        + " AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)"
+                        + " UNION ALL "
+                        + "SELECT d.id FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
+                        + " WHERE c.status = 'RUNNING'"
+                        + " AND ((c.published_at IS NULL AND COALESCE(c.publish_started_at, c.launched_at) < ?)"
+                        + " OR c.published_at < ?)"
+                        + " AND d.status = 'QUEUED' AND d.enqueued_at IS NULL AND d.next_attempt_at IS NULL"
+                        + ") due ORDER BY id",
+                List.of(olderThan, OffsetDateTime.now(), olderThan, olderThan), chunkSize, limit,
                 ids -> markAndHandOver(ids, publish));
     }
 

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * A launch creates its deliveries in slices (200 accounts in the tests, the first one 20): every account is
  * notified once, the campaign completes only after the last slice, and a creation job that died with its
- * instance is taken up again from where it stood.
+ * instance is taken up again from where it stood; deliveries whose broker message was lost are handed over
+ * again by the sweeper.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
@@ -90,6 +91,44 @@ class LaunchInSlicesTest {
             ps.setInt(3, accounts);
             ps.setString(4, campaign);
             assertEquals(1, ps.executeUpdate());
+        }
+        assertEveryoneOnce(campaign, run, accounts);
+    }
+
+    @Test
+    void deliveriesWhoseBatchWasLostAreHandedOverAgain() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int accounts = 250;
+        String incident = Api.incidentWithEmailAccounts("l", run, accounts);
+        String campaign = Api.createCampaign(incident, List.of("password"));
+        Api.approve(campaign).statusCode(200);
+        // What a broker that lost its messages leaves behind: every delivery created and handed over an hour
+        // ago, none ever claimed. Only the sweeper's rule for such campaigns can find these rows: they carry
+        // no next attempt time and were never handed over by the sweeper itself.
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            OffsetDateTime anHourAgo = OffsetDateTime.now().minusHours(1);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE campaign SET status = 'RUNNING', launched_at = ?,"
+                    + " publish_started_at = ?, published_at = ?, deliveries_created_at = ?, audience_total = ?,"
+                    + " unreachable = 0 WHERE id = ?")) {
+                for (int i = 1; i <= 4; i++) {
+                    ps.setObject(i, anHourAgo);
+                }
+                ps.setInt(5, accounts);
+                ps.setString(6, campaign);
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivery (campaign_id, account_id, channel,"
+                    + " address, locale, status, attempts, created_at, updated_at)"
+                    + " SELECT ?, a.account_id, 'email', a.email, a.locale, 'QUEUED', 0, ?, ?"
+                    + " FROM exposure e JOIN account a ON a.account_id = e.account_id WHERE e.incident_id = ?")) {
+                ps.setString(1, campaign);
+                ps.setObject(2, anHourAgo);
+                ps.setObject(3, anHourAgo);
+                ps.setString(4, incident);
+                assertEquals(accounts, ps.executeUpdate());
+            }
+            c.commit();
         }
         assertEveryoneOnce(campaign, run, accounts);
     }
