@@ -3,6 +3,7 @@ package dev.tocsin.audience;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +27,9 @@ public class AccountBatchWriter {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "quarkus.datasource.db-kind")
+    String dbKind;
 
     /** What happened to one batch. */
     public record Outcome(int accepted, List<RowError> duplicates) {
@@ -206,13 +210,11 @@ public class AccountBatchWriter {
      * order. H2, the embedded default, is left to its own statistics.
      */
     public void refreshStatistics() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
-                return;
-            }
-            try (var st = c.createStatement()) {
-                st.execute("ANALYZE account, exposure");
-            }
+        if (!"postgresql".equals(dbKind)) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); var st = c.createStatement()) {
+            st.execute("ANALYZE account, exposure");
         }
     }
 

@@ -839,7 +839,6 @@ public class DeliveryStore {
         }
     }
 
-    /** Puts deliveries whose worker vanished (lease expired while sending) back in the queue. */
     /**
      * Extends the lease on claimed deliveries a worker has not sent yet (a long batch behind a throttled
      * provider), so the sweeper does not hand them to another worker meanwhile. Returns those it still holds:
@@ -884,6 +883,7 @@ public class DeliveryStore {
         return lease;
     }
 
+    /** Puts deliveries whose worker vanished (lease expired while sending) back in the queue. */
     public int releaseExpiredLeases() throws SQLException {
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection();
