@@ -42,8 +42,15 @@ public class NoticeTemplates {
 
     private static final Pattern SET_NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,99}$");
 
+    /**
+     * No {#include}/{#insert} (a part is self-contained), no {#eval} (it would run data as template code), no
+     * fragments; loops only on a budget (BoundedLoops).
+     */
     private final Engine engine = Engine.builder()
-            .addDefaults()
+            .addDefaultValueResolvers()
+            .addSectionHelpers(new io.quarkus.qute.IfSectionHelper.Factory(), new BoundedLoops(),
+                    new io.quarkus.qute.WithSectionHelper.Factory(), new io.quarkus.qute.SetSectionHelper.Factory(),
+                    new io.quarkus.qute.WhenSectionHelper.Factory())
             .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
             .strictRendering(true)
             .removeStandaloneLines(true)
@@ -160,6 +167,11 @@ public class NoticeTemplates {
      */
     public List<TemplateError> checkUpload(String tag, String file, String source) {
         String id = tag + "/" + file;
+        List<TemplateError> refused = TemplateRules.check(source).stream()
+                .map(v -> new TemplateError(id, v.line(), v.column(), v.message())).toList();
+        if (!refused.isEmpty()) {
+            return refused;
+        }
         Template template;
         try {
             template = parseSource(source, file.endsWith(".html") ? "text/html" : "text/plain", tag, id);
@@ -174,11 +186,11 @@ public class NoticeTemplates {
         model.put("jurisdictionText", "");
         model.put("exposedSentence", "");
         try {
-            template.render(model);
+            RenderBudget.render(template, model);
         } catch (io.quarkus.qute.TemplateException e) {
             return List.of(error(id, e));
         } catch (RuntimeException e) {
-            return List.of(new TemplateError(id, 0, 0, e.getMessage()));
+            return List.of(new TemplateError(id, 0, 0, "the sample render failed: " + e.getMessage()));
         }
         return List.of();
     }
@@ -314,9 +326,10 @@ public class NoticeTemplates {
         NoticeShapes.Outputs rendered = shapes.render(key("email", set, t, data), data, used, EMAIL_HTML, d -> {
             Map<String, Object> model = model(set, t, d);
             // Our own template files, rendered with escaping already: inserted as they are.
-            model.put("jurisdictionHtml", new RawString(blockHtml == null ? "" : blockHtml.render(model)));
-            model.put("jurisdictionText", blockText == null ? "" : blockText.render(model));
-            return new String[]{t.emailSubject().render(model), t.emailHtml().render(model), t.emailText().render(model)};
+            model.put("jurisdictionHtml", new RawString(blockHtml == null ? "" : RenderBudget.render(blockHtml, model)));
+            model.put("jurisdictionText", blockText == null ? "" : RenderBudget.render(blockText, model));
+            return new String[]{RenderBudget.render(t.emailSubject(), model), RenderBudget.render(t.emailHtml(), model),
+                    RenderBudget.render(t.emailText(), model)};
         });
         String[] out = rendered.text();
         return new RenderedEmail(WHITESPACE.matcher(out[0].strip()).replaceAll(" "), out[1], out[2],
@@ -330,7 +343,7 @@ public class NoticeTemplates {
             throw new IllegalStateException("template set " + set.name() + " has no sms.txt for " + t.locale());
         }
         String[] out = shapes.render(key("sms", set, t, data), data, List.of(t.sms()), SMS_HTML,
-                d -> new String[]{t.sms().render(model(set, t, d))}).text();
+                d -> new String[]{RenderBudget.render(t.sms(), model(set, t, d))}).text();
         return SPACES.matcher(LINE_BREAK.matcher(out[0].strip()).replaceAll(" ")).replaceAll(" ");
     }
 
@@ -343,7 +356,7 @@ public class NoticeTemplates {
         String[] out = shapes.render(key("push", set, t, data), data, List.of(t.pushTitle(), t.pushBody()), PUSH_HTML,
                 d -> {
                     Map<String, Object> model = model(set, t, d);
-                    return new String[]{t.pushTitle().render(model), t.pushBody().render(model)};
+                    return new String[]{RenderBudget.render(t.pushTitle(), model), RenderBudget.render(t.pushBody(), model)};
                 }).text();
         return new RenderedPush(oneLine(out[0]), oneLine(out[1]), data.advisoryUrl(), data.reference());
     }
