@@ -150,7 +150,7 @@ cpu_by_thread() { # pid
 
 # Seconds the workers spent in each phase of their batches so far (tocsin.delivery.phase timers).
 phases() {
-  curl -sf "$API/q/metrics" | awk -F'[{}" ]+' '/^tocsin_delivery_phase_seconds_sum/ {
+  curl -sf -u "olivia:$PW" "$API/q/metrics" | awk -F'[{}" ]+' '/^tocsin_delivery_phase_seconds_sum/ {
     for (i = 2; i < NF; i++) if ($i == "phase=") printf "%s=%s ", $(i + 1), $NF }'
 }
 

@@ -86,9 +86,11 @@ public class AccountImporter {
         } catch (IOException | SQLException | RuntimeException e) {
             // Batches already committed stay; say exactly where the file stopped being taken in.
             long stoppedAt = p.committedLine + 1;
+            // The database's own message quotes the batch (contacts included): it goes to no caller and no log
             String why = e instanceof UploadTooLargeException ? e.getMessage()
                     : e instanceof IOException ? "the upload stream broke: " + e.getMessage()
-                    : "the database refused a batch: " + e.getMessage();
+                    : e instanceof SQLException sql ? "the database refused a batch (SQL state " + sql.getSQLState() + ")"
+                    : "the batch could not be stored (" + e.getClass().getSimpleName() + ")";
             LOG.warnf("upload %s to incident %s stopped at line %d after %d accepted: %s", uploadId, incidentId,
                     stoppedAt, p.accepted, e.getClass().getSimpleName());
             try {

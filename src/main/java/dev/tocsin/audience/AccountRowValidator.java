@@ -43,7 +43,51 @@ public final class AccountRowValidator {
         return value != null && E164.matcher(value).matches();
     }
 
+    /** The longest locale tag kept (the column's size): a longer one is refused, never cut. */
+    static final int MAX_LOCALE_CHARS = 35;
+
+    /**
+     * Why a value cannot be stored as it is, or null: control characters end up in notices and logs (a name,
+     * the one free-text value, may hold tabs and line breaks, as a spreadsheet cell can), and U+FFFD is what
+     * bytes that were not UTF-8 became while reading the file.
+     */
+    static String unprintable(String value, boolean freeText) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\uFFFD') {
+                return "holds bytes that are not valid UTF-8 (character " + (i + 1) + "); save the file as UTF-8";
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1));
+                if (!paired) {
+                    return "holds a broken UTF-16 surrogate (character " + (i + 1) + ")";
+                }
+                i++;
+                continue;
+            }
+            boolean whitespace = c == '\t' || c == '\n' || c == '\r';
+            if ((c < 0x20 && !(whitespace && freeText)) || (c >= 0x7F && c <= 0x9F)) {
+                return "holds the control character U+" + String.format("%04X", (int) c) + " (character " + (i + 1)
+                        + "); remove it";
+            }
+        }
+        return null;
+    }
+
     public static Result validate(RawAccount raw) {
+        String[][] fields = {{"account_id", raw.accountId()}, {"email", raw.email()}, {"phone", raw.phone()},
+                {"locale", raw.locale()}, {"timezone", raw.timezone()}, {"country", raw.country()},
+                {"region", raw.region()}, {"name", raw.name()}, {"exposed", raw.exposed()}};
+        for (String[] field : fields) {
+            String problem = unprintable(field[1], field[0].equals("name"));
+            if (problem != null) {
+                return Result.fail(raw, field[0] + " " + problem);
+            }
+        }
         if (raw.accountId() == null) {
             return Result.fail(raw, "account_id is missing: every row needs the company's id for the account");
         }
@@ -71,6 +115,10 @@ public final class AccountRowValidator {
                     return Result.fail(raw, "locale '" + raw.locale() + "' is not a valid BCP 47 language tag (e.g. en, pt-BR)");
                 }
                 locale = parsed.toLanguageTag();
+                if (locale.length() > MAX_LOCALE_CHARS) {
+                    return Result.fail(raw, "locale '" + raw.locale() + "' is longer than " + MAX_LOCALE_CHARS
+                            + " characters; use the language and region only (e.g. pt-BR)");
+                }
             } catch (IllformedLocaleException e) {
                 return Result.fail(raw, "locale '" + raw.locale() + "' is not a valid BCP 47 language tag (e.g. en, pt-BR)");
             }

@@ -18,6 +18,8 @@ public final class CsvAccountSource implements AccountSource {
 
     /** A record longer than this is almost always an unterminated quote swallowing the file. */
     static final int MAX_RECORD_CHARS = 64 * 1024;
+    /** More columns than this is not a header of ours (each unknown one would otherwise be listed). */
+    static final int MAX_HEADER_COLUMNS = 50;
 
     private final Reader in;
     private final char[] buffer = new char[64 * 1024];
@@ -30,11 +32,21 @@ public final class CsvAccountSource implements AccountSource {
 
     public CsvAccountSource(Reader in) throws IOException {
         this.in = in;
-        List<String> header = readRecord();
+        List<String> header;
+        try {
+            header = readRecord();
+        } catch (RecordTooLong e) {
+            throw ApiException.badRequest("invalid_header", "The CSV header line cannot be read: " + e.getMessage()
+                    + ". The first line must name the columns: " + String.join(",", COLUMNS) + ".", List.of());
+        }
         if (header == null || header.stream().allMatch(String::isBlank)) {
             throw ApiException.badRequest("missing_header",
                     "The CSV file is empty or has no header line. The first line must name the columns: "
                             + String.join(",", COLUMNS.subList(0, 8)), List.of());
+        }
+        if (header.size() > MAX_HEADER_COLUMNS) {
+            throw ApiException.badRequest("invalid_header", "The CSV header has " + header.size() + " columns; Tocsin knows "
+                    + COLUMNS.size() + ": " + String.join(",", COLUMNS) + ". Is the first line the header?", List.of());
         }
         java.util.Arrays.fill(columnIndex, -1);
         List<FieldError> problems = new ArrayList<>();

@@ -52,15 +52,19 @@ public final class NdjsonAccountSource implements AccountSource {
             if (node == null || !node.isObject()) {
                 return new Parsed(null, new RowError(lineNo, null, "each line must be one JSON object"));
             }
-            String accountId = text(node.get("account_id"));
+            JsonNode idNode = node.get("account_id");
+            String accountId = idNode != null && idNode.isTextual() ? text(idNode) : null;
             List<String> unknown = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 var entry = it.next();
                 if (!COLUMNS.contains(entry.getKey())) {
                     unknown.add(entry.getKey());
-                } else if (entry.getValue().isContainerNode() && !"exposed".equals(entry.getKey())) {
+                } else if (!isStringOrNull(entry.getValue()) && !("exposed".equals(entry.getKey())
+                        && entry.getValue().isArray())) {
+                    // true or 42 is not an id or a name someone typed: refused, never turned into "true"
                     return new Parsed(null, new RowError(lineNo, accountId,
-                            "'" + entry.getKey() + "' must be a string"));
+                            "'" + entry.getKey() + "' must be a string" + ("exposed".equals(entry.getKey())
+                                    ? " or an array of strings" : "") + ", not " + kind(entry.getValue())));
                 }
             }
             if (!unknown.isEmpty()) {
@@ -71,7 +75,13 @@ public final class NdjsonAccountSource implements AccountSource {
             String exposed;
             if (exposedNode != null && exposedNode.isArray()) {
                 List<String> parts = new ArrayList<>();
-                exposedNode.forEach(n -> parts.add(n.asText()));
+                for (JsonNode n : exposedNode) {
+                    if (!n.isTextual()) {
+                        return new Parsed(null, new RowError(lineNo, accountId,
+                                "'exposed' must list strings, not " + kind(n)));
+                    }
+                    parts.add(n.asText());
+                }
                 exposed = String.join(";", parts);
             } else {
                 exposed = text(exposedNode);
@@ -85,6 +95,15 @@ public final class NdjsonAccountSource implements AccountSource {
     @Override
     public long lastLine() {
         return line;
+    }
+
+    private static boolean isStringOrNull(JsonNode node) {
+        return node == null || node.isNull() || node.isTextual();
+    }
+
+    private static String kind(JsonNode node) {
+        return node.isBoolean() ? "a boolean" : node.isNumber() ? "a number" : node.isArray() ? "an array"
+                : node.isObject() ? "an object" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String text(JsonNode node) {

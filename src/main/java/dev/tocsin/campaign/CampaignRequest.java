@@ -11,11 +11,11 @@ import java.util.List;
 
 /** Body of POST /api/campaigns (see shared/API.md). */
 public record CampaignRequest(
-        @NotBlank String incidentId,
+        @NotBlank @Size(max = 36) String incidentId,
         @NotBlank @Size(max = 300) String name,
-        @NotBlank String templateSet,
-        @NotEmpty List<String> channels,
-        String channelPolicy,
+        @NotBlank @Size(max = 100) String templateSet,
+        @NotEmpty @Size(max = 3) List<String> channels,
+        @Size(max = 20) String channelPolicy,
         SegmentRequest segment,
         OffsetDateTime scheduledAt,
         @Min(1) @Max(20) Integer maxAttempts,

@@ -94,6 +94,9 @@ public class CampaignService {
         }
         if (request.scheduledAt() != null && !request.scheduledAt().isAfter(OffsetDateTime.now())) {
             problems.add(new FieldError("scheduledAt", "must be in the future (or null to launch by hand)"));
+        } else if (request.scheduledAt() != null && request.scheduledAt().isAfter(OffsetDateTime.now().plus(MAX_SCHEDULE_AHEAD))) {
+            problems.add(new FieldError("scheduledAt", "may be at most " + MAX_SCHEDULE_AHEAD.toDays()
+                    + " days ahead: a breach notice is not news a year later"));
         }
         Segment segment = checkSegment(request.segment(), problems);
         if (!problems.isEmpty()) {
@@ -244,10 +247,31 @@ public class CampaignService {
                 countries(s.countries(), problems), locales(s.locales(), problems));
     }
 
+    /** A segment list longer than this is a mistake (there are fewer countries, categories and locales). */
+    static final int MAX_SEGMENT_ENTRIES = 250;
+    /** Locales a segment may name: what the segment's column holds (25 tags of up to 35 characters). */
+    static final int MAX_SEGMENT_LOCALES = 25;
+    static final java.time.Duration MAX_SCHEDULE_AHEAD = java.time.Duration.ofDays(366);
+
+    private static boolean tooMany(List<String> values, int max, String field, List<FieldError> problems) {
+        if (values != null && values.size() > max) {
+            problems.add(new FieldError(field, "has " + values.size() + " entries; at most " + max));
+            return true;
+        }
+        return false;
+    }
+
     private static List<String> categories(List<String> codes, String field, List<FieldError> problems) {
         List<String> out = new ArrayList<>();
+        if (tooMany(codes, MAX_SEGMENT_ENTRIES, field, problems)) {
+            return out;
+        }
         for (String code : codes == null ? List.<String>of() : codes) {
-            ExposureCategory.fromCode(code == null ? "" : code).ifPresentOrElse(c -> out.add(c.code()),
+            ExposureCategory.fromCode(code == null ? "" : code).ifPresentOrElse(c -> {
+                        if (!out.contains(c.code())) {
+                            out.add(c.code());
+                        }
+                    },
                     () -> problems.add(new FieldError(field, "unknown data category '" + code + "' (known: "
                             + String.join(", ", ExposureCategory.codes()) + ")")));
         }
@@ -256,10 +280,15 @@ public class CampaignService {
 
     private static List<String> countries(List<String> codes, List<FieldError> problems) {
         List<String> out = new ArrayList<>();
+        if (tooMany(codes, MAX_SEGMENT_ENTRIES, "segment.countries", problems)) {
+            return out;
+        }
         for (String code : codes == null ? List.<String>of() : codes) {
             String upper = code == null ? "" : code.strip().toUpperCase(Locale.ROOT);
             if (COUNTRIES.contains(upper)) {
-                out.add(upper);
+                if (!out.contains(upper)) {
+                    out.add(upper); // listed twice is once
+                }
             } else {
                 problems.add(new FieldError("segment.countries", "'" + code + "' is not an ISO 3166 two-letter country code"));
             }
@@ -269,13 +298,21 @@ public class CampaignService {
 
     private static List<String> locales(List<String> tags, List<FieldError> problems) {
         List<String> out = new ArrayList<>();
+        if (tooMany(tags, MAX_SEGMENT_LOCALES, "segment.locales", problems)) {
+            return out;
+        }
         for (String tag : tags == null ? List.<String>of() : tags) {
             try {
                 Locale l = new Locale.Builder().setLanguageTag(tag == null ? "" : tag.strip()).build();
                 if (l.getLanguage().isEmpty()) {
                     throw new IllformedLocaleException("empty");
                 }
-                out.add(l.toLanguageTag());
+                String normal = l.toLanguageTag();
+                if (normal.length() > 35) {
+                    problems.add(new FieldError("segment.locales", "'" + tag + "' is longer than 35 characters"));
+                } else if (!out.contains(normal)) {
+                    out.add(normal);
+                }
             } catch (IllformedLocaleException e) {
                 problems.add(new FieldError("segment.locales", "'" + tag + "' is not a valid BCP 47 language tag"));
             }

@@ -78,12 +78,16 @@ public class ErrorMappers {
         String message;
         if (e instanceof UnrecognizedPropertyException upe) {
             message = "Unknown field '" + upe.getPropertyName() + "'.";
+        } else if (e instanceof InvalidFormatException ife && ife.getTargetType() == String.class) {
+            message = "Field '" + field + "' " + ife.getOriginalMessage() + ".";
         } else if (e instanceof InvalidFormatException ife) {
             message = "Field '" + field + "' has a value of the wrong type or format: '" + ife.getValue() + "'.";
         } else if (field != null) {
             message = "Field '" + field + "' could not be read: check its type.";
+        } else if (e instanceof MismatchedInputException) {
+            message = "The request body has the wrong shape: this endpoint takes a JSON object (its fields are in /q/openapi).";
         } else {
-            message = "The request body is not valid JSON: " + e.getOriginalMessage();
+            message = "The request body is not valid JSON: " + withoutJavaNames(e.getOriginalMessage());
         }
         List<FieldError> details = field == null ? List.of() : List.of(new FieldError(field, message));
         return json(400, new ApiError("invalid_json", message, details));
@@ -121,6 +125,15 @@ public class ErrorMappers {
         LOG.error("unexpected failure", e);
         return json(500, ApiError.of("internal_error",
                 "Tocsin could not complete the request; nothing was changed by the failed step. Retry, and if it persists contact the operator with the time of the request."));
+    }
+
+    /** Jackson's wording, minus the names of our classes (a caller has no use for them, an attacker some). */
+    private static String withoutJavaNames(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String cleaned = message.replaceAll("`[^`]*`", "a value").replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*", "a value");
+        return cleaned.length() > 300 ? cleaned.substring(0, 300) + "…" : cleaned;
     }
 
     private static Response json(int status, ApiError error) {

@@ -8,13 +8,20 @@ import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
 
-/** Failed logins for one attempted username; a lock after too many. */
+/** Failed logins for one attempted username from one address; a growing delay after too many. */
 @Entity
 @Table(name = "login_throttle")
 public class LoginThrottle extends PanacheEntityBase {
 
+    /** username, a space, the remote address. */
     @Id
+    @Column(name = "throttle_key")
+    public String key;
+
     public String username;
+
+    @Column(name = "remote_address")
+    public String remoteAddress;
 
     public int failures;
 
@@ -23,4 +30,8 @@ public class LoginThrottle extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+
+    static String key(String username, String remoteAddress) {
+        return username + " " + (remoteAddress == null ? "-" : remoteAddress);
+    }
 }

@@ -3,19 +3,16 @@ package dev.tocsin.security;
 import dev.tocsin.audit.AuditLog;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
-import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.AuthenticationFailedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.wildfly.security.password.Password;
-import org.wildfly.security.password.PasswordFactory;
-import org.wildfly.security.password.interfaces.BCryptPassword;
-import org.wildfly.security.password.util.ModularCrypt;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Built-in users: bcrypt-hashed passwords, lock-out after repeated failed logins, and the initial admin.
+ * Built-in users: bcrypt-hashed passwords, growing delays after repeated failed logins, and the initial admin.
  * A successful check is remembered for a few minutes (keyed by a SHA-256 of the credentials) so that HTTP
  * Basic clients do not pay bcrypt on every request; any change to users clears that memory.
  */
@@ -38,6 +35,7 @@ import java.util.regex.Pattern;
 public class UserDirectory {
 
     private static final Logger LOG = Logger.getLogger(UserDirectory.class);
+    private static final int MAX_USERNAME = 100;
     private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,99}$");
     private static final Duration REMEMBER = Duration.ofMinutes(5);
 
@@ -56,6 +54,15 @@ public class UserDirectory {
 
     @Inject
     AuditLog audit;
+
+    /** Password hash checks made (one per login that is not remembered, whatever its outcome). */
+    private final Counter passwordChecks;
+
+    @Inject
+    UserDirectory(MeterRegistry registry) {
+        passwordChecks = Counter.builder("tocsin.login.password.checks")
+                .description("bcrypt password checks; one per login attempt, known user or not").register(registry);
+    }
 
     private record Remembered(String secretHash, List<String> roles, long until) {
     }
@@ -80,7 +87,7 @@ public class UserDirectory {
             }
             AppUser admin = new AppUser();
             admin.username = "admin";
-            admin.passwordHash = BcryptUtil.bcryptHash(password, bcryptCost);
+            admin.passwordHash = PasswordHashes.hash(password, bcryptCost);
             admin.roles = Roles.ADMIN;
             admin.enabled = true;
             admin.createdAt = OffsetDateTime.now();
@@ -95,37 +102,53 @@ public class UserDirectory {
         });
     }
 
-    /** Checks a username and password; throws AuthenticationFailedException with no hint of which was wrong. */
+    /**
+     * Checks a username and password; throws AuthenticationFailedException with no hint of which was wrong.
+     *
+     * Failures are counted per username and caller address (OWASP's authentication cheat sheet: a hard lock
+     * per account lets anyone lock the admin out). After {@code maxFailures} failures from one address, that
+     * address must wait before its next try for that name: 1 s, then twice as long after each further
+     * failure, at most {@code lockout}. Other addresses, the real user's among them, are not affected. An
+     * admin clears a user's delays with DELETE /api/users/{u}/login-delays.
+     */
     public Principal authenticate(String username, char[] password, String remoteAddress) {
-        String name = username == null ? "" : username.strip().toLowerCase();
+        String typed = username == null ? "" : username.strip().toLowerCase();
+        // A name longer than any user's cannot exist; it is throttled and audited by its first 100 characters.
+        // (Control characters cannot be in a user's name, nor stored: they are audited as '?'.)
+        boolean possible = typed.length() <= MAX_USERNAME && USERNAME.matcher(typed).matches();
+        String name = (typed.length() <= MAX_USERNAME ? typed : typed.substring(0, MAX_USERNAME))
+                .replaceAll("[\\p{Cntrl}]", "?");
         String secret = new String(password);
         String secretHash = Hashing.sha256(name + "\u0000" + secret);
-        Remembered remembered = verified.get(name);
+        Remembered remembered = possible ? verified.get(name) : null;
         if (remembered != null && remembered.until > System.currentTimeMillis()
                 && java.security.MessageDigest.isEqual(remembered.secretHash.getBytes(), secretHash.getBytes())) {
             return new Principal(name, remembered.roles);
         }
+        String address = remoteAddress == null ? null : remoteAddress.substring(0, Math.min(remoteAddress.length(), 100));
         // Decide inside the transaction, refuse after it commits: a refusal must not roll back its own record.
         Principal principal = QuarkusTransaction.requiringNew().call(() -> {
-            LoginThrottle throttle = LoginThrottle.findById(name);
+            LoginThrottle throttle = LoginThrottle.findById(LoginThrottle.key(name, address));
             OffsetDateTime now = OffsetDateTime.now();
             if (throttle != null && throttle.lockedUntil != null && throttle.lockedUntil.isAfter(now)) {
-                audit.record(name, "login.refused-locked", "user", name, remoteAddress, 401,
-                        "locked until " + throttle.lockedUntil);
+                audit.record(name, "login.refused-locked", "user", name, address, 401,
+                        "this address must wait until " + throttle.lockedUntil + " after " + throttle.failures + " failures");
                 return null;
             }
-            AppUser user = AppUser.findById(name);
-            boolean ok = user != null && user.enabled && matches(secret, user.passwordHash);
-            if (!ok) {
-                if (user == null) {
-                    // Spend the same time as a real check, so response times do not reveal which names exist.
-                    matches(secret, dummyHash());
-                }
-                recordFailure(name, throttle, now, remoteAddress);
+            AppUser user = possible ? AppUser.findById(name) : null;
+            // Always one password check, against a stand-in hash when there is no usable user: an unknown,
+            // a disabled and a wrong-password login take the same time.
+            boolean passwordOk = PasswordHashes.matches(secret, user != null ? user.passwordHash : dummyHash());
+            passwordChecks.increment();
+            if (user == null || !user.enabled || !passwordOk) {
+                recordFailure(name, address, throttle, now);
                 return null;
             }
             if (throttle != null) {
                 throttle.delete();
+            }
+            if (PasswordHashes.isLegacy(user.passwordHash)) {
+                user.passwordHash = PasswordHashes.hash(secret, bcryptCost); // every character counts from now on
             }
             return new Principal(name, user.roleList());
         });
@@ -141,37 +164,36 @@ public class UserDirectory {
 
     private String dummyHash() {
         if (dummyHash == null) {
-            dummyHash = BcryptUtil.bcryptHash("not-a-real-password", bcryptCost);
+            dummyHash = PasswordHashes.hash("not-a-real-password", bcryptCost);
         }
         return dummyHash;
     }
 
-    private void recordFailure(String name, LoginThrottle throttle, OffsetDateTime now, String remoteAddress) {
+    private void recordFailure(String name, String address, LoginThrottle throttle, OffsetDateTime now) {
         if (throttle == null) {
             throttle = new LoginThrottle();
+            throttle.key = LoginThrottle.key(name, address);
             throttle.username = name;
+            throttle.remoteAddress = address;
             throttle.failures = 0;
         }
         throttle.failures++;
         throttle.updatedAt = now;
-        String details = "failed login " + throttle.failures + " of " + maxFailures;
-        if (throttle.failures >= maxFailures) {
-            throttle.lockedUntil = now.plus(lockout);
-            throttle.failures = 0;
-            details += "; locked until " + throttle.lockedUntil;
+        String details = "failed login " + throttle.failures + " from this address";
+        int over = throttle.failures - maxFailures;
+        if (over >= 0) {
+            Duration wait = Duration.ofSeconds(1L << Math.min(over, 30));
+            throttle.lockedUntil = now.plus(wait.compareTo(lockout) > 0 ? lockout : wait);
+            details += "; this address waits until " + throttle.lockedUntil;
         }
         throttle.persist();
-        audit.record(name, "login.failed", "user", name, remoteAddress, 401, details);
+        audit.record(name, "login.failed", "user", name, address, 401, details);
     }
 
-    private static boolean matches(String password, String hash) {
-        try {
-            PasswordFactory factory = PasswordFactory.getInstance(BCryptPassword.ALGORITHM_BCRYPT);
-            Password stored = factory.translate(ModularCrypt.decode(hash));
-            return factory.verify(stored, password.toCharArray());
-        } catch (Exception e) {
-            return false;
-        }
+    /** Clears every login delay of a user (all addresses): the admin's way to let someone in at once. */
+    public long clearLoginDelays(String username) {
+        AppUser user = find(username);
+        return QuarkusTransaction.requiringNew().call(() -> LoginThrottle.delete("username", user.username));
     }
 
     public AppUser create(String username, String password, List<String> roles) {
@@ -182,6 +204,8 @@ public class UserDirectory {
         }
         if (password == null || password.length() < 12) {
             problems.add(new FieldError("password", "at least 12 characters"));
+        } else if (password.length() > PasswordHashes.MAX_CHARS) {
+            problems.add(new FieldError("password", "at most " + PasswordHashes.MAX_CHARS + " characters"));
         }
         List<String> checkedRoles = checkRoles(roles, problems);
         if (!problems.isEmpty()) {
@@ -193,7 +217,7 @@ public class UserDirectory {
             }
             AppUser user = new AppUser();
             user.username = name;
-            user.passwordHash = BcryptUtil.bcryptHash(password, bcryptCost);
+            user.passwordHash = PasswordHashes.hash(password, bcryptCost);
             user.roles = String.join(",", checkedRoles);
             user.enabled = true;
             user.createdAt = OffsetDateTime.now();

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+import java.util.Map;
 
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
@@ -69,6 +70,17 @@ public class UserResource {
         UserView after = UserView.of(users.setRoles(username, request.roles()));
         audit.object("user", username).before(before).after(after);
         return after;
+    }
+
+    @DELETE
+    @Path("{username}/login-delays")
+    @Operation(summary = "Clear a user's login delays",
+            description = "After 5 failed logins from one address, that address waits before each next try for that"
+                    + " user (1 s, doubling, at most 15 min). This clears the waits of every address for that user.")
+    public Map<String, Object> clearLoginDelays(@PathParam("username") String username) {
+        long cleared = users.clearLoginDelays(username);
+        audit.object("user", users.find(username).username).after(Map.of("loginDelaysCleared", cleared));
+        return Map.of("username", users.find(username).username, "addressesCleared", cleared);
     }
 
     @DELETE

@@ -50,6 +50,11 @@ public final class TemplateRules {
                     + source.length()));
             return found;
         }
+        Violation unprintable = unprintable(source);
+        if (unprintable != null) {
+            found.add(unprintable);
+            return found;
+        }
         Deque<String> open = new ArrayDeque<>();
         int sections = 0;
         int line = 1;
@@ -137,6 +142,27 @@ public final class TemplateRules {
             }
         }
         return found;
+    }
+
+    /** The first control character (but tab and line breaks) or broken surrogate, which no notice may hold. */
+    private static Violation unprintable(String source) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (c == '\n') {
+                line++;
+                lineStart = i + 1;
+            } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
+                return new Violation(line, i - lineStart + 1, "the control character U+" + String.format("%04X", (int) c)
+                        + " has no place in a notice; remove it.");
+            } else if (Character.isHighSurrogate(c) && i + 1 < source.length() && Character.isLowSurrogate(source.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return new Violation(line, i - lineStart + 1, "half of a UTF-16 surrogate pair; the text is not valid Unicode.");
+            }
+        }
+        return null;
     }
 
     /** The end of a tag: the closing brace outside string literals (or the end of the source). */

@@ -27,11 +27,11 @@ public class PushGatewayProducer {
 
     @Produces
     @ApplicationScoped
-    PushGateway gateway(VapidKeys keys) {
+    PushGateway gateway(VapidKeys keys, PushEndpointPolicy policy) {
         if (outbox) {
             return new OutboxPushGateway(Path.of(outboxDir));
         }
-        return new WebPushGateway(keys, subject, ttl, timeout, Math.max(4, workers * 2));
+        return new WebPushGateway(keys, subject, ttl, timeout, Math.max(4, workers * 2), policy);
     }
 
     void close(@Disposes PushGateway gateway) throws Exception {

@@ -43,8 +43,8 @@ public class PushSubscriptionResource {
     @Inject
     AuditContext audit;
 
-    @ConfigProperty(name = "tocsin.push.allow-http-endpoints", defaultValue = "false")
-    boolean allowHttp;
+    @Inject
+    PushEndpointPolicy endpoints;
 
     public record Keys(String p256dh, String auth) {
     }
@@ -108,13 +108,9 @@ public class PushSubscriptionResource {
             problems.add(new FieldError("endpoint", "is longer than 2000 characters"));
         } else {
             try {
-                URI uri = URI.create(endpoint);
-                boolean https = "https".equals(uri.getScheme());
-                if (uri.getHost() == null || !(https || (allowHttp && "http".equals(uri.getScheme())))) {
-                    problems.add(new FieldError("endpoint", "must be an https URL of a push service"));
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(new FieldError("endpoint", "is not a URL"));
+                endpoints.check(endpoint);
+            } catch (PushEndpointPolicy.Refused e) {
+                problems.add(new FieldError("endpoint", e.getMessage()));
             }
         }
         if (r.keys() == null) {

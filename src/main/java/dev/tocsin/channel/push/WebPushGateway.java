@@ -7,7 +7,21 @@ import nl.martijndwars.webpush.PushService;
 import nl.martijndwars.webpush.Urgency;
 import org.apache.http.Header;
 import org.apache.http.HttpResponse;
+import org.apache.http.HttpRequest;
+import org.apache.http.client.RedirectStrategy;
 import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.HttpUriRequest;
+import org.apache.http.config.RegistryBuilder;
+import org.apache.http.conn.DnsResolver;
+import org.apache.http.impl.nio.conn.ManagedNHttpClientConnectionFactory;
+import org.apache.http.impl.nio.conn.PoolingNHttpClientConnectionManager;
+import org.apache.http.impl.nio.reactor.DefaultConnectingIOReactor;
+import org.apache.http.impl.nio.reactor.IOReactorConfig;
+import org.apache.http.nio.conn.NoopIOSessionStrategy;
+import org.apache.http.nio.conn.SchemeIOSessionStrategy;
+import org.apache.http.nio.conn.ssl.SSLIOSessionStrategy;
+import org.apache.http.nio.reactor.IOReactorException;
+import org.apache.http.protocol.HttpContext;
 import org.apache.http.client.methods.HttpPost;
 import org.apache.http.impl.nio.client.CloseableHttpAsyncClient;
 import org.apache.http.impl.nio.client.HttpAsyncClients;
@@ -36,7 +50,11 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
     private final int ttlSeconds;
     private final Duration timeout;
 
-    public WebPushGateway(VapidKeys keys, String subject, Duration ttl, Duration timeout, int connections) {
+    private final PushEndpointPolicy policy;
+
+    public WebPushGateway(VapidKeys keys, String subject, Duration ttl, Duration timeout, int connections,
+                          PushEndpointPolicy policy) {
+        this.policy = policy;
         try {
             this.service = new PushService(keys.publicKey(), keys.privateKey(), subject);
         } catch (java.security.GeneralSecurityException e) {
@@ -45,10 +63,37 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
         this.ttlSeconds = (int) Math.min(ttl.toSeconds(), Integer.MAX_VALUE);
         this.timeout = timeout;
         int ms = (int) timeout.toMillis();
+        PoolingNHttpClientConnectionManager pool;
+        try {
+            // Every connection's host is resolved through the endpoint policy, and only to the addresses it
+            // checked: a name that now points inside the network is refused at the moment of connecting.
+            pool = new PoolingNHttpClientConnectionManager(new DefaultConnectingIOReactor(IOReactorConfig.DEFAULT),
+                    ManagedNHttpClientConnectionFactory.INSTANCE,
+                    RegistryBuilder.<SchemeIOSessionStrategy>create()
+                            .register("http", NoopIOSessionStrategy.INSTANCE)
+                            .register("https", SSLIOSessionStrategy.getDefaultStrategy()).build(),
+                    (DnsResolver) policy::resolve);
+        } catch (IOReactorException e) {
+            throw new IllegalStateException("the push HTTP client cannot start: " + e.getMessage(), e);
+        }
+        pool.setDefaultMaxPerRoute(connections);
+        pool.setMaxTotal(connections * 8);
         this.http = HttpAsyncClients.custom()
-                .setMaxConnPerRoute(connections).setMaxConnTotal(connections * 8)
+                .setConnectionManager(pool)
+                // A push service answers; it does not send us elsewhere (a redirect could point anywhere)
+                .setRedirectStrategy(new RedirectStrategy() {
+                    @Override
+                    public boolean isRedirected(HttpRequest request, HttpResponse response, HttpContext context) {
+                        return false;
+                    }
+
+                    @Override
+                    public HttpUriRequest getRedirect(HttpRequest request, HttpResponse response, HttpContext context) {
+                        throw new UnsupportedOperationException("redirects are not followed");
+                    }
+                })
                 .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(ms).setSocketTimeout(ms)
-                        .setConnectionRequestTimeout(ms).build())
+                        .setConnectionRequestTimeout(ms).setRedirectsEnabled(false).build())
                 .build();
         this.http.start();
     }
@@ -65,6 +110,13 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
         SendResult[] refused = new SendResult[messages.size()];
         for (int i = 0; i < messages.size(); i++) {
             OutgoingPush push = messages.get(i);
+            try {
+                policy.checkUrl(push.endpoint());
+            } catch (PushEndpointPolicy.Refused e) {
+                pending.add(null);
+                refused[i] = refusedEndpoint(push.deliveryId(), e);
+                continue;
+            }
             try {
                 Notification notification = Notification.builder()
                         .endpoint(push.endpoint())
@@ -104,6 +156,9 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
             return SendResult.retry(id, "push service " + host + " did not answer in time");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof PushEndpointPolicy.Refused refusedTarget) {
+                return refusedEndpoint(id, refusedTarget);
+            }
             return SendResult.retry(id, "push service " + host + " could not be reached: "
                     + cause.getClass().getSimpleName() + ": " + cause.getMessage());
         } catch (IOException e) {
@@ -112,6 +167,12 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
             Thread.currentThread().interrupt();
             return SendResult.retry(id, "interrupted while waiting for push service " + host);
         }
+    }
+
+    /** Settled for good, saying only that the policy refused: nothing about what answered at that address. */
+    private static SendResult refusedEndpoint(long id, PushEndpointPolicy.Refused why) {
+        return SendResult.fail(id, "push endpoint refused by Tocsin's outbound policy: it " + why.getMessage()
+                + "; nothing was sent to it");
     }
 
     static SendResult classify(long id, String host, int status, String body, Header location) {

@@ -11,13 +11,14 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,13 +51,11 @@ public class TwilioStatusResource {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Twilio message status callback", description = "Checked with X-Twilio-Signature; moves a sent SMS to delivered or undeliverable.")
-    public Response status(@HeaderParam("X-Twilio-Signature") String signature, MultivaluedMap<String, String> form)
-            throws SQLException {
+    public Response status(@HeaderParam("X-Twilio-Signature") String signature, String body) throws SQLException {
         if (authToken.filter(t -> !t.isBlank()).isEmpty() || callbackUrl.filter(u -> !u.isBlank()).isEmpty()) {
             throw new ApiException(404, "not_configured", "Twilio is not configured on this Tocsin.");
         }
-        Map<String, String> params = new HashMap<>();
-        form.forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
+        Map<String, String> params = form(body == null ? "" : body);
         if (signature == null || !new RequestValidator(authToken.get()).validate(callbackUrl.get(), params, signature)) {
             throw new ApiException(403, "bad_signature", "X-Twilio-Signature does not match this request.");
         }
@@ -89,5 +88,30 @@ public class TwilioStatusResource {
         }
         LOG.debugf("Twilio status %s for %s: %s", status, sid, what);
         return Response.noContent().build();
+    }
+
+    /**
+     * The posted form, read here rather than by the framework: a malformed escape such as {@code %ZZ} is the
+     * caller's mistake (400), not ours (500). The first value of a repeated field counts, as Twilio's validator
+     * expects.
+     */
+    static Map<String, String> form(String body) {
+        Map<String, String> params = new HashMap<>();
+        if (body.isEmpty()) {
+            return params;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                params.putIfAbsent(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid_callback", "The body is not a valid form"
+                        + " (application/x-www-form-urlencoded): a '%' must be followed by two hexadecimal digits.",
+                        java.util.List.of());
+            }
+        }
+        return params;
     }
 }
