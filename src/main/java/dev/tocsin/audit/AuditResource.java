@@ -85,7 +85,12 @@ public class AuditResource {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text.strip());
+            OffsetDateTime time = OffsetDateTime.parse(text.strip());
+            if (time.getYear() < 1900 || time.getYear() > 9999) {
+                throw ApiException.badRequest("invalid_query", field + " must be between the years 1900 and 9999, not '"
+                        + text + "'.", List.of(new FieldError(field, "outside 1900-9999")));
+            }
+            return time;
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("invalid_query", field + " must be an ISO-8601 time with offset, e.g."
                     + " 2026-11-25T09:00:00Z, not '" + text + "'.", List.of(new FieldError(field, "not an ISO-8601 time")));

@@ -54,6 +54,21 @@ public class IncidentResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Open an incident", description = "Records what happened and when; campaigns and affected accounts hang off it.")
     public Response create(@Valid @NotNull CreateIncident request) {
+        List<FieldError> times = new java.util.ArrayList<>();
+        String occurred = dev.tocsin.common.TimeWindow.problem(request.occurredAt());
+        String discovered = dev.tocsin.common.TimeWindow.problem(request.discoveredAt());
+        if (occurred != null) {
+            times.add(new FieldError("occurredAt", occurred));
+        }
+        if (discovered != null) {
+            times.add(new FieldError("discoveredAt", discovered));
+        } else if (request.discoveredAt().isAfter(OffsetDateTime.now().plusDays(1))) {
+            times.add(new FieldError("discoveredAt", "is in the future"));
+        }
+        if (!times.isEmpty()) {
+            throw ApiException.badRequest("invalid_request", "The incident's times are not plausible: "
+                    + times.stream().map(f -> f.field() + " " + f.reason()).reduce((a, b) -> a + "; " + b).orElse("") + ".", times);
+        }
         if (request.discoveredAt().isBefore(request.occurredAt())) {
             throw ApiException.badRequest("invalid_request", "discoveredAt cannot be before occurredAt.",
                     List.of(new FieldError("discoveredAt", "before occurredAt")));

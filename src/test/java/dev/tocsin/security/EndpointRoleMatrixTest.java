@@ -62,6 +62,7 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /api/users", Set.of("admin")),
             Map.entry("PUT /api/users/{username}/roles", Set.of("admin")),
             Map.entry("DELETE /api/users/{username}", Set.of("admin")),
+            Map.entry("DELETE /api/users/{username}/login-delays", Set.of("admin")),
             Map.entry("POST /api/tokens", EVERYONE),
             Map.entry("GET /api/tokens", EVERYONE),
             Map.entry("DELETE /api/tokens/{id}", EVERYONE)));

@@ -284,6 +284,10 @@ class HardeningApiTest {
         far.put("scheduledAt", "+999999999-12-31T00:00:00Z");
         given().contentType(ContentType.JSON).body(far).post("/api/campaigns").then().statusCode(400)
                 .body("details.field", hasItem("scheduledAt"));
+        given().contentType(ContentType.JSON).body(Map.of("title", "far", "occurredAt", "+999999999-01-01T00:00:00Z",
+                "discoveredAt", "+999999999-01-02T00:00:00Z")).post("/api/incidents").then().statusCode(400)
+                .body("details.field", hasItem("occurredAt"));
+        TestUsers.as(TestUsers.AUDITOR).queryParam("from", "+999999999-01-01T00:00:00Z").get("/api/audit").then().statusCode(400);
         given().contentType(ContentType.JSON).body("[1,2]").post("/api/campaigns").then().statusCode(400)
                 .body("message", not(containsString("dev.tocsin"))).body("message", not(containsString("java.")));
         given().contentType(ContentType.JSON).body(Map.of("title", "x\u0000y", "occurredAt", "2026-11-01T22:30:00Z",
