@@ -190,6 +190,18 @@ public class UserDirectory {
         audit.record(name, "login.failed", "user", name, address, 401, details);
     }
 
+    /**
+     * Forgets failures that no longer make anyone wait, a day after the last one: every attempted name and
+     * address gets a row, and guesses at made-up names must not grow the table for ever.
+     */
+    @io.quarkus.scheduler.Scheduled(every = "1h", delay = 1, delayUnit = java.util.concurrent.TimeUnit.MINUTES,
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void forgetOldFailures() {
+        OffsetDateTime cutoff = OffsetDateTime.now().minusDays(1);
+        QuarkusTransaction.requiringNew().run(() -> LoginThrottle.delete(
+                "updatedAt < ?1 and (lockedUntil is null or lockedUntil < ?2)", cutoff, OffsetDateTime.now()));
+    }
+
     /** Clears every login delay of a user (all addresses): the admin's way to let someone in at once. */
     public long clearLoginDelays(String username) {
         AppUser user = find(username);

@@ -58,6 +58,7 @@ public class NoticeTemplates {
 
     /** Recipient locale tag -> the templates it resolves to, per set: resolving parses the tag. */
     private final Map<String, TemplateSet.LocaleTemplates> resolved = new ConcurrentHashMap<>();
+    private static final int MAX_RESOLVED_TAGS = 10_000;
 
     @ConfigProperty(name = "tocsin.templates.dir")
     Optional<String> templatesDir;
@@ -392,6 +393,15 @@ public class NoticeTemplates {
     }
 
     private TemplateSet.LocaleTemplates resolve(TemplateSet set, String locale) {
+        TemplateSet.LocaleTemplates known = resolved.get(set.name() + "|" + locale);
+        if (known != null) {
+            return known;
+        }
+        // Tags come from uploaded accounts and preview requests: a file of a million made-up tags must not
+        // become a million cache entries. Past the bound the cache starts over (resolving is cheap).
+        if (resolved.size() >= MAX_RESOLVED_TAGS) {
+            resolved.clear();
+        }
         return resolved.computeIfAbsent(set.name() + "|" + locale, k -> set.resolve(locale));
     }
 
