@@ -76,6 +76,10 @@ public class CampaignPreview {
         TemplateSet set = templates.forCampaign(campaign.id, campaign.templateSet, campaign.templatesVersion()).orElseThrow(() -> ApiException.conflict("template_set_missing",
                 "Campaign " + campaignId + " uses template set '" + campaign.templateSet + "', which is not in the library."));
         Incident incident = Incident.findById(campaign.incidentId);
+        if (requested != null && requested.strip().length() > 35) {
+            throw ApiException.badRequest("invalid_request", "The locale tag is longer than 35 characters; use the"
+                    + " language and region only (e.g. pt-BR).", List.of(new FieldError("locale", "longer than 35 characters")));
+        }
         if (requested != null && !requested.isBlank()) {
             try {
                 new Locale.Builder().setLanguageTag(requested.strip());

@@ -133,6 +133,32 @@ class HardeningApiTest {
                 .post("/api/users").then().statusCode(400).body("message", containsString("at most 1024 characters"));
     }
 
+    @Test
+    void aPasswordHashedBeforeThisChangeStillWorksAndIsUpgraded() throws Exception {
+        String name = "legacy-" + run();
+        TestUsers.admin().contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", "temporary-password-1", "roles", List.of("auditor")))
+                .post("/api/users").then().statusCode(201);
+        try (var c = dataSource.getConnection();
+             var ps = c.prepareStatement("UPDATE app_user SET password_hash = ? WHERE username = ?")) {
+            ps.setString(1, io.quarkus.elytron.security.common.BcryptUtil.bcryptHash(TestUsers.PASSWORD, 4));
+            ps.setString(2, name);
+            assertEquals(1, ps.executeUpdate());
+        }
+        given().auth().preemptive().basic(name, TestUsers.PASSWORD).get("/api/audit?limit=1").then().statusCode(200);
+        try (var c = dataSource.getConnection();
+             var ps = c.prepareStatement("SELECT password_hash FROM app_user WHERE username = ?")) {
+            ps.setString(1, name);
+            try (var rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertTrue(rs.getString(1).startsWith("sha256+$2"), "upgraded at the login");
+            }
+        }
+    }
+
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     // 5. Anyone could lock the admin out
     @Test
     void failuresFromOneAddressDoNotLockTheUserOutElsewhere() throws Exception {
@@ -190,6 +216,10 @@ class HardeningApiTest {
                     .body("email.text", containsString("Ann"))
                     .body("email", not(org.hamcrest.Matchers.hasKey("encodedHtml")));
         }
+        // a locale tag longer than any stored one is refused, not cut
+        given().contentType(ContentType.JSON).body(Map.of("locale", "en-US-x-" + "abcdefgh-".repeat(5) + "z"))
+                .post("/api/campaigns/" + campaign + "/preview").then().statusCode(400)
+                .body("details[0].field", equalTo("locale"));
     }
 
     // 7. Unauthenticated or simple requests got 500s

@@ -88,7 +88,9 @@ public class PushEndpointPolicy {
         }
         // A DNS name, not an address in any spelling (127.1, 2130706433, 0x7f.1, [::1]): push services have names
         if (!HOST_NAME.matcher(ascii).matches()) {
-            throw new Refused("must name a push service by its DNS name, not by an address");
+            throw new Refused(ascii.indexOf('.') < 0 && !ascii.startsWith("[")
+                    ? "must name a push service by its full DNS name (a single-label host such as 'localhost' is local)"
+                    : "must name a push service by its DNS name, not by an address");
         }
         if (!onAllowList(ascii)) {
             throw new Refused("is not at a known browser push service (allowed hosts: " + String.join(", ", allowedHosts)
