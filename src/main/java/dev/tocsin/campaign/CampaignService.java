@@ -7,7 +7,8 @@ import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
 import dev.tocsin.delivery.DeliveryDispatcher;
-import dev.tocsin.delivery.DeliveryStore;
+import dev.tocsin.delivery.DeliveryCompletion;
+import dev.tocsin.delivery.DeliveryHandOver;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.template.NoticeTemplates;
 import io.agroal.api.AgroalDataSource;
@@ -41,7 +42,10 @@ public class CampaignService {
     AgroalDataSource dataSource;
 
     @Inject
-    DeliveryStore deliveries;
+    DeliveryHandOver handOver;
+
+    @Inject
+    DeliveryCompletion completion;
 
     @Inject
     DeliveryDispatcher dispatcher;
@@ -489,7 +493,7 @@ public class CampaignService {
         transition(id, CampaignStatus.PAUSED, CampaignStatus.RUNNING, "resume");
         // Batches that reached the workers while paused were dropped unclaimed: hand every queued row over again.
         try {
-            deliveries.forgetHandOver(id);
+            handOver.forgetHandOver(id);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -504,7 +508,7 @@ public class CampaignService {
         }
         transition(id, current.status, CampaignStatus.CANCELLED, "cancel");
         try {
-            int cancelled = deliveries.cancelQueued(id);
+            int cancelled = completion.cancelQueued(id);
             LOG.infof("campaign %s cancelled; %d queued deliveries will not be sent", id, cancelled);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

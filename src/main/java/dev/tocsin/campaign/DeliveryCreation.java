@@ -1,7 +1,9 @@
 package dev.tocsin.campaign;
 
 import dev.tocsin.delivery.DeliveryDispatcher;
-import dev.tocsin.delivery.DeliveryStore;
+import dev.tocsin.delivery.DeliveryCompletion;
+import dev.tocsin.delivery.DeliveryHandOver;
+import dev.tocsin.delivery.DeliverySlices;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
@@ -40,7 +42,13 @@ public class DeliveryCreation {
     AgroalDataSource dataSource;
 
     @Inject
-    DeliveryStore deliveries;
+    DeliverySlices deliveries;
+
+    @Inject
+    DeliveryHandOver handOver;
+
+    @Inject
+    DeliveryCompletion completion;
 
     @Inject
     DeliveryDispatcher dispatcher;
@@ -143,7 +151,7 @@ public class DeliveryCreation {
         }
         jobs.submit(() -> {
             try {
-                deliveries.refreshStatistics();
+                handOver.refreshStatistics();
                 if (resumed) {
                     dispatcher.publishCampaign(id);
                 }
@@ -159,16 +167,16 @@ public class DeliveryCreation {
                     }
                     created += slice.ids().size();
                     if (created >= 10 * analysedAt) {
-                        deliveries.refreshStatistics();
+                        handOver.refreshStatistics();
                         analysedAt = created;
                     }
                     dispatcher.publishIds(slice.ids(), false);
                     last = slice.last();
                 }
-                deliveries.markPublished(id);
+                handOver.markPublished(id);
                 LOG.infof("campaign %s: all deliveries created and handed to the workers", id);
                 // The workers may have finished everything before the last slice was marked.
-                if (deliveries.completeIfFinished(id)) {
+                if (completion.completeIfFinished(id)) {
                     LOG.infof("campaign %s completed: every delivery reached a result", id);
                 }
             } catch (RuntimeException | SQLException e) {

@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 
 /**
  * One notice to one person on one channel. Rows are created in bulk at launch and moved through their
- * states by conditional SQL updates (see {@link DeliveryStore}); this entity serves reads.
+ * states by conditional SQL updates (see the delivery services (DeliveryClaims, DeliveryOutcomes, ...)); this entity serves reads.
  */
 @Entity
 @Table(name = "delivery")

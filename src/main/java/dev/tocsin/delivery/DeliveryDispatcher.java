@@ -35,7 +35,7 @@ public class DeliveryDispatcher {
     Emitter<String> emitter;
 
     @Inject
-    DeliveryStore store;
+    DeliveryHandOver store;
 
     @ConfigProperty(name = "tocsin.delivery.batch-size")
     int batchSize;
@@ -82,7 +82,7 @@ public class DeliveryDispatcher {
         }
     }
 
-    /** Publishes due deliveries of running campaigns that no publisher is handling (see DeliveryStore.sweepDue). */
+    /** Publishes due deliveries of running campaigns that no publisher is handling (see DeliveryHandOver.sweepDue). */
     public int publishDue(OffsetDateTime handedOverBefore, int limit) throws SQLException {
         return store.sweepDue(handedOverBefore, batchSize, limit, this::publish);
     }

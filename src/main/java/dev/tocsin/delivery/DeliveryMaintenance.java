@@ -21,7 +21,13 @@ public class DeliveryMaintenance {
     private static final Logger LOG = Logger.getLogger(DeliveryMaintenance.class);
 
     @Inject
-    DeliveryStore store;
+    DeliveryClaims claims;
+
+    @Inject
+    DeliveryCompletion completion;
+
+    @Inject
+    ProviderCallbacks callbacks;
 
     @Inject
     DeliveryDispatcher dispatcher;
@@ -36,21 +42,21 @@ public class DeliveryMaintenance {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
-            int released = store.releaseExpiredLeases();
+            int released = claims.releaseExpiredLeases();
             if (released > 0) {
                 LOG.warnf("%d deliveries had an expired lease and were queued again", released);
             }
-            store.cancelQueuedOfCancelledCampaigns();
+            completion.cancelQueuedOfCancelledCampaigns();
             int republished = dispatcher.publishDue(OffsetDateTime.now().minus(republishAfter), 100_000);
             if (republished > 0) {
                 LOG.infof("%d due deliveries handed to the workers", republished);
             }
             throttle.forgetOldWindows();
-            int early = store.applyEarlyCallbacks(Duration.ofDays(1));
+            int early = callbacks.applyEarlyCallbacks(Duration.ofDays(1));
             if (early > 0) {
                 LOG.infof("%d provider callbacks that had overtaken their send were applied", early);
             }
-            List<String> completed = store.completeFinishedCampaigns();
+            List<String> completed = completion.completeFinishedCampaigns();
             completed.forEach(id -> LOG.infof("campaign %s completed: every delivery reached a result", id));
         } catch (Exception e) {
             LOG.warnf("delivery sweep failed, will try again: %s", e.getMessage());

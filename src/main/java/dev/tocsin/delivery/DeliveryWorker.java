@@ -26,7 +26,13 @@ public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
 
     @Inject
-    DeliveryStore store;
+    DeliveryClaims claims;
+
+    @Inject
+    DeliveryOutcomes outcomes;
+
+    @Inject
+    DeliveryCompletion completion;
 
     @Inject
     EmailDeliveryHandler email;
@@ -81,21 +87,21 @@ public class DeliveryWorker {
                               java.util.function.Function<List<ClaimedDelivery>, List<SendResult>> send)
             throws SQLException {
         int chunk = Math.min(throttle.chunk(provider), CONTROL_CHUNK);
-        long renewEvery = store.lease().toNanos() / 3;
+        long renewEvery = claims.lease().toNanos() / 3;
         long renewedAt = claimedAt;
         List<ClaimedDelivery> left = deliveries;
         boolean first = true;
         while (!left.isEmpty()) {
             if (System.nanoTime() - renewedAt > renewEvery) {
                 List<ClaimedDelivery> all = left;
-                left = timed("renew", () -> store.renewLease(all));
+                left = timed("renew", () -> claims.renewLease(all));
                 renewedAt = System.nanoTime();
             }
             List<ClaimedDelivery> part = left.subList(0, Math.min(chunk, left.size()));
             left = left.subList(part.size(), left.size());
             if (!first) {
                 List<ClaimedDelivery> current = part;
-                part = timed("check", () -> store.keepRunning(current));
+                part = timed("check", () -> claims.keepRunning(current));
                 if (part.isEmpty()) {
                     continue;
                 }
@@ -103,7 +109,7 @@ public class DeliveryWorker {
             first = false;
             int today = throttle.takeToday(provider, part.size());
             if (today < part.size()) {
-                store.deferUntil(part.subList(today, part.size()), throttle.nextDay(), "daily cap of "
+                claims.deferUntil(part.subList(today, part.size()), throttle.nextDay(), "daily cap of "
                         + throttle.perDay(provider) + " messages for " + provider + " reached");
                 part = part.subList(0, today);
                 if (part.isEmpty()) {
@@ -114,7 +120,7 @@ public class DeliveryWorker {
             List<ClaimedDelivery> sending = part;
             List<SendResult> results = timed("send", () -> send.apply(sending));
             timed("record", () -> {
-                store.record(sending, results);
+                outcomes.record(sending, results);
                 return null;
             });
         }
@@ -125,7 +131,7 @@ public class DeliveryWorker {
     public void onBatch(String payload) throws SQLException {
         List<Long> ids = DeliveryBatches.decode(payload);
         long claimedAt = System.nanoTime();
-        List<ClaimedDelivery> claimed = timed("claim", () -> store.claim(ids));
+        List<ClaimedDelivery> claimed = timed("claim", () -> claims.claim(ids));
         if (claimed.isEmpty()) {
             LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
             return;
@@ -149,14 +155,14 @@ public class DeliveryWorker {
             }
         }
         if (!results.isEmpty()) {
-            store.record(claimed, results);
+            outcomes.record(claimed, results);
         }
         sendInChunks("smtp", emails, claimedAt, email::send);
         sendInChunks("twilio", texts, claimedAt, sms::send);
         sendInChunks("push", pushes, claimedAt, push::send);
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
-            if (timed("complete", () -> store.completeIfFinished(campaignId))) {
+            if (timed("complete", () -> completion.completeIfFinished(campaignId))) {
                 LOG.infof("campaign %s completed: every delivery reached a result", campaignId);
             }
         }

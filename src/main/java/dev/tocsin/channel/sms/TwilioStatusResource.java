@@ -3,7 +3,7 @@ package dev.tocsin.channel.sms;
 import com.twilio.security.RequestValidator;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.delivery.DeliveryStatus;
-import dev.tocsin.delivery.DeliveryStore;
+import dev.tocsin.delivery.ProviderCallbacks;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -40,7 +40,7 @@ public class TwilioStatusResource {
     private static final Set<String> UNREACHABLE_CODES = Set.of("30003", "30005", "30006", "21610", "21614");
 
     @Inject
-    DeliveryStore store;
+    ProviderCallbacks callbacks;
 
     @ConfigProperty(name = "tocsin.twilio.auth-token")
     Optional<String> authToken;
@@ -79,9 +79,9 @@ public class TwilioStatusResource {
         }
         boolean suppress = "21610".equals(code);
         String what;
-        if (store.settleFromProvider("sms", sid, outcome, detail, suppress)) {
+        if (callbacks.settleFromProvider("sms", sid, outcome, detail, suppress)) {
             what = "recorded";
-        } else if (store.parkIfEarly("sms", sid, outcome, detail, suppress)) {
+        } else if (callbacks.parkIfEarly("sms", sid, outcome, detail, suppress)) {
             what = "kept until the send is recorded";
         } else {
             what = "no change (already settled)";

@@ -1,0 +1,182 @@
+package dev.tocsin.delivery;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.tocsin.delivery.DeliverySql.truncate;
+
+/**
+ * A provider's later word on a sent message (Twilio's status callback today, bounces next): settle the
+ * delivery, or keep the word until our record of the send is committed, and apply kept ones later.
+ */
+@ApplicationScoped
+public class ProviderCallbacks {
+
+    // ---- SQL: every statement of this class, named by what it does ----
+
+    static final String SENT_BY_PROVIDER_ID = "SELECT d.id, d.address, c.channels, c.channel_policy"
+            + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
+            + " WHERE d.provider_message_id = ? AND d.channel = 'sms' AND d.status = 'SENT'";
+
+    static final String SETTLE_SENT = "UPDATE delivery SET status = ?, settled_at = ?, updated_at = ?,"
+            + " last_error = ? WHERE id = ? AND status = 'SENT'";
+
+    static final String ANY_WITH_PROVIDER_ID = "SELECT 1 FROM delivery WHERE provider_message_id = ? AND channel = 'sms'";
+
+    static final String PARK_CALLBACK = "INSERT INTO provider_callback (channel, provider_message_id,"
+            + " status, detail, suppress, received_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+    static final String PARKED_READY = "SELECT p.id, p.channel, p.provider_message_id, p.status,"
+            + " p.detail, p.suppress FROM provider_callback p WHERE EXISTS (SELECT 1 FROM delivery d"
+            + " WHERE d.provider_message_id = p.provider_message_id AND d.channel = 'sms') ORDER BY p.id";
+
+    static final String FORGET_OLD_CALLBACKS = "DELETE FROM provider_callback WHERE received_at < ?";
+
+    static final String DELETE_CALLBACK = "DELETE FROM provider_callback WHERE id = ?";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * A provider's later word on a sent message (Twilio status callback, bounce): delivered, or it never
+     * arrived. Only a SENT delivery moves, so a repeated or late callback changes nothing. Returns whether a
+     * delivery moved.
+     */
+    public boolean settleFromProvider(String channel, String providerMessageId, DeliveryStatus status, String detail,
+                                      boolean suppress) throws SQLException {
+        requireCallbackChannel(channel);
+        OffsetDateTime now = OffsetDateTime.now();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long id;
+                String address;
+                String channels;
+                String policy;
+                try (PreparedStatement ps = c.prepareStatement(SENT_BY_PROVIDER_ID)) {
+                    ps.setString(1, providerMessageId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return false;
+                        }
+                        id = rs.getLong(1);
+                        address = rs.getString(2);
+                        channels = rs.getString(3);
+                        policy = rs.getString(4);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(SETTLE_SENT)) {
+                    ps.setString(1, status.name());
+                    ps.setObject(2, now);
+                    ps.setObject(3, now);
+                    ps.setString(4, status == DeliveryStatus.DELIVERED ? null : truncate(detail, 2000));
+                    ps.setLong(5, id);
+                    if (ps.executeUpdate() != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+                try (PreparedStatement event = c.prepareStatement(DeliveryOutcomes.INSERT_EVENT)) {
+                    DeliveryOutcomes.addEvent(event, id, status.name(), now, detail);
+                    event.executeBatch();
+                }
+                if (status != DeliveryStatus.DELIVERED) {
+                    if (suppress) {
+                        DeliveryOutcomes.suppress(c, channel, address, detail, now);
+                    }
+                    DeliveryOutcomes.fallBack(c, id, channel, channels, policy, now);
+                }
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * SMS is the one channel whose provider calls back with its message id (Twilio's SID): the queries name it,
+     * so PostgreSQL can use the provider-id index, which holds SMS rows only (V13).
+     */
+    private static void requireCallbackChannel(String channel) {
+        if (!"sms".equals(channel)) {
+            throw new IllegalArgumentException("provider callbacks are kept for SMS only, not " + channel);
+        }
+    }
+
+    /**
+     * A provider callback for a message id no delivery carries yet: our record of the send may simply not be
+     * committed. Returns true if it was kept for later (false: a delivery has that id, so it is not early).
+     */
+    public boolean parkIfEarly(String channel, String providerMessageId, DeliveryStatus status, String detail,
+                               boolean suppress) throws SQLException {
+        requireCallbackChannel(channel);
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(ANY_WITH_PROVIDER_ID)) {
+                ps.setString(1, providerMessageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(PARK_CALLBACK)) {
+                ps.setString(1, channel);
+                ps.setString(2, providerMessageId);
+                ps.setString(3, status.name());
+                ps.setString(4, truncate(detail, 1000));
+                ps.setBoolean(5, suppress);
+                ps.setObject(6, OffsetDateTime.now());
+                ps.executeUpdate();
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Applies kept callbacks whose send is now recorded, and forgets those older than {@code maxAge} (a
+     * message id we never sent). Returns how many were applied.
+     */
+    public int applyEarlyCallbacks(java.time.Duration maxAge) throws SQLException {
+        record Parked(long id, String channel, String messageId, String status, String detail, boolean suppress) {
+        }
+        List<Parked> ready = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(PARKED_READY);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ready.add(new Parked(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getBoolean(6)));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(FORGET_OLD_CALLBACKS)) {
+                ps.setObject(1, OffsetDateTime.now().minus(maxAge));
+                ps.executeUpdate();
+            }
+        }
+        int applied = 0;
+        for (Parked p : ready) {
+            if (settleFromProvider(p.channel(), p.messageId(), DeliveryStatus.valueOf(p.status()), p.detail(), p.suppress())) {
+                applied++;
+            }
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement(DELETE_CALLBACK)) {
+                ps.setLong(1, p.id());
+                ps.executeUpdate();
+            }
+        }
+        return applied;
+    }
+}
