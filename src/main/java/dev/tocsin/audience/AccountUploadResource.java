@@ -52,7 +52,7 @@ public class AccountUploadResource {
     @Path("accounts")
     @RolesAllowed(Roles.OPERATOR)
     @Consumes({"text/csv", NDJSON})
-    @Operation(summary = "Upload affected accounts",
+    @Operation(operationId = "uploadAccounts", summary = "Upload affected accounts",
             description = "Streams a CSV (header account_id,email,phone,locale,timezone,country,name,exposed[,region]) or NDJSON"
                     + " file. Valid rows are stored in batches as they arrive; each rejected line is reported with its"
                     + " physical line number (the CSV header is line 1) and the reason. Re-uploading an account updates it.")
@@ -98,7 +98,7 @@ public class AccountUploadResource {
     @GET
     @Path("uploads")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "List an incident's uploads", description = "Newest first; shows uploads that stopped halfway and where.")
+    @Operation(operationId = "listUploads", summary = "List an incident's uploads", description = "Newest first; shows uploads that stopped halfway and where.")
     public List<UploadSummary> uploads(@PathParam("incidentId") String incidentId) throws SQLException {
         IncidentResource.find(incidentId);
         try (Connection c = dataSource.getConnection()) {
@@ -130,7 +130,7 @@ public class AccountUploadResource {
     @GET
     @Path("uploads/{uploadId}")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
-    @Operation(summary = "Read an upload's outcome", description = "Status, counts and the rejected lines (up to 10,000) of an upload, including one whose HTTP answer was lost.")
+    @Operation(operationId = "getUpload", summary = "Read an upload's outcome", description = "Status, counts and the rejected lines (up to 10,000) of an upload, including one whose HTTP answer was lost.")
     public UploadView uploadStatus(@PathParam("incidentId") String incidentId, @PathParam("uploadId") String uploadId)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {

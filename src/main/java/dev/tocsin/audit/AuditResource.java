@@ -37,7 +37,7 @@ public class AuditResource {
 
     @GET
     @RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
-    @Operation(summary = "Search the audit trail", description = "Newest first. Filters: actor, action (substring), objectId, from, to (ISO-8601), limit (max 1000).")
+    @Operation(operationId = "searchAuditTrail", summary = "Search the audit trail", description = "Newest first. Filters: actor, action (substring), objectId, from, to (ISO-8601), limit (max 1000).")
     public List<AuditView> search(@QueryParam("actor") String actor, @QueryParam("action") String action,
                                   @QueryParam("objectId") String objectId, @QueryParam("from") String fromText,
                                   @QueryParam("to") String toText, @QueryParam("limit") @DefaultValue("200") String limitText) {

@@ -78,7 +78,7 @@ public class CampaignResource {
     }
 
     @POST
-    @Operation(summary = "Create a campaign", description = "A DRAFT campaign: which template set, channels and segment of an incident's affected accounts.")
+    @Operation(operationId = "createCampaign", summary = "Create a campaign", description = "A DRAFT campaign: which template set, channels and segment of an incident's affected accounts.")
     @RolesAllowed(Roles.OPERATOR)
     public Response create(@Valid @NotNull CampaignRequest request) {
         Campaign c = campaigns.create(request, user());
@@ -88,7 +88,7 @@ public class CampaignResource {
     @PUT
     @Path("{id}")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Edit a campaign before launch", description = "Same body as create. Editing an APPROVED campaign withdraws its approval (status back to DRAFT).")
+    @Operation(operationId = "updateCampaign", summary = "Edit a campaign before launch", description = "Same body as create. Editing an APPROVED campaign withdraws its approval (status back to DRAFT).")
     public CampaignView edit(@PathParam("id") String id, @Valid @NotNull CampaignRequest request) {
         CampaignView before = current(id);
         return audited(id, before, campaigns.edit(id, request, user()));
@@ -96,7 +96,7 @@ public class CampaignResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Read a campaign")
+    @Operation(operationId = "getCampaign", summary = "Read a campaign")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public CampaignView get(@PathParam("id") String id) {
         return QuarkusTransaction.requiringNew().call(() -> CampaignView.of(campaigns.find(id)));
@@ -104,7 +104,7 @@ public class CampaignResource {
 
     @GET
     @Path("{id}/audience")
-    @Operation(summary = "Size the audience", description = "Accounts the segment matches, by channel and locale, with a masked sample.")
+    @Operation(operationId = "sizeCampaignAudience", summary = "Size the audience", description = "Accounts the segment matches, by channel and locale, with a masked sample.")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public AudienceQuery.Audience audience(@PathParam("id") String id) throws SQLException {
         return QuarkusTransaction.requiringNew().call(() -> campaigns.audience(id));
@@ -114,7 +114,7 @@ public class CampaignResource {
     @Path("{id}/templates/{locale}/{part}")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Upload a campaign-specific template part",
+    @Operation(operationId = "uploadCampaignTemplate", summary = "Upload a campaign-specific template part",
             description = "The body is the Qute source of one part (email-subject.txt, email.html, email.txt, sms.txt,"
                     + " push-title.txt, push.txt) for one locale, laid over the campaign's library set. Refused with the"
                     + " file, line and column of a syntax error, or when it reaches for anything a notice is not given."
@@ -132,7 +132,7 @@ public class CampaignResource {
     @POST
     @Path("{id}/preview")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
-    @Operation(summary = "Render the notice as a recipient would get it",
+    @Operation(operationId = "previewCampaignNotice", summary = "Render the notice as a recipient would get it",
             description = "Body {\"locale\", \"accountId\"}, both optional: an affected account of the incident (its name,"
                     + " time zone, exposed data and locale) or a synthetic sample; locale overrides the account's. Returns the"
                     + " resolved locale, the email (subject, HTML, text), the SMS with its encoding and segment count, and the"
@@ -144,7 +144,7 @@ public class CampaignResource {
     @POST
     @Path("{id}/test-send")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Send the notice to test addresses only",
+    @Operation(operationId = "sendTestNotice", summary = "Send the notice to test addresses only",
             description = "Body {\"emails\": [], \"phones\": [], \"locale\", \"accountId\"}: at most 10 of each. Renders as"
                     + " preview does, marks the notice as a test ([TEST] before subject and SMS, X-Tocsin-Test header,"
                     + " placeholder reference) and sends it to these recipients only; 202 with each provider's answer."
@@ -157,7 +157,7 @@ public class CampaignResource {
 
     @POST
     @Path("{id}/approve")
-    @Operation(summary = "Approve a draft campaign", description = "By an approver who neither created nor last edited it (four eyes).")
+    @Operation(operationId = "approveCampaign", summary = "Approve a draft campaign", description = "By an approver who neither created nor last edited it (four eyes).")
     @RolesAllowed(Roles.APPROVER)
     public CampaignView approve(@PathParam("id") String id, @Valid ApproveRequest request) {
         CampaignView before = current(id);
@@ -166,7 +166,7 @@ public class CampaignResource {
 
     @POST
     @Path("{id}/launch")
-    @Operation(summary = "Launch an approved campaign", description = "Creates every delivery with one set-based statement per channel and starts sending. 409 unless APPROVED.")
+    @Operation(operationId = "launchCampaign", summary = "Launch an approved campaign", description = "Creates the first slice of deliveries at once and the rest in the background, slice by slice, and starts sending (a future scheduledAt arms it instead). 409 unless APPROVED.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView launch(@PathParam("id") String id) {
         return change(id, campaigns::launch);
@@ -174,7 +174,7 @@ public class CampaignResource {
 
     @POST
     @Path("{id}/pause")
-    @Operation(summary = "Pause a running campaign", description = "Workers stop claiming its deliveries; sends in flight finish.")
+    @Operation(operationId = "pauseCampaign", summary = "Pause a running campaign", description = "Workers stop claiming its deliveries; sends in flight finish.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView pause(@PathParam("id") String id) {
         return change(id, campaigns::pause);
@@ -182,7 +182,7 @@ public class CampaignResource {
 
     @POST
     @Path("{id}/resume")
-    @Operation(summary = "Resume a paused campaign")
+    @Operation(operationId = "resumeCampaign", summary = "Resume a paused campaign")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView resume(@PathParam("id") String id) {
         return change(id, campaigns::resume);
@@ -190,7 +190,7 @@ public class CampaignResource {
 
     @POST
     @Path("{id}/cancel")
-    @Operation(summary = "Cancel a campaign", description = "Every delivery not yet sent becomes cancelled; nothing more goes out.")
+    @Operation(operationId = "cancelCampaign", summary = "Cancel a campaign", description = "Every delivery not yet sent becomes cancelled; nothing more goes out.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView cancel(@PathParam("id") String id) {
         return change(id, campaigns::cancel);
@@ -198,7 +198,7 @@ public class CampaignResource {
 
     @GET
     @Path("{id}/stats")
-    @Operation(summary = "Delivery counts", description = "By status and by channel, counted from confirmed outcomes.")
+    @Operation(operationId = "getCampaignStats", summary = "Delivery counts", description = "By status and by channel, counted from confirmed outcomes.")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public StatsView stats(@PathParam("id") String id) throws SQLException {
         Campaign c = QuarkusTransaction.requiringNew().call(() -> campaigns.find(id));

@@ -88,6 +88,6 @@ public class RequestGuard {
     private static void refuse(RoutingContext rc, int status, String code, String message) {
         rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(new JsonObject().put("error", code).put("message", message).encode());
+                .end(new JsonObject().put("error", code).put("message", message).encode() + "\n");
     }
 }

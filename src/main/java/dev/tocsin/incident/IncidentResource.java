@@ -52,7 +52,7 @@ public class IncidentResource {
     @POST
     @Transactional
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Open an incident", description = "Records what happened and when; campaigns and affected accounts hang off it.")
+    @Operation(operationId = "createIncident", summary = "Open an incident", description = "Records what happened and when; campaigns and affected accounts hang off it.")
     public Response create(@Valid @NotNull CreateIncident request) {
         List<FieldError> times = new java.util.ArrayList<>();
         String occurred = dev.tocsin.common.TimeWindow.problem(request.occurredAt());
@@ -88,7 +88,7 @@ public class IncidentResource {
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
-    @Operation(summary = "Read an incident")
+    @Operation(operationId = "getIncident", summary = "Read an incident")
     public IncidentView get(@PathParam("id") String id) {
         return IncidentView.of(find(id));
     }

@@ -55,7 +55,7 @@ public class TokenResource {
     }
 
     @POST
-    @Operation(summary = "Create a personal API token", description = "Use it as 'Authorization: Bearer <token>'. Shown once; store it safely.")
+    @Operation(operationId = "createApiToken", summary = "Create a personal API token", description = "Use it as 'Authorization: Bearer <token>'. Shown once; store it safely.")
     public Response create(@Valid @NotNull CreateToken request) {
         ApiTokens.Created created = tokens.create(identity.getPrincipal().getName(), request.name().strip());
         audit.object("api_token", created.token().id).after(TokenView.of(created.token()));
@@ -63,14 +63,14 @@ public class TokenResource {
     }
 
     @GET
-    @Operation(summary = "List your API tokens", description = "Without their values.")
+    @Operation(operationId = "listApiTokens", summary = "List your API tokens", description = "Without their values.")
     public List<TokenView> list() {
         return tokens.listFor(identity.getPrincipal().getName()).stream().map(TokenView::of).toList();
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Revoke an API token", description = "Your own; an admin may revoke anyone's.")
+    @Operation(operationId = "revokeApiToken", summary = "Revoke an API token", description = "Your own; an admin may revoke anyone's.")
     public Response revoke(@PathParam("id") String id) {
         ApiToken token = tokens.revoke(id, identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
         audit.object("api_token", id).after(TokenView.of(token));

@@ -49,7 +49,7 @@ public class UserResource {
     }
 
     @POST
-    @Operation(summary = "Create a built-in user", description = "Password at least 12 characters; roles from admin, operator, approver, support, auditor.")
+    @Operation(operationId = "createUser", summary = "Create a built-in user", description = "Password at least 12 characters; roles from admin, operator, approver, support, auditor.")
     public Response create(@Valid @NotNull CreateUser request) {
         AppUser user = users.create(request.username(), request.password(), request.roles());
         audit.object("user", user.username).after(UserView.of(user));
@@ -57,14 +57,14 @@ public class UserResource {
     }
 
     @GET
-    @Operation(summary = "List built-in users")
+    @Operation(operationId = "listUsers", summary = "List built-in users")
     public List<UserView> list() {
         return AppUser.<AppUser>listAll().stream().map(UserView::of).toList();
     }
 
     @PUT
     @Path("{username}/roles")
-    @Operation(summary = "Replace a user's roles")
+    @Operation(operationId = "setUserRoles", summary = "Replace a user's roles")
     public UserView setRoles(@PathParam("username") String username, @Valid @NotNull RolesRequest request) {
         UserView before = UserView.of(users.find(username));
         UserView after = UserView.of(users.setRoles(username, request.roles()));
@@ -74,7 +74,7 @@ public class UserResource {
 
     @DELETE
     @Path("{username}/login-delays")
-    @Operation(summary = "Clear a user's login delays",
+    @Operation(operationId = "clearLoginDelays", summary = "Clear a user's login delays",
             description = "After 5 failed logins from one address, that address waits before each next try for that"
                     + " user (1 s, doubling, at most 15 min). This clears the waits of every address for that user.")
     public Map<String, Object> clearLoginDelays(@PathParam("username") String username) {
@@ -85,7 +85,7 @@ public class UserResource {
 
     @DELETE
     @Path("{username}")
-    @Operation(summary = "Disable a user", description = "The user can no longer sign in and their API tokens are revoked. Kept for the audit trail.")
+    @Operation(operationId = "disableUser", summary = "Disable a user", description = "The user can no longer sign in and their API tokens are revoked. Kept for the audit trail.")
     public UserView disable(@PathParam("username") String username) {
         UserView before = UserView.of(users.find(username));
         UserView after = UserView.of(users.disable(username));

@@ -47,7 +47,7 @@ public class DeliveryLookupResource {
     }
 
     @GET
-    @Operation(summary = "Find the notices sent to a person", description = "Exactly one of accountId, email, phone. Newest first, at most 200.")
+    @Operation(operationId = "findDeliveries", summary = "Find the notices sent to a person", description = "Exactly one of accountId, email, phone. Newest first, at most 200.")
     public List<DeliveryView> find(@QueryParam("accountId") String accountId, @QueryParam("email") String email,
                                    @QueryParam("phone") String phone) {
         int given = (accountId != null ? 1 : 0) + (email != null ? 1 : 0) + (phone != null ? 1 : 0);
@@ -69,7 +69,7 @@ public class DeliveryLookupResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Read one delivery")
+    @Operation(operationId = "getDelivery", summary = "Read one delivery")
     public DeliveryView get(@PathParam("id") String id) {
         Delivery d;
         try {

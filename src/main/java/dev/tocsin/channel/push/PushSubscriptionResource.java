@@ -65,7 +65,7 @@ public class PushSubscriptionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Register a browser's push subscription for an account",
+    @Operation(operationId = "registerPushSubscription", summary = "Register a browser's push subscription for an account",
             description = "201 for a new subscription; 200 when the endpoint was known (its keys and account are updated).")
     public Response register(@PathParam("accountId") String accountId, @NotNull SubscriptionRequest request) {
         if (Account.findById(accountId) == null) {
@@ -91,10 +91,12 @@ public class PushSubscriptionResource {
         return Response.status(created ? 201 : 200).entity(SubscriptionView.of(s)).build();
     }
 
+    // Public: no sign-in (the document says so with an empty security requirement)
+    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet
     @GET
     @Path("push/vapid-public-key")
     @PermitAll
-    @Operation(summary = "The VAPID public key browsers subscribe with (applicationServerKey)")
+    @Operation(operationId = "getVapidPublicKey", summary = "The VAPID public key browsers subscribe with (applicationServerKey)")
     public Map<String, String> vapidPublicKey() {
         return Map.of("publicKey", vapid.publicKey());
     }

@@ -48,9 +48,11 @@ public class TwilioStatusResource {
     @ConfigProperty(name = "tocsin.twilio.status-callback-url")
     Optional<String> callbackUrl;
 
+    // Public: no sign-in (the document says so with an empty security requirement)
+    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(summary = "Twilio message status callback", description = "Checked with X-Twilio-Signature; moves a sent SMS to delivered or undeliverable.")
+    @Operation(operationId = "receiveTwilioStatus", summary = "Twilio message status callback", description = "Checked with X-Twilio-Signature; moves a sent SMS to delivered or undeliverable.")
     public Response status(@HeaderParam("X-Twilio-Signature") String signature, String body) throws SQLException {
         if (authToken.filter(t -> !t.isBlank()).isEmpty() || callbackUrl.filter(u -> !u.isBlank()).isEmpty()) {
             throw new ApiException(404, "not_configured", "Twilio is not configured on this Tocsin.");
