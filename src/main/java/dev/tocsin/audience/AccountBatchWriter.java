@@ -204,10 +204,9 @@ public class AccountBatchWriter {
 
     /**
      * Refreshes PostgreSQL's statistics of accounts and exposures while and after a large upload (when:
-     * {@link AccountImporter#STATISTICS_AFTER_ROWS}). Without it a launch right after a 100k upload also found
+     * {@link AccountImporter#STATISTICS_AFTER_ROWS}). Without it a launch right after a large upload also found
      * the end of each slice ("the 10,000th account after the cursor") by sorting every remaining account of
-     * the incident: 60-85 ms a slice, growing with the incident, instead of reading 10,000 index entries in
-     * order. H2, the embedded default, is left to its own statistics.
+     * the incident, growing with the incident, instead of reading 10,000 index entries in order. H2, the embedded default, is left to its own statistics.
      */
     public void refreshStatistics() throws SQLException {
         if (!"postgresql".equals(dbKind)) {

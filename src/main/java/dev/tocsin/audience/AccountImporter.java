@@ -107,7 +107,7 @@ public class AccountImporter {
      * rows, again each time it has doubled, and at its end. The database cannot know on its own how many rows
      * the incident has (autovacuum, if it runs at all, lags by a minute or more): believing the incident small,
      * PostgreSQL checked each 1,000-row batch for repeats and merged it by reading every row of the incident
-     * so far, so a 1M upload slowed down as it went (200 ms and 370 ms a batch on average). Under 10,000 rows
+     * so far, so a large upload slowed down as it went (bench/README.md). Under 10,000 rows
      * the planner's guesses cost little.
      */
     static final long STATISTICS_AFTER_ROWS = 10_000;

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Size;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** Body of POST /api/campaigns (see shared/API.md). */
+/** Body of POST /api/campaigns (the contract: /q/openapi). */
 public record CampaignRequest(
         @NotBlank @Size(max = 36) String incidentId,
         @NotBlank @Size(max = 300) String name,

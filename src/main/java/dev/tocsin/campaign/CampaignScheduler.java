@@ -3,6 +3,8 @@ package dev.tocsin.campaign;
 import dev.tocsin.audit.AuditLog;
 import dev.tocsin.common.ApiException;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -74,8 +76,21 @@ public class CampaignScheduler {
             }
         } catch (Exception e) {
             LOG.warnf("checking scheduled campaigns failed, will try again: %s", e.getMessage());
+        } finally {
+            checks.increment();
         }
     }
+
+    /** Schedule checks finished (a test waits for whole checks, not for time). */
+    private Counter checks;
+
+    @jakarta.annotation.PostConstruct
+    void meters() {
+        checks = Counter.builder("tocsin.schedule.checks").description("scheduled-start checks finished").register(registry);
+    }
+
+    @Inject
+    MeterRegistry registry;
 
     private List<Due> due(OffsetDateTime now) throws SQLException {
         List<Due> due = new ArrayList<>();

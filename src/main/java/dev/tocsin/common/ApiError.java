@@ -2,7 +2,7 @@ package dev.tocsin.common;
 
 import java.util.List;
 
-/** The one error shape every 4xx/5xx answer has (see shared/API.md). */
+/** The one error shape every 4xx/5xx answer has (declared as ApiError in /q/openapi). */
 public record ApiError(String error, String message, List<?> details) {
 
     public static ApiError of(String error, String message) {

@@ -57,8 +57,8 @@ public class DeliveryHandOver {
 
     /**
      * Launch just added up to millions of rows that the planner's statistics know nothing of. With the old
-     * figures PostgreSQL claimed a batch of 200 ids by scanning every queued row of the campaign (450 ms a
-     * claim at 1M); fresh statistics make it use the primary key.
+     * figures PostgreSQL claimed a batch of 200 ids by scanning every queued row of the campaign; fresh
+     * statistics make it use the primary key.
      */
     public void refreshStatistics() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -110,8 +110,7 @@ public class DeliveryHandOver {
         // Two disjoint parts. Rows with a next attempt time or handed over by the sweeper before are few and
         // found through the partial index delivery_handed_again (V16). Rows never handed over by the sweeper
         // are looked at only in campaigns whose publisher died or finished long ago; a single condition over
-        // both made PostgreSQL read every queued row of every running campaign at each sweep (185 ms a sweep
-        // on average during a 1M campaign, up to 750 ms).
+        // both made PostgreSQL read every queued row of every running campaign at each sweep (bench/README.md).
         return stream(SWEEP_DUE,
                 List.of(olderThan, OffsetDateTime.now(), olderThan, olderThan), chunkSize, limit,
                 ids -> markAndHandOver(ids, publish));

@@ -1,5 +1,7 @@
 package dev.tocsin.delivery;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +40,14 @@ public class DeliveryMaintenance {
     @ConfigProperty(name = "tocsin.delivery.republish-after")
     Duration republishAfter;
 
+    /** Sweeps finished (an operator sees the sweeper is alive; a test waits for whole sweeps, not for time). */
+    private final Counter sweeps;
+
+    @Inject
+    DeliveryMaintenance(MeterRegistry registry) {
+        sweeps = Counter.builder("tocsin.delivery.sweeps").description("delivery sweeps finished").register(registry);
+    }
+
     @Scheduled(every = "${tocsin.delivery.sweep-every:5s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
@@ -60,6 +70,8 @@ public class DeliveryMaintenance {
             completed.forEach(id -> LOG.infof("campaign %s completed: every delivery reached a result", id));
         } catch (Exception e) {
             LOG.warnf("delivery sweep failed, will try again: %s", e.getMessage());
+        } finally {
+            sweeps.increment();
         }
     }
 }

@@ -64,9 +64,8 @@ final class H2DeliveryDialect implements DeliveryDialect {
     }
 
     /**
-     * The common outcome, a chunk of sends accepted, in one statement: a batch of single-row UPDATEs cost
-     * 0.47 ms a row in PostgreSQL (each planned anew and each touching every index), most of the database's
-     * time per notice in the benchmark.
+     * The common outcome, a chunk of sends accepted, in one statement: a batch of single-row UPDATEs (each
+     * planned anew, each touching every index) was most of the database's time per notice (bench/README.md).
      */
     @Override
     public void recordSent(Connection c, List<SendResult> sent, OffsetDateTime now) throws SQLException {

@@ -55,9 +55,9 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
     }
 
     /**
-     * PostgreSQL takes the chunk as four arrays: one short statement whatever the chunk's size. Planning the
-     * 200-row VALUES list of the MERGE took 0.9-1.3 ms a chunk (every execution is planned anew, see
-     * plan_cache_mode in application.properties), this one 0.3 ms; the update itself costs the same.
+     * PostgreSQL takes the chunk as four arrays: one short statement whatever the chunk's size, planned in a
+     * fraction of the time a 200-row VALUES list takes (every execution is planned anew, see plan_cache_mode in
+     * application.properties; figures in bench/README.md); the update itself costs the same.
      */
     @Override
     public void recordSent(Connection c, List<SendResult> sent, OffsetDateTime now) throws SQLException {
@@ -73,7 +73,7 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
             sentAt[i] = r.at() == null ? null : r.at().toString();
         }
         // A MERGE, not UPDATE ... FROM: with the status check in WHERE, statistics taken before the campaign had
-        // any row SENDING made PostgreSQL scan every SENDING row for each chunk (150-380 ms); as a MERGE
+        // any row SENDING made PostgreSQL scan every SENDING row for each chunk; as a MERGE
         // condition it cannot pick that path and looks each id up by its key.
         try (PreparedStatement ps = c.prepareStatement(RECORD_SENT)) {
             ps.setArray(1, c.createArrayOf("bigint", ids));

@@ -1,7 +1,7 @@
 package dev.tocsin.audience;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.TestServices;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.TestServices;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -36,7 +36,7 @@ class AccountUploadTest {
 
     @org.junit.jupiter.api.BeforeEach
     void signIn() {
-        dev.tocsin.support.TestUsers.ensure();
+        dev.tocsin.testing.TestUsers.ensure();
     }
 
     static final String HEADER = "account_id,email,phone,locale,timezone,country,name,exposed\n";
@@ -168,7 +168,7 @@ class AccountUploadTest {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/incidents/" + incident + "/accounts HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Authorization: " + dev.tocsin.support.TestUsers.basicHeader(dev.tocsin.support.TestUsers.OPERATOR) + "\r\n"
+                    + "Authorization: " + dev.tocsin.testing.TestUsers.basicHeader(dev.tocsin.testing.TestUsers.OPERATOR) + "\r\n"
                     + "Content-Type: text/csv\r\nContent-Length: " + (part.length * 10L) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(part);

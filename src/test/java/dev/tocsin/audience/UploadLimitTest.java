@@ -1,7 +1,7 @@
 package dev.tocsin.audience;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.TestServices;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +30,7 @@ class UploadLimitTest {
 
     @org.junit.jupiter.api.BeforeEach
     void signIn() {
-        dev.tocsin.support.TestUsers.ensure();
+        dev.tocsin.testing.TestUsers.ensure();
     }
 
     public static class SmallLimit implements QuarkusTestProfile {
@@ -62,7 +62,7 @@ class UploadLimitTest {
         http.setRequestMethod("POST");
         http.setDoOutput(true);
         http.setRequestProperty("Content-Type", "text/csv");
-        http.setRequestProperty("Authorization", dev.tocsin.support.TestUsers.basicHeader(dev.tocsin.support.TestUsers.OPERATOR));
+        http.setRequestProperty("Authorization", dev.tocsin.testing.TestUsers.basicHeader(dev.tocsin.testing.TestUsers.OPERATOR));
         http.setChunkedStreamingMode(8192); // no Content-Length: the limit must be enforced while reading
         try (OutputStream out = http.getOutputStream(); InputStream csv = new GeneratedCsv(r, 5_000, 0)) {
             csv.transferTo(out);

@@ -1,7 +1,7 @@
 package dev.tocsin.campaign;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.TestServices;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -23,7 +23,7 @@ class CampaignApiTest {
 
     @org.junit.jupiter.api.BeforeEach
     void signIn() {
-        dev.tocsin.support.TestUsers.ensure();
+        dev.tocsin.testing.TestUsers.ensure();
     }
 
     @Test

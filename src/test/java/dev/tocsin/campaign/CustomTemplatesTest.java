@@ -1,9 +1,9 @@
 package dev.tocsin.campaign;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.Mail;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,7 +1,7 @@
 package dev.tocsin.campaign;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.Mail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ abstract class EmailCampaignFlowContract {
 
     @org.junit.jupiter.api.BeforeEach
     void signIn() {
-        dev.tocsin.support.TestUsers.ensure();
+        dev.tocsin.testing.TestUsers.ensure();
     }
 
     /** The notices that reached the given addresses for the campaign, as the recipient would get them. */

@@ -1,6 +1,6 @@
 package dev.tocsin.campaign;
 
-import dev.tocsin.support.TestServices;
+import dev.tocsin.testing.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.internet.MimeMessage;
@@ -26,7 +26,7 @@ class EmailCampaignFlowTest extends EmailCampaignFlowContract {
     @Override
     protected List<MimeMessage> received(String campaignId, List<String> addresses) {
         return Arrays.stream(TestServices.greenMail().getReceivedMessages())
-                .filter(m -> addresses.contains(dev.tocsin.support.Mail.to(m)))
+                .filter(m -> addresses.contains(dev.tocsin.testing.Mail.to(m)))
                 .toList();
     }
 }

@@ -1,6 +1,6 @@
 package dev.tocsin.campaign;
 
-import dev.tocsin.support.EmbeddedProfile;
+import dev.tocsin.testing.EmbeddedProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.mail.Session;

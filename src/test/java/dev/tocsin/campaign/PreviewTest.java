@@ -1,8 +1,8 @@
 package dev.tocsin.campaign;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
 import dev.tocsin.template.SmsSegments;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -103,15 +103,15 @@ class PreviewTest {
                 .body("locale", equalTo("fr")).body("sent.outcome", org.hamcrest.Matchers.everyItem(equalTo("sent")));
 
         List<jakarta.mail.internet.MimeMessage> got = java.util.Arrays.stream(TestServices.greenMail().getReceivedMessages())
-                .filter(m -> dev.tocsin.support.Mail.to(m).contains(run)).toList();
-        assertEquals(List.of(a, b), got.stream().map(dev.tocsin.support.Mail::to).sorted().toList(),
+                .filter(m -> dev.tocsin.testing.Mail.to(m).contains(run)).toList();
+        assertEquals(List.of(a, b), got.stream().map(dev.tocsin.testing.Mail::to).sorted().toList(),
                 "only the test addresses, not the account's own");
         for (jakarta.mail.internet.MimeMessage m : got) {
             assertTrue(m.getSubject().startsWith("[TEST] Avis de sécurité"), m.getSubject());
             assertEquals("true", m.getHeader("X-Tocsin-Test")[0]);
             assertTrue(m.getMessageID().startsWith("<test-"), m.getMessageID());
         }
-        List<dev.tocsin.support.TwilioStandIn.Sent> texts = TestServices.twilio().requestsTo(List.of(phone, "+33612345678"));
+        List<dev.tocsin.testing.TwilioStandIn.Sent> texts = TestServices.twilio().requestsTo(List.of(phone, "+33612345678"));
         assertEquals(1, texts.size(), "only the test number");
         assertTrue(texts.get(0).form().get("Body").startsWith("[TEST] "), texts.get(0).form().get("Body"));
 

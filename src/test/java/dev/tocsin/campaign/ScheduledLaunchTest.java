@@ -1,9 +1,10 @@
 package dev.tocsin.campaign;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.Mail;
+import dev.tocsin.testing.Sweeps;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class ScheduledLaunchTest {
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @Inject
     Scheduler scheduler;
@@ -110,13 +114,15 @@ class ScheduledLaunchTest {
 
         scheduler.pause(); // as if no instance were running when the start time came
         try {
-            Thread.sleep(7000);
+            // until the start is more than the grace period (PT3S in tests) in the past
+            OffsetDateTime late = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(2 + 3 + 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> OffsetDateTime.now(ZoneOffset.UTC).isAfter(late));
         } finally {
             scheduler.resume();
         }
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 Api.get("/api/campaigns/" + campaign).extract().path("scheduleMissedAt") != null);
-        Thread.sleep(2000);
+        Sweeps.awaitWhole(registry, Sweeps.SCHEDULE, 2); // the scheduler looked again and did not fire it
         Api.get("/api/campaigns/" + campaign).statusCode(200).body("status", equalTo("SCHEDULED"))
                 .body("launchedAt", nullValue());
         assertEquals(0, received(run), "a missed start is not fired late on its own");

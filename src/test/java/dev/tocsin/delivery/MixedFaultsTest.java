@@ -1,11 +1,11 @@
 package dev.tocsin.delivery;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
-import dev.tocsin.support.PushStandIn;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
-import dev.tocsin.support.TwilioStandIn;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.Mail;
+import dev.tocsin.testing.PushStandIn;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
+import dev.tocsin.testing.TwilioStandIn;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

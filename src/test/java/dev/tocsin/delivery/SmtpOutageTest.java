@@ -1,8 +1,8 @@
 package dev.tocsin.delivery;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,7 +83,7 @@ class SmtpOutageTest {
     }
 
     private static String to(MimeMessage m) {
-        return dev.tocsin.support.Mail.to(m);
+        return dev.tocsin.testing.Mail.to(m);
     }
 
     private static String messageId(MimeMessage m) {

@@ -1,8 +1,9 @@
 package dev.tocsin.delivery;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.Sweeps;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(ThrottleAndControlTest.Throttled.class)
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class ThrottleAndControlTest {
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     static final int PER_SECOND = 25;
     static final int SMS_PER_DAY = 6;
@@ -79,7 +83,7 @@ class ThrottleAndControlTest {
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> sent(campaign) == SMS_PER_DAY);
-        Thread.sleep(3000); // several sweeps: nothing more may go out today
+        Sweeps.awaitWhole(registry, Sweeps.DELIVERY, 2); // the sweeper looked again: nothing more may go out today
         Api.get("/api/campaigns/" + campaign + "/stats").body("status", equalTo("RUNNING"))
                 .body("byStatus.sent", equalTo(SMS_PER_DAY)).body("byStatus.queued", equalTo(10 - SMS_PER_DAY));
         assertEquals(SMS_PER_DAY, TestServices.twilio().requestsTo(phones).size(), "Twilio saw exactly the day's cap");
@@ -119,9 +123,11 @@ class ThrottleAndControlTest {
         String campaign = campaignOf(run, recipients);
         await().atMost(Duration.ofSeconds(20)).until(() -> sent(campaign) >= 30);
         Api.post("/api/campaigns/" + campaign + "/pause").statusCode(200).body("status", equalTo("PAUSED"));
-        Thread.sleep(1500); // the chunk in flight at the moment of the pause may still land
+        // the chunk in flight at the moment of the pause may still land; then nothing is in flight
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                Api.get("/api/campaigns/" + campaign + "/stats").extract().<Integer>path("byStatus.sending") == 0);
         int atPause = sent(campaign);
-        Thread.sleep(3000);
+        Sweeps.awaitWhole(registry, Sweeps.DELIVERY, 2);
         assertEquals(atPause, sent(campaign), "nothing is sent while paused");
         assertTrue(atPause < recipients, "paused mid-campaign");
         Api.get("/api/campaigns/" + campaign + "/stats").body("byStatus.queued", equalTo(recipients - atPause));
@@ -141,13 +147,15 @@ class ThrottleAndControlTest {
         String campaign = campaignOf(run, recipients);
         await().atMost(Duration.ofSeconds(20)).until(() -> sent(campaign) >= 25);
         Api.post("/api/campaigns/" + campaign + "/cancel").statusCode(200).body("status", equalTo("CANCELLED"));
-        Thread.sleep(3000);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                Api.get("/api/campaigns/" + campaign + "/stats").extract().<Integer>path("byStatus.sending") == 0);
+        Sweeps.awaitWhole(registry, Sweeps.DELIVERY, 1);
         int sent = sent(campaign);
         Api.get("/api/campaigns/" + campaign + "/stats")
                 .body("byStatus.cancelled", equalTo(recipients - sent))
                 .body("byStatus.queued", equalTo(0))
                 .body("byStatus.sending", equalTo(0));
-        Thread.sleep(2000);
+        Sweeps.awaitWhole(registry, Sweeps.DELIVERY, 2);
         Map<String, Long> got = TestServices.receivedPerRecipient(run);
         assertEquals(sent, got.size(), "what was received is exactly what is recorded as sent");
         assertTrue(sent < recipients, "cancelled mid-campaign");

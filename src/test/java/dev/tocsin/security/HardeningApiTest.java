@@ -1,8 +1,8 @@
 package dev.tocsin.security;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

@@ -335,13 +335,13 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         }
     }
 
+    /** A send that may or may not have been accepted: never repeated on the spot, only by the engine's retry. */
+    static final String NO_ANSWER = "SMTP server closed the connection without answering";
+
     /**
      * 4xx is "try later". 550/551/553 say the mailbox does not exist: a hard bounce, never mailed again.
      * Other 5xx (policy, content) are final for this message only.
      */
-    /** A send that may or may not have been accepted: never repeated on the spot, only by the engine's retry. */
-    static final String NO_ANSWER = "SMTP server closed the connection without answering";
-
     private static SendResult classify(PooledTransport pooled, long id, int code, String text) {
         if (code < 0) {
             // No reply at all: the server went away mid-transaction, possibly after storing the message. Sending

@@ -3,7 +3,7 @@ package dev.tocsin.channel.email;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.tocsin.delivery.SendResult;
-import dev.tocsin.support.SmtpCapabilityProxy;
+import dev.tocsin.testing.SmtpCapabilityProxy;
 import dev.tocsin.template.RenderedEmail;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;

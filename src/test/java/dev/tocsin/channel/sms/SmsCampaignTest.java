@@ -1,10 +1,10 @@
 package dev.tocsin.channel.sms;
 
-import dev.tocsin.support.Api;
-import dev.tocsin.support.Mail;
-import dev.tocsin.support.TestServices;
-import dev.tocsin.support.TestUsers;
-import dev.tocsin.support.TwilioStandIn;
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.Mail;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
+import dev.tocsin.testing.TwilioStandIn;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

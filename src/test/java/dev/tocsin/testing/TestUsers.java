@@ -1,4 +1,4 @@
-package dev.tocsin.support;
+package dev.tocsin.testing;
 
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;

@@ -1,4 +1,4 @@
-package dev.tocsin.support;
+package dev.tocsin.testing;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 

@@ -1,4 +1,4 @@
-package dev.tocsin.support;
+package dev.tocsin.testing;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;

@@ -1,4 +1,4 @@
-package dev.tocsin.support;
+package dev.tocsin.testing;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;

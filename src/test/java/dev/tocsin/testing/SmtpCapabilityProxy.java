@@ -1,4 +1,4 @@
-package dev.tocsin.support;
+package dev.tocsin.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
