@@ -4,7 +4,7 @@ import dev.tocsin.common.ApiError;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.audit.AuditContext;
 import dev.tocsin.incident.IncidentResource;
-import dev.tocsin.security.Roles;
+import dev.tocsin.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;

@@ -2,7 +2,7 @@ package dev.tocsin.audit;
 
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
-import dev.tocsin.security.Roles;
+import dev.tocsin.common.Roles;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;

@@ -2,7 +2,7 @@ package dev.tocsin.campaign;
 
 import dev.tocsin.audience.AudienceQuery;
 import dev.tocsin.audit.AuditContext;
-import dev.tocsin.security.Roles;
+import dev.tocsin.common.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.PUT;

@@ -4,6 +4,7 @@ import dev.tocsin.audience.AudienceQuery;
 import dev.tocsin.audience.ExposureCategory;
 import dev.tocsin.audience.Segment;
 import dev.tocsin.common.ApiException;
+import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
 import dev.tocsin.delivery.DeliveryDispatcher;

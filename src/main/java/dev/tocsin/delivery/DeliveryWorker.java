@@ -1,19 +1,21 @@
 package dev.tocsin.delivery;
 
-import dev.tocsin.channel.email.EmailDeliveryHandler;
-import dev.tocsin.channel.push.PushDeliveryHandler;
-import dev.tocsin.channel.sms.SmsDeliveryHandler;
+import dev.tocsin.common.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Takes a batch of delivery ids from the queue: claims what is still queued, sends it, records each
@@ -34,14 +36,17 @@ public class DeliveryWorker {
     @Inject
     DeliveryCompletion completion;
 
-    @Inject
-    EmailDeliveryHandler email;
+    /** The channels this build can send on, in the order of {@link Channel} (found by injection). */
+    private final Map<Channel, ChannelSender> senders = new EnumMap<>(Channel.class);
 
     @Inject
-    SmsDeliveryHandler sms;
+    DeliveryWorker(@Any Instance<ChannelSender> available) {
+        available.forEach(sender -> senders.put(sender.channel(), sender));
+    }
 
-    @Inject
-    PushDeliveryHandler push;
+    DeliveryWorker() {
+        // for the container's proxy
+    }
 
     @Inject
     ProviderThrottle throttle;
@@ -136,30 +141,26 @@ public class DeliveryWorker {
             LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
             return;
         }
-        List<ClaimedDelivery> emails = new ArrayList<>(claimed.size());
-        List<ClaimedDelivery> texts = new ArrayList<>();
-        List<ClaimedDelivery> pushes = new ArrayList<>();
+        Map<Channel, List<ClaimedDelivery>> byChannel = new EnumMap<>(Channel.class);
         List<SendResult> results = new ArrayList<>(claimed.size());
         for (ClaimedDelivery d : claimed) {
+            Channel channel = Channel.fromCode(d.channel()).orElse(null);
             if (d.suppressedBecause() != null) {
                 // A provider told us since launch that this address is gone: do not try it.
                 results.add(SendResult.undeliverable(d.id(), "address suppressed: " + d.suppressedBecause(), false));
-            } else if ("email".equals(d.channel())) {
-                emails.add(d);
-            } else if ("sms".equals(d.channel())) {
-                texts.add(d);
-            } else if ("push".equals(d.channel())) {
-                pushes.add(d);
-            } else {
+            } else if (channel == null || !senders.containsKey(channel)) {
                 results.add(SendResult.fail(d.id(), "channel " + d.channel() + " is not available in this version"));
+            } else {
+                byChannel.computeIfAbsent(channel, k -> new ArrayList<>(claimed.size())).add(d);
             }
         }
         if (!results.isEmpty()) {
             outcomes.record(claimed, results);
         }
-        sendInChunks("smtp", emails, claimedAt, email::send);
-        sendInChunks("twilio", texts, claimedAt, sms::send);
-        sendInChunks("push", pushes, claimedAt, push::send);
+        for (Map.Entry<Channel, List<ClaimedDelivery>> group : byChannel.entrySet()) {
+            ChannelSender sender = senders.get(group.getKey());
+            sendInChunks(sender.provider(), group.getValue(), claimedAt, sender::send);
+        }
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
             if (timed("complete", () -> completion.completeIfFinished(campaignId))) {

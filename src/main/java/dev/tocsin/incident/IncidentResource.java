@@ -4,7 +4,7 @@ import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
 import dev.tocsin.audit.AuditContext;
-import dev.tocsin.security.Roles;
+import dev.tocsin.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

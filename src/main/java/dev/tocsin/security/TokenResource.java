@@ -1,5 +1,6 @@
 package dev.tocsin.security;
 
+import dev.tocsin.common.Roles;
 import dev.tocsin.audit.AuditContext;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,5 +1,6 @@
 package dev.tocsin.security;
 
+import dev.tocsin.common.Roles;
 import dev.tocsin.audit.AuditLog;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;

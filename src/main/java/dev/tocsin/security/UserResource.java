@@ -1,5 +1,6 @@
 package dev.tocsin.security;
 
+import dev.tocsin.common.Roles;
 import dev.tocsin.audit.AuditContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -5,7 +5,7 @@ import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Masking;
 import dev.tocsin.delivery.Delivery;
 import dev.tocsin.delivery.DeliveryEvent;
-import dev.tocsin.security.Roles;
+import dev.tocsin.common.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

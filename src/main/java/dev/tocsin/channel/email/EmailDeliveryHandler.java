@@ -3,6 +3,8 @@ package dev.tocsin.channel.email;
 import dev.tocsin.delivery.SendResult;
 import dev.tocsin.channel.NoticeDataFactory;
 import dev.tocsin.channel.RenderAndSend;
+import dev.tocsin.common.Channel;
+import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.template.NoticeData;
 import dev.tocsin.template.NoticeTemplates;
@@ -14,7 +16,23 @@ import java.util.List;
 
 /** Renders each claimed email delivery in the recipient's language and sends the batch through the gateway. */
 @ApplicationScoped
-public class EmailDeliveryHandler {
+public class EmailDeliveryHandler implements ChannelSender {
+
+    @Override
+    public Channel channel() {
+        return Channel.EMAIL;
+    }
+
+    @Override
+    public String provider() {
+        return "smtp";
+    }
+
+    @Override
+    public String describe() {
+        return gateway.describe();
+    }
+
 
     @Inject
     NoticeTemplates templates;
@@ -28,6 +46,7 @@ public class EmailDeliveryHandler {
     @Inject
     MeterRegistry metrics;
 
+    @Override
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
         return RenderAndSend.run("email", deliveries, templates, (d, set) -> {
             NoticeData data = notices.forDelivery(d);

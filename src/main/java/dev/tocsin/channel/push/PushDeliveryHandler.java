@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tocsin.channel.NoticeDataFactory;
 import dev.tocsin.channel.RenderAndSend;
+import dev.tocsin.common.Channel;
+import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
 import dev.tocsin.template.NoticeTemplates;
@@ -27,7 +29,23 @@ import java.util.Map;
  * its address. A subscription deleted since launch (expired elsewhere) settles the delivery as undeliverable.
  */
 @ApplicationScoped
-public class PushDeliveryHandler {
+public class PushDeliveryHandler implements ChannelSender {
+
+    @Override
+    public Channel channel() {
+        return Channel.PUSH;
+    }
+
+    @Override
+    public String provider() {
+        return "push";
+    }
+
+    @Override
+    public String describe() {
+        return gateway.describe();
+    }
+
 
     /** aes128gcm in one 4096-byte record: 86 bytes of header, 16 of tag, 1 of padding delimiter. */
     static final int MAX_PAYLOAD = 4096 - 86 - 16 - 1;
@@ -53,6 +71,7 @@ public class PushDeliveryHandler {
     private record Keys(String endpoint, String p256dh, String auth) {
     }
 
+    @Override
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
         Map<Long, Keys> subscriptions = subscriptions(deliveries);
         List<SendResult> gone = new ArrayList<>();

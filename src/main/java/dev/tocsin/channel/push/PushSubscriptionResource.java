@@ -4,7 +4,7 @@ import dev.tocsin.audience.Account;
 import dev.tocsin.audit.AuditContext;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
-import dev.tocsin.security.Roles;
+import dev.tocsin.common.Roles;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

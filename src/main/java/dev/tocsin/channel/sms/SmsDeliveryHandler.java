@@ -2,6 +2,8 @@ package dev.tocsin.channel.sms;
 
 import dev.tocsin.channel.NoticeDataFactory;
 import dev.tocsin.channel.RenderAndSend;
+import dev.tocsin.common.Channel;
+import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
 import dev.tocsin.template.NoticeTemplates;
@@ -13,7 +15,23 @@ import java.util.List;
 
 /** Renders each claimed SMS delivery in the recipient's language and sends the batch through the gateway. */
 @ApplicationScoped
-public class SmsDeliveryHandler {
+public class SmsDeliveryHandler implements ChannelSender {
+
+    @Override
+    public Channel channel() {
+        return Channel.SMS;
+    }
+
+    @Override
+    public String provider() {
+        return "twilio";
+    }
+
+    @Override
+    public String describe() {
+        return gateway.describe();
+    }
+
 
     @Inject
     NoticeTemplates templates;
@@ -27,6 +45,7 @@ public class SmsDeliveryHandler {
     @Inject
     MeterRegistry metrics;
 
+    @Override
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
         return RenderAndSend.run("sms", deliveries, templates, (d, set) ->
                 new OutgoingSms(d.id(), d.campaignId(), d.address(), templates.renderSms(set, notices.forDelivery(d))),

@@ -1,14 +1,16 @@
-package dev.tocsin.common;
+package dev.tocsin.delivery;
 
-import dev.tocsin.channel.email.EmailGateway;
-import dev.tocsin.channel.push.PushGateway;
-import dev.tocsin.channel.sms.SmsGateway;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import java.util.Comparator;
+import java.util.stream.Collectors;
 
 /** Tells the operator at start where data lives and where notices go, so nobody mails real people by surprise. */
 public class StartupBanner {
@@ -16,13 +18,8 @@ public class StartupBanner {
     private static final Logger LOG = Logger.getLogger(StartupBanner.class);
 
     @Inject
-    EmailGateway email;
-
-    @Inject
-    SmsGateway sms;
-
-    @Inject
-    PushGateway push;
+    @Any
+    Instance<ChannelSender> senders;
 
     @ConfigProperty(name = "tocsin.messaging.in-process")
     boolean inProcess;
@@ -31,8 +28,9 @@ public class StartupBanner {
     String dbKind;
 
     void onStart(@Observes StartupEvent event) {
-        LOG.infof("Tocsin started (profiles %s): database %s, delivery queue %s; email notices go to %s, SMS to %s,"
-                        + " push to %s", ConfigUtils.getProfiles(), dbKind, inProcess ? "in-process" : "RabbitMQ",
-                email.describe(), sms.describe(), push.describe());
+        String channels = senders.stream().sorted(Comparator.comparing(ChannelSender::channel))
+                .map(s -> s.channel().code() + " notices go to " + s.describe()).collect(Collectors.joining(", "));
+        LOG.infof("Tocsin started (profiles %s): database %s, delivery queue %s; %s", ConfigUtils.getProfiles(), dbKind,
+                inProcess ? "in-process" : "RabbitMQ", channels);
     }
 }

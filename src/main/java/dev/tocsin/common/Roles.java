@@ -1,4 +1,4 @@
-package dev.tocsin.security;
+package dev.tocsin.common;
 
 import java.util.List;
 

@@ -1,9 +1,12 @@
-package dev.tocsin.campaign;
+package dev.tocsin.common;
 
 import java.util.Arrays;
 import java.util.Optional;
 
-/** A way to reach a person. */
+/**
+ * A way to reach a person. The order is the order a worker sends a batch's channels in. Adding a channel is
+ * one constant here and one package under channel/ with a {@code delivery.ChannelSender}.
+ */
 public enum Channel {
     EMAIL, SMS, PUSH;
 
