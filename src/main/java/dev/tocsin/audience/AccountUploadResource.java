@@ -3,10 +3,9 @@ package dev.tocsin.audience;
 import dev.tocsin.common.ApiError;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.audit.AuditContext;
-import dev.tocsin.incident.IncidentResource;
+import dev.tocsin.incident.Incidents;
 import dev.tocsin.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
-import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,11 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.InputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 @Path("/api/incidents/{incidentId}")
@@ -43,7 +38,10 @@ public class AccountUploadResource {
     AuditContext audit;
 
     @Inject
-    AgroalDataSource dataSource;
+    UploadHistory history;
+
+    @Inject
+    Incidents incidents;
 
     @ConfigProperty(name = "tocsin.upload.max-bytes")
     long maxBytes;
@@ -60,7 +58,7 @@ public class AccountUploadResource {
                            @HeaderParam("Content-Type") String contentType,
                            @HeaderParam("Content-Length") Long contentLength,
                            InputStream body) throws SQLException {
-        IncidentResource.find(incidentId);
+        incidents.find(incidentId);
         if (contentLength != null && contentLength > maxBytes) {
             throw new ApiException(413, "upload_too_large", "The upload is " + contentLength
                     + " bytes; the limit is " + maxBytes + " bytes (tocsin.upload.max-bytes). Split the file and upload the parts.");
@@ -87,68 +85,21 @@ public class AccountUploadResource {
         }
     }
 
-    public record UploadView(String uploadId, String status, long accepted, long rejected, long lastLine,
-                             String failure, List<RowError> errors, boolean errorsTruncated) {
-    }
-
-    public record UploadSummary(String uploadId, String status, long accepted, long rejected, long lastLine,
-                                String failure, java.time.OffsetDateTime startedAt, java.time.OffsetDateTime finishedAt) {
-    }
-
     @GET
     @Path("uploads")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(operationId = "listUploads", summary = "List an incident's uploads", description = "Newest first; shows uploads that stopped halfway and where.")
-    public List<UploadSummary> uploads(@PathParam("incidentId") String incidentId) throws SQLException {
-        IncidentResource.find(incidentId);
-        try (Connection c = dataSource.getConnection()) {
-            return uploads(c, incidentId, null);
-        }
-    }
-
-    /** The incident's uploads, newest first; only the one named when uploadId is given. */
-    private static List<UploadSummary> uploads(Connection c, String incidentId, String uploadId) throws SQLException {
-        List<UploadSummary> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, status, accepted, rejected, last_line, failure,"
-                + " started_at, finished_at FROM account_upload WHERE incident_id = ?"
-                + (uploadId == null ? "" : " AND id = ?") + " ORDER BY started_at DESC")) {
-            ps.setString(1, incidentId);
-            if (uploadId != null) {
-                ps.setString(2, uploadId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new UploadSummary(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getString(6), rs.getObject(7, java.time.OffsetDateTime.class),
-                            rs.getObject(8, java.time.OffsetDateTime.class)));
-                }
-            }
-        }
-        return out;
+    public List<UploadHistory.UploadSummary> uploads(@PathParam("incidentId") String incidentId) throws SQLException {
+        incidents.find(incidentId);
+        return history.list(incidentId);
     }
 
     @GET
     @Path("uploads/{uploadId}")
     @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     @Operation(operationId = "getUpload", summary = "Read an upload's outcome", description = "Status, counts and the rejected lines (up to 10,000) of an upload, including one whose HTTP answer was lost.")
-    public UploadView uploadStatus(@PathParam("incidentId") String incidentId, @PathParam("uploadId") String uploadId)
-            throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            UploadSummary upload = uploads(c, incidentId, uploadId).stream().findFirst()
-                    .orElseThrow(() -> ApiException.notFound("upload", uploadId));
-            List<RowError> errors = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT line, account_id, reason FROM upload_error WHERE upload_id = ? ORDER BY line")) {
-                ps.setString(1, uploadId);
-                ps.setMaxRows(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        errors.add(new RowError(rs.getLong(1), rs.getString(2), rs.getString(3)));
-                    }
-                }
-            }
-            return new UploadView(uploadId, upload.status(), upload.accepted(), upload.rejected(), upload.lastLine(),
-                    upload.failure(), errors, upload.rejected() > errors.size());
-        }
+    public UploadHistory.UploadView uploadStatus(@PathParam("incidentId") String incidentId,
+                                                 @PathParam("uploadId") String uploadId) throws SQLException {
+        return history.get(incidentId, uploadId);
     }
 }

@@ -135,10 +135,7 @@ class UploadFuzzTest {
     @Test
     void templateUploadsNeverFailOnTheServer() {
         String incident = Api.createIncident("template fuzz");
-        String campaign = RestAssured.given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "fuzz", "templateSet", "credential-exposure",
-                        "channels", List.of("email")))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        String campaign = Api.campaign(incident).name("fuzz").create();
         String[] pieces = {"{", "}", "{#for a in categories}", "{/for}", "{#if name}", "{#else}", "{/if}", "{/}",
                 "{#each categories}", "{/each}", "{name}", "{it}", "{#let x=name}", "{/let}", "{#eval name/}",
                 "{#for i in 99999999}", "{!", "!}", "{|", "|}", "\\", "\n", "x", "\u0000", "{categories.size}",

@@ -48,10 +48,7 @@ class CustomTemplatesTest {
         Api.uploadCsv(incident, "account_id,email,locale,exposed\n"
                 + "ct1-" + run + ",ct1-" + run + "@example.com,es,password\n"
                 + "ct2-" + run + ",ct2-" + run + "@example.com,en,password\n").statusCode(200);
-        String campaign = given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "custom", "templateSet", "credential-exposure",
-                        "channels", List.of("email")))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        String campaign = Api.campaign(incident).name("custom").create();
 
         // A syntax error comes back with the file, line and column; nothing is kept.
         put(campaign, "es", "email.txt", "Hola {name},\n{#if name}sin cerrar\n").statusCode(400)

@@ -40,10 +40,7 @@ class PreviewTest {
         Api.uploadCsv(incident, "account_id,email,phone,locale,timezone,name,exposed\n"
                 + "pv1-" + run + ",pv1-" + run + "@example.com,+33612345678,fr,Europe/Paris,Zoé <b>Durand</b>,password;email\n")
                 .statusCode(200);
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "preview", "templateSet", "credential-exposure",
-                        "channels", List.of("email", "sms", "push")))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        return Api.campaign(incident).name("preview").channels("email", "sms", "push").create();
     }
 
     @Test

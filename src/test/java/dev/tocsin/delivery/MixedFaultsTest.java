@@ -80,10 +80,8 @@ class MixedFaultsTest {
         }
         long gone = browsers.keySet().stream().filter(s -> s.startsWith("gone-")).count();
 
-        String campaign = given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "mixed faults", "templateSet", "credential-exposure",
-                        "channels", List.of("email", "sms", "push"), "channelPolicy", "all", "maxAttempts", 8))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        String campaign = Api.campaign(incident).name("mixed faults").channels("email", "sms", "push").policy("all")
+                .maxAttempts(8).create();
         Api.approve(campaign).statusCode(200);
         long started = System.nanoTime();
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);

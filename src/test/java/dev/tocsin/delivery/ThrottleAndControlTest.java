@@ -75,10 +75,7 @@ class ThrottleAndControlTest {
             csv.append("cap").append(i).append('-').append(run).append(',').append(phone).append(",password\n");
         }
         Api.uploadCsv(incident, csv.toString()).statusCode(200);
-        String campaign = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "capped", "templateSet", "credential-exposure",
-                        "channels", List.of("sms")))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        String campaign = Api.campaign(incident).name("capped").channels("sms").create();
         Api.approve(campaign).statusCode(200);
         Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
 

@@ -51,10 +51,7 @@ class HardeningApiTest {
     }
 
     private static String draftCampaign(String incident) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "hardening", "templateSet", "credential-exposure",
-                        "channels", List.of("email")))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        return Api.campaign(incident).name("hardening").create();
     }
 
     private static ValidatableResponse putTemplate(String campaign, String part, String source) {

@@ -46,12 +46,72 @@ public final class Api {
                 .post("/api/incidents/" + incidentId + "/accounts").then();
     }
 
+    /** A campaign body for the incident, built field by field: {@code Api.campaign(incident).channels("sms").create()}. */
+    public static CampaignDraft campaign(String incidentId) {
+        return new CampaignDraft(incidentId);
+    }
+
+    /** POST /api/campaigns as a test writes it: credential-exposure, email, unless told otherwise. */
+    public static final class CampaignDraft {
+        private final Map<String, Object> body = new java.util.LinkedHashMap<>();
+        private final Map<String, Object> segment = new java.util.LinkedHashMap<>();
+
+        CampaignDraft(String incidentId) {
+            body.put("incidentId", incidentId);
+            body.put("name", "test notice");
+            body.put("templateSet", "credential-exposure");
+            body.put("channels", List.of("email"));
+        }
+
+        public CampaignDraft name(String name) {
+            body.put("name", name);
+            return this;
+        }
+
+        public CampaignDraft channels(String... channels) {
+            body.put("channels", List.of(channels));
+            return this;
+        }
+
+        public CampaignDraft policy(String policy) {
+            body.put("channelPolicy", policy);
+            return this;
+        }
+
+        public CampaignDraft maxAttempts(int attempts) {
+            body.put("maxAttempts", attempts);
+            return this;
+        }
+
+        public CampaignDraft set(String field, Object value) {
+            body.put(field, value);
+            return this;
+        }
+
+        public CampaignDraft segment(String field, List<String> values) {
+            segment.put(field, values);
+            body.put("segment", segment);
+            return this;
+        }
+
+        public Map<String, Object> body() {
+            return body;
+        }
+
+        /** Posts it; the answer, whatever it is. */
+        public ValidatableResponse post() {
+            return given().contentType(ContentType.JSON).body(body).post("/api/campaigns").then();
+        }
+
+        /** Posts it, expects 201, returns the id. */
+        public String create() {
+            return post().statusCode(201).extract().path("id");
+        }
+    }
+
     public static String createCampaign(String incidentId, List<String> exposedAny) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incidentId, "name", "Password reset notice",
-                        "templateSet", "credential-exposure", "channels", List.of("email"), "channelPolicy", "all",
-                        "segment", Map.of("exposedAny", exposedAny), "maxAttempts", 5))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        return campaign(incidentId).name("Password reset notice").policy("all").segment("exposedAny", exposedAny)
+                .maxAttempts(5).create();
     }
 
     /** Approval is a second person's act: Abel, the approver, gives it. */
@@ -62,10 +122,8 @@ public final class Api {
 
     /** Creates, approves (as Abel) and launches a campaign to everyone of the incident; returns once it COMPLETED. */
     public static String launchAndWait(String incidentId, String name, List<String> channels, String policy) {
-        String campaign = given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incidentId, "name", name, "templateSet", "credential-exposure",
-                        "channels", channels, "channelPolicy", policy, "maxAttempts", 5))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        String campaign = campaign(incidentId).name(name).channels(channels.toArray(String[]::new)).policy(policy)
+                .maxAttempts(5).create();
         approve(campaign).statusCode(200);
         post("/api/campaigns/" + campaign + "/launch").statusCode(200);
         awaitCompleted(campaign);

@@ -2,8 +2,6 @@ package dev.tocsin.channel.sms;
 
 import com.twilio.security.RequestValidator;
 import dev.tocsin.common.ApiException;
-import dev.tocsin.delivery.DeliveryStatus;
-import dev.tocsin.delivery.ProviderCallbacks;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -15,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +20,6 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Twilio's status callback. Public, because Twilio cannot sign in, but every request must carry a valid
@@ -34,13 +30,8 @@ import java.util.Set;
 @PermitAll
 public class TwilioStatusResource {
 
-    private static final Logger LOG = Logger.getLogger(TwilioStatusResource.class);
-    private static final Set<String> NOT_DELIVERED = Set.of("undelivered", "failed");
-    /** Carrier codes meaning the number cannot receive SMS at all; 21610 is the recipient's STOP. */
-    private static final Set<String> UNREACHABLE_CODES = Set.of("30003", "30005", "30006", "21610", "21614");
-
     @Inject
-    ProviderCallbacks callbacks;
+    TwilioStatuses statuses;
 
     @ConfigProperty(name = "tocsin.twilio.auth-token")
     Optional<String> authToken;
@@ -61,34 +52,10 @@ public class TwilioStatusResource {
         if (signature == null || !new RequestValidator(authToken.get()).validate(callbackUrl.get(), params, signature)) {
             throw new ApiException(403, "bad_signature", "X-Twilio-Signature does not match this request.");
         }
-        String sid = params.get("MessageSid");
-        String status = params.getOrDefault("MessageStatus", "");
-        String code = params.get("ErrorCode");
-        if (sid == null) {
+        if (params.get("MessageSid") == null) {
             throw ApiException.badRequest("invalid_callback", "MessageSid is missing.", java.util.List.of());
         }
-        DeliveryStatus outcome;
-        String detail;
-        if ("delivered".equals(status)) {
-            outcome = DeliveryStatus.DELIVERED;
-            detail = "Twilio: delivered";
-        } else if (NOT_DELIVERED.contains(status)) {
-            boolean unreachable = code != null && UNREACHABLE_CODES.contains(code);
-            outcome = unreachable ? DeliveryStatus.UNDELIVERABLE : DeliveryStatus.FAILED;
-            detail = "Twilio: " + status + (code != null ? " (error " + code + ")" : "");
-        } else {
-            return Response.noContent().build(); // queued, sending, sent: nothing final to record
-        }
-        boolean suppress = "21610".equals(code);
-        String what;
-        if (callbacks.settleFromProvider("sms", sid, outcome, detail, suppress)) {
-            what = "recorded";
-        } else if (callbacks.parkIfEarly("sms", sid, outcome, detail, suppress)) {
-            what = "kept until the send is recorded";
-        } else {
-            what = "no change (already settled)";
-        }
-        LOG.debugf("Twilio status %s for %s: %s", status, sid, what);
+        statuses.apply(params.get("MessageSid"), params.getOrDefault("MessageStatus", ""), params.get("ErrorCode"));
         return Response.noContent().build();
     }
 

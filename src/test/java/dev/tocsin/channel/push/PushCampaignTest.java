@@ -101,10 +101,7 @@ class PushCampaignTest {
         subscribe("p4-" + run, flaky).statusCode(201);
         // p5 has no subscription: not reachable by push
 
-        String campaign = given().contentType(ContentType.JSON)
-                .body(Map.of("incidentId", incident, "name", "push", "templateSet", "credential-exposure",
-                        "channels", List.of("push")))
-                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        String campaign = Api.campaign(incident).name("push").channels("push").create();
         Api.get("/api/campaigns/" + campaign + "/audience").statusCode(200)
                 .body("total", equalTo(5)).body("byChannel.push", equalTo(4)).body("unreachable", equalTo(1));
         Api.approve(campaign).statusCode(200);

@@ -1,0 +1,56 @@
+package dev.tocsin.incident;
+
+import dev.tocsin.common.ApiException;
+import dev.tocsin.common.FieldError;
+import dev.tocsin.common.Ids;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Opening incidents, and finding them as other features need them: found, or a 404 that names the id. */
+@ApplicationScoped
+public class Incidents {
+
+    /** Opens an incident after checking its times are plausible (from 1970 on, discovered after it occurred). */
+    @Transactional
+    public Incident open(String title, String description, OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
+        List<FieldError> times = new java.util.ArrayList<>();
+        String occurred = dev.tocsin.common.TimeWindow.problem(occurredAt);
+        String discovered = dev.tocsin.common.TimeWindow.problem(discoveredAt);
+        if (occurred != null) {
+            times.add(new FieldError("occurredAt", occurred));
+        }
+        if (discovered != null) {
+            times.add(new FieldError("discoveredAt", discovered));
+        } else if (discoveredAt.isAfter(OffsetDateTime.now().plusDays(1))) {
+            times.add(new FieldError("discoveredAt", "is in the future"));
+        }
+        if (!times.isEmpty()) {
+            throw ApiException.badRequest("invalid_request", "The incident's times are not plausible: "
+                    + times.stream().map(f -> f.field() + " " + f.reason()).reduce((a, b) -> a + "; " + b).orElse("") + ".", times);
+        }
+        if (discoveredAt.isBefore(occurredAt)) {
+            throw ApiException.badRequest("invalid_request", "discoveredAt cannot be before occurredAt.",
+                    List.of(new FieldError("discoveredAt", "before occurredAt")));
+        }
+        Incident incident = new Incident();
+        incident.id = Ids.newId();
+        incident.title = title.strip();
+        incident.description = description;
+        incident.occurredAt = occurredAt;
+        incident.discoveredAt = discoveredAt;
+        incident.createdAt = OffsetDateTime.now();
+        incident.persist();
+        return incident;
+    }
+
+    public Incident find(String id) {
+        Incident incident = Incident.findById(id);
+        if (incident == null) {
+            throw ApiException.notFound("incident", id);
+        }
+        return incident;
+    }
+}
