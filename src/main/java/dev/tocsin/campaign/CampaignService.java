@@ -46,6 +46,9 @@ public class CampaignService {
     DeliveryHandOver handOver;
 
     @Inject
+    CampaignLifecycle lifecycle;
+
+    @Inject
     DeliveryCompletion completion;
 
     @Inject
@@ -130,7 +133,7 @@ public class CampaignService {
         c.id = Ids.newId();
         c.incidentId = request.incidentId();
         apply(c, request, spec);
-        c.status = CampaignStatus.DRAFT;
+        lifecycle.move(c, CampaignStatus.DRAFT);
         c.createdBy = user;
         c.lastEditedBy = user;
         c.createdAt = OffsetDateTime.now();
@@ -157,7 +160,7 @@ public class CampaignService {
             }
             boolean withdrawn = c.status == CampaignStatus.APPROVED;
             apply(c, request, spec);
-            c.status = CampaignStatus.DRAFT;
+            lifecycle.move(c, CampaignStatus.DRAFT);
             c.approvedBy = null;
             c.approvedAt = null;
             c.approvalComment = withdrawn ? "approval withdrawn: edited by " + user + " after approval" : null;
@@ -232,7 +235,7 @@ public class CampaignService {
             boolean withdrawn = c.status == CampaignStatus.APPROVED;
             c.templatesVersion = c.templatesVersion() + 1;
             if (withdrawn) {
-                c.status = CampaignStatus.DRAFT;
+                lifecycle.move(c, CampaignStatus.DRAFT);
                 c.approvedBy = null;
                 c.approvedAt = null;
                 c.approvalComment = "approval withdrawn: template " + tag + "/" + part + " uploaded by " + user;
@@ -393,7 +396,7 @@ public class CampaignService {
         return QuarkusTransaction.requiringNew().call(() -> {
             Campaign c = find(id);
             checkApprovable(c, user); // again: it may have been edited or approved meanwhile
-            c.status = CampaignStatus.APPROVED;
+            lifecycle.move(c, CampaignStatus.APPROVED);
             c.approvedBy = user;
             c.approvedAt = OffsetDateTime.now();
             c.approvalComment = comment;
@@ -456,19 +459,8 @@ public class CampaignService {
             AudienceQuery.Counts audience = audienceQuery.count(c.incidentId, c.segment(), c.channelList());
             DeliveryCreation.Slice slice;
             try (Connection conn = dataSource.getConnection()) {
-                try (PreparedStatement ps = conn.prepareStatement("UPDATE campaign SET status = 'RUNNING', launched_at = ?,"
-                        + " updated_at = ?, audience_total = ?, unreachable = ?, published_at = NULL"
-                        + " WHERE id = ? AND status = ?")) {
-                    OffsetDateTime now = OffsetDateTime.now();
-                    ps.setObject(1, now);
-                    ps.setObject(2, now);
-                    ps.setLong(3, audience.total());
-                    ps.setLong(4, audience.unreachable());
-                    ps.setString(5, id);
-                    ps.setString(6, from.name());
-                    if (ps.executeUpdate() != 1) {
-                        throw ApiException.conflict("wrong_state", "Campaign " + id + " was launched by someone else meanwhile.");
-                    }
+                if (!lifecycle.start(conn, id, from, audience.total(), audience.unreachable())) {
+                    throw ApiException.conflict("wrong_state", "Campaign " + id + " was launched by someone else meanwhile.");
                 }
                 slice = creation.createFirstSlice(conn, c);
             }
@@ -520,14 +512,8 @@ public class CampaignService {
     private void transition(String id, CampaignStatus from, CampaignStatus to, String verb) {
         QuarkusTransaction.requiringNew().run(() -> {
             Campaign c = find(id);
-            try (Connection conn = dataSource.getConnection();
-                 PreparedStatement ps = conn.prepareStatement(
-                         "UPDATE campaign SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
-                ps.setString(1, to.name());
-                ps.setObject(2, OffsetDateTime.now());
-                ps.setString(3, id);
-                ps.setString(4, from.name());
-                if (ps.executeUpdate() != 1) {
+            try (Connection conn = dataSource.getConnection()) {
+                if (!CampaignLifecycle.allowed(from, to) || !lifecycle.moveIf(conn, id, from, to)) {
                     throw ApiException.conflict("wrong_state", "Cannot " + verb + " campaign " + id + ": it is "
                             + c.status + " (needs " + from + ").");
                 }

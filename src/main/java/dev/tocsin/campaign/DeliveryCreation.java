@@ -1,7 +1,6 @@
 package dev.tocsin.campaign;
 
 import dev.tocsin.delivery.DeliveryDispatcher;
-import dev.tocsin.delivery.DeliveryCompletion;
 import dev.tocsin.delivery.DeliveryHandOver;
 import dev.tocsin.delivery.DeliverySlices;
 import io.agroal.api.AgroalDataSource;
@@ -48,7 +47,7 @@ public class DeliveryCreation {
     DeliveryHandOver handOver;
 
     @Inject
-    DeliveryCompletion completion;
+    CampaignLifecycle lifecycle;
 
     @Inject
     DeliveryDispatcher dispatcher;
@@ -176,9 +175,7 @@ public class DeliveryCreation {
                 handOver.markPublished(id);
                 LOG.infof("campaign %s: all deliveries created and handed to the workers", id);
                 // The workers may have finished everything before the last slice was marked.
-                if (completion.completeIfFinished(id)) {
-                    LOG.infof("campaign %s completed: every delivery reached a result", id);
-                }
+                lifecycle.completeIfFinished(id);
             } catch (RuntimeException | SQLException e) {
                 // The cursor and the heartbeat stay where they are: the scheduler takes the job up again.
                 LOG.warnf("campaign %s: creating deliveries stopped (%s); it will be taken up again", id, e.getMessage());

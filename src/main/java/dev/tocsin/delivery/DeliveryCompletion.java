@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The end of a campaign's deliveries: queued rows of a cancelled campaign cancelled, a running campaign with
- * every slice created and nothing left queued or sending marked completed.
+ * The end of a cancelled campaign's deliveries: its queued rows are cancelled. (Whether a running campaign is
+ * complete is the campaign's own decision: campaign.CampaignLifecycle, told by a CampaignDeliveriesSettled
+ * event.)
  */
 @ApplicationScoped
 public class DeliveryCompletion {
@@ -27,12 +28,7 @@ public class DeliveryCompletion {
 
     static final String CANCELLED_CAMPAIGNS = "SELECT id FROM campaign WHERE status = 'CANCELLED'";
 
-    static final String COMPLETE_IF_FINISHED = "UPDATE campaign SET status = 'COMPLETED', completed_at = ?,"
-            + " updated_at = ? WHERE id = ? AND status = 'RUNNING' AND deliveries_created_at IS NOT NULL"
-            + " AND NOT EXISTS (SELECT 1 FROM delivery d"
-            + " WHERE d.campaign_id = ? AND d.status IN ('QUEUED', 'SENDING'))";
 
-    static final String RUNNING_CAMPAIGNS = "SELECT id FROM campaign WHERE status = 'RUNNING'";
 
     @Inject
     AgroalDataSource dataSource;
@@ -67,46 +63,5 @@ public class DeliveryCompletion {
             total += cancelQueued(id);
         }
         return total;
-    }
-
-    /**
-     * Marks the campaign completed if it is running, all its deliveries exist (the last slice was created)
-     * and nothing of it is left queued or sending.
-     */
-    public boolean completeIfFinished(String campaignId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return complete(c, campaignId);
-        }
-    }
-
-    private static boolean complete(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(COMPLETE_IF_FINISHED)) {
-            OffsetDateTime now = OffsetDateTime.now();
-            ps.setObject(1, now);
-            ps.setObject(2, now);
-            ps.setString(3, id);
-            ps.setString(4, id);
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Running campaigns with nothing left queued or sending become completed. Returns their ids. */
-    public List<String> completeFinishedCampaigns() throws SQLException {
-        List<String> done = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            List<String> running = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(RUNNING_CAMPAIGNS);
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    running.add(rs.getString(1));
-                }
-            }
-            for (String id : running) {
-                if (complete(c, id)) {
-                    done.add(id);
-                }
-            }
-        }
-        return done;
     }
 }

@@ -4,13 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.List;
 
 /**
  * The safety net behind "nothing lost": deliveries whose worker vanished go back to the queue, retries that
@@ -30,6 +30,9 @@ public class DeliveryMaintenance {
 
     @Inject
     ProviderCallbacks callbacks;
+
+    @Inject
+    Event<CampaignDeliveriesSettled> settled;
 
     @Inject
     DeliveryDispatcher dispatcher;
@@ -66,8 +69,7 @@ public class DeliveryMaintenance {
             if (early > 0) {
                 LOG.infof("%d provider callbacks that had overtaken their send were applied", early);
             }
-            List<String> completed = completion.completeFinishedCampaigns();
-            completed.forEach(id -> LOG.infof("campaign %s completed: every delivery reached a result", id));
+            settled.fire(CampaignDeliveriesSettled.anyRunning()); // the campaign's owner completes what is finished
         } catch (Exception e) {
             LOG.warnf("delivery sweep failed, will try again: %s", e.getMessage());
         } finally {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -33,8 +34,9 @@ public class DeliveryWorker {
     @Inject
     DeliveryOutcomes outcomes;
 
+    /** Tells the campaign's owner that results came in (it completes the campaign when nothing is left). */
     @Inject
-    DeliveryCompletion completion;
+    Event<CampaignDeliveriesSettled> settled;
 
     /** The channels this build can send on, in the order of {@link Channel} (found by injection). */
     private final Map<Channel, ChannelSender> senders = new EnumMap<>(Channel.class);
@@ -163,9 +165,10 @@ public class DeliveryWorker {
         }
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
-            if (timed("complete", () -> completion.completeIfFinished(campaignId))) {
-                LOG.infof("campaign %s completed: every delivery reached a result", campaignId);
-            }
+            timed("complete", () -> {
+                settled.fire(new CampaignDeliveriesSettled(campaignId));
+                return null;
+            });
         }
     }
 }
