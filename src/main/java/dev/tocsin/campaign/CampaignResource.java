@@ -33,6 +33,9 @@ import java.util.Map;
 public class CampaignResource {
 
     @Inject
+    CampaignTemplateUploads uploads;
+
+    @Inject
     CampaignService campaigns;
 
     @Inject
@@ -119,10 +122,10 @@ public class CampaignResource {
                     + " push-title.txt, push.txt) for one locale, laid over the campaign's library set. Refused with the"
                     + " file, line and column of a syntax error, or when it reaches for anything a notice is not given."
                     + " Only before launch; an approved campaign goes back to DRAFT and needs a new approval.")
-    public CampaignService.TemplateUpload putTemplate(@PathParam("id") String id, @PathParam("locale") String locale,
+    public CampaignTemplateUploads.TemplateUpload putTemplate(@PathParam("id") String id, @PathParam("locale") String locale,
                                                       @PathParam("part") String part, String source) {
         CampaignView before = current(id);
-        CampaignService.TemplateUpload upload = campaigns.putTemplate(id, locale, part, source, user());
+        CampaignTemplateUploads.TemplateUpload upload = uploads.putTemplate(id, locale, part, source, user());
         audit.object("campaign", id).before(before).after(Map.of("template", locale + "/" + part,
                 "templatesVersion", upload.templatesVersion(), "status", upload.status(),
                 "approvalWithdrawn", upload.approvalWithdrawn()));

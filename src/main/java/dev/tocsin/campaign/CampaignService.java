@@ -33,11 +33,12 @@ import java.util.Set;
 public class CampaignService {
 
     private static final Logger LOG = Logger.getLogger(CampaignService.class);
-    private static final Set<String> POLICIES = Set.of("all", "first-available");
-    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
     @Inject
     NoticeTemplates templates;
+
+    @Inject
+    CampaignRules rules;
 
     @Inject
     AgroalDataSource dataSource;
@@ -63,59 +64,8 @@ public class CampaignService {
     @Inject
     dev.tocsin.channel.NoticeDataFactory notices;
 
-    /** What a request asks for, once checked. */
-    private record Spec(List<String> channels, String policy, Segment segment, int maxAttempts) {
-    }
 
-    private Spec check(CampaignRequest request) {
-        List<FieldError> problems = new ArrayList<>();
-        if (Incident.findById(request.incidentId()) == null) {
-            problems.add(new FieldError("incidentId", "no incident with id '" + request.incidentId() + "'"));
-        }
-        var set = templates.find(request.templateSet());
-        if (set.isEmpty()) {
-            problems.add(new FieldError("templateSet", "no template set named '" + request.templateSet()
-                    + "' in the template library (e.g. credential-exposure)"));
-        } else {
-            for (String channel : List.of("sms", "push")) {
-                List<String> missing = templates.localesWithout(set.get(), channel);
-                if (request.channels().stream().anyMatch(channel::equalsIgnoreCase) && !missing.isEmpty()) {
-                    problems.add(new FieldError("templateSet", "template set '" + request.templateSet()
-                            + "' has no " + channel + " text for locale(s) " + missing));
-                }
-            }
-        }
-        List<String> channels = new ArrayList<>();
-        for (String code : request.channels()) {
-            var channel = Channel.fromCode(code);
-            if (channel.isEmpty()) {
-                problems.add(new FieldError("channels", "unknown channel '" + code + "' (email, sms, push)"));
-            } else if (channels.contains(channel.get().code())) {
-                problems.add(new FieldError("channels", "channel '" + code + "' is listed twice"));
-            } else {
-                channels.add(channel.get().code());
-            }
-        }
-        String policy = request.channelPolicy() == null ? "all" : request.channelPolicy();
-        if (!POLICIES.contains(policy)) {
-            problems.add(new FieldError("channelPolicy", "must be 'all' or 'first-available'"));
-        }
-        if (request.scheduledAt() != null && !request.scheduledAt().isAfter(OffsetDateTime.now())) {
-            problems.add(new FieldError("scheduledAt", "must be in the future (or null to launch by hand)"));
-        } else if (request.scheduledAt() != null && request.scheduledAt().isAfter(OffsetDateTime.now().plus(MAX_SCHEDULE_AHEAD))) {
-            problems.add(new FieldError("scheduledAt", "may be at most " + MAX_SCHEDULE_AHEAD.toDays()
-                    + " days ahead: a breach notice is not news a year later"));
-        }
-        Segment segment = checkSegment(request.segment(), problems);
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest("invalid_campaign", "The campaign cannot be saved: "
-                    + problems.stream().map(p -> p.field() + " " + p.reason()).reduce((a, b) -> a + "; " + b).orElse("")
-                    + ".", problems);
-        }
-        return new Spec(channels, policy, segment, request.maxAttempts() == null ? 5 : request.maxAttempts());
-    }
-
-    private static void apply(Campaign c, CampaignRequest request, Spec spec) {
+    private static void apply(Campaign c, CampaignRequest request, CampaignRules.Spec spec) {
         c.name = request.name().strip();
         c.templateSet = request.templateSet();
         c.channels = String.join(",", spec.channels());
@@ -128,7 +78,7 @@ public class CampaignService {
     }
 
     public Campaign create(CampaignRequest request, String user) {
-        Spec spec = check(request);
+        CampaignRules.Spec spec = rules.check(request);
         Campaign c = new Campaign();
         c.id = Ids.newId();
         c.incidentId = request.incidentId();
@@ -147,7 +97,7 @@ public class CampaignService {
      * is no longer what would be sent, so a second person must approve again.
      */
     public Campaign edit(String id, CampaignRequest request, String user) {
-        Spec spec = check(request);
+        CampaignRules.Spec spec = rules.check(request);
         return QuarkusTransaction.requiringNew().call(() -> {
             Campaign c = find(id);
             if (c.status != CampaignStatus.DRAFT && c.status != CampaignStatus.APPROVED) {
@@ -170,163 +120,6 @@ public class CampaignService {
         });
     }
 
-    /** What an upload changed: the campaign's template version, and whether an approval was withdrawn. */
-    public record TemplateUpload(String campaignId, String locale, String part, int templatesVersion, String status,
-                                 boolean approvalWithdrawn) {
-    }
-
-    static final int MAX_TEMPLATE_CHARS = 100_000;
-
-    /**
-     * Keeps an operator's template part for one campaign (over its library set). Checked first (syntax with
-     * line and column, the sandbox); only before launch; an approved campaign goes back to DRAFT, and the
-     * uploader counts as its last editor, so someone else must approve what it now says.
-     */
-    public TemplateUpload putTemplate(String id, String localeTag, String part, String source, String user) {
-        if (!NoticeTemplates.PARTS.contains(part)) {
-            throw ApiException.badRequest("invalid_template", "Unknown template part '" + part + "'; one of "
-                    + NoticeTemplates.PARTS + ".", List.of(new FieldError("part", "unknown")));
-        }
-        String tag;
-        try {
-            tag = new Locale.Builder().setLanguageTag(localeTag.strip()).build().toLanguageTag();
-        } catch (IllformedLocaleException e) {
-            throw ApiException.badRequest("invalid_template", "'" + localeTag + "' is not a BCP 47 language tag (e.g. fr, pt-BR).",
-                    List.of(new FieldError("locale", "not a BCP 47 language tag")));
-        }
-        if (source == null || source.isBlank()) {
-            throw ApiException.badRequest("invalid_template", "The template is empty.", List.of(new FieldError("body", "empty")));
-        }
-        if (source.length() > MAX_TEMPLATE_CHARS) {
-            throw new ApiException(413, "template_too_large", "A template part may have at most " + MAX_TEMPLATE_CHARS
-                    + " characters; this one has " + source.length() + ".");
-        }
-        List<NoticeTemplates.TemplateError> errors = templates.checkUpload(tag, part, source);
-        if (!errors.isEmpty()) {
-            NoticeTemplates.TemplateError first = errors.get(0);
-            throw ApiException.badRequest("template_error", first.file() + " line " + first.line() + ", column "
-                    + first.column() + ": " + first.message(), errors);
-        }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Campaign c = find(id);
-            if (c.status != CampaignStatus.DRAFT && c.status != CampaignStatus.APPROVED) {
-                throw ApiException.conflict("wrong_state", "Campaign " + id + " is " + c.status
-                        + "; its templates can change only before launch (DRAFT or APPROVED).");
-            }
-            try (Connection conn = dataSource.getConnection();
-                 PreparedStatement ps = conn.prepareStatement("MERGE INTO campaign_template t USING (VALUES ("
-                         + "CAST(? AS VARCHAR(36)), CAST(? AS VARCHAR(35)), CAST(? AS VARCHAR(40)))) AS s (campaign_id, locale, part)"
-                         + " ON t.campaign_id = s.campaign_id AND t.locale = s.locale AND t.part = s.part"
-                         + " WHEN MATCHED THEN UPDATE SET content = ?, updated_by = ?, updated_at = ?"
-                         + " WHEN NOT MATCHED THEN INSERT (campaign_id, locale, part, content, updated_by, updated_at)"
-                         + " VALUES (s.campaign_id, s.locale, s.part, ?, ?, ?)")) {
-                OffsetDateTime now = OffsetDateTime.now();
-                ps.setString(1, id);
-                ps.setString(2, tag);
-                ps.setString(3, part);
-                ps.setString(4, source);
-                ps.setString(5, user);
-                ps.setObject(6, now);
-                ps.setString(7, source);
-                ps.setString(8, user);
-                ps.setObject(9, now);
-                ps.executeUpdate();
-            }
-            boolean withdrawn = c.status == CampaignStatus.APPROVED;
-            c.templatesVersion = c.templatesVersion() + 1;
-            if (withdrawn) {
-                lifecycle.move(c, CampaignStatus.DRAFT);
-                c.approvedBy = null;
-                c.approvedAt = null;
-                c.approvalComment = "approval withdrawn: template " + tag + "/" + part + " uploaded by " + user;
-            }
-            c.lastEditedBy = user;
-            c.updatedAt = OffsetDateTime.now();
-            return new TemplateUpload(id, tag, part, c.templatesVersion, c.status.name(), withdrawn);
-        });
-    }
-
-    private static Segment checkSegment(CampaignRequest.SegmentRequest s, List<FieldError> problems) {
-        if (s == null) {
-            return Segment.everyone();
-        }
-        return new Segment(categories(s.exposedAny(), "segment.exposedAny", problems),
-                categories(s.exposedAll(), "segment.exposedAll", problems),
-                countries(s.countries(), problems), locales(s.locales(), problems));
-    }
-
-    /** A segment list longer than this is a mistake (there are fewer countries, categories and locales). */
-    static final int MAX_SEGMENT_ENTRIES = 250;
-    /** Locales a segment may name: what the segment's column holds (25 tags of up to 35 characters). */
-    static final int MAX_SEGMENT_LOCALES = 25;
-    static final java.time.Duration MAX_SCHEDULE_AHEAD = java.time.Duration.ofDays(366);
-
-    private static boolean tooMany(List<String> values, int max, String field, List<FieldError> problems) {
-        if (values != null && values.size() > max) {
-            problems.add(new FieldError(field, "has " + values.size() + " entries; at most " + max));
-            return true;
-        }
-        return false;
-    }
-
-    private static List<String> categories(List<String> codes, String field, List<FieldError> problems) {
-        List<String> out = new ArrayList<>();
-        if (tooMany(codes, MAX_SEGMENT_ENTRIES, field, problems)) {
-            return out;
-        }
-        for (String code : codes == null ? List.<String>of() : codes) {
-            ExposureCategory.fromCode(code == null ? "" : code).ifPresentOrElse(c -> {
-                        if (!out.contains(c.code())) {
-                            out.add(c.code());
-                        }
-                    },
-                    () -> problems.add(new FieldError(field, "unknown data category '" + code + "' (known: "
-                            + String.join(", ", ExposureCategory.codes()) + ")")));
-        }
-        return out;
-    }
-
-    private static List<String> countries(List<String> codes, List<FieldError> problems) {
-        List<String> out = new ArrayList<>();
-        if (tooMany(codes, MAX_SEGMENT_ENTRIES, "segment.countries", problems)) {
-            return out;
-        }
-        for (String code : codes == null ? List.<String>of() : codes) {
-            String upper = code == null ? "" : code.strip().toUpperCase(Locale.ROOT);
-            if (COUNTRIES.contains(upper)) {
-                if (!out.contains(upper)) {
-                    out.add(upper); // listed twice is once
-                }
-            } else {
-                problems.add(new FieldError("segment.countries", "'" + code + "' is not an ISO 3166 two-letter country code"));
-            }
-        }
-        return out;
-    }
-
-    private static List<String> locales(List<String> tags, List<FieldError> problems) {
-        List<String> out = new ArrayList<>();
-        if (tooMany(tags, MAX_SEGMENT_LOCALES, "segment.locales", problems)) {
-            return out;
-        }
-        for (String tag : tags == null ? List.<String>of() : tags) {
-            try {
-                Locale l = new Locale.Builder().setLanguageTag(tag == null ? "" : tag.strip()).build();
-                if (l.getLanguage().isEmpty()) {
-                    throw new IllformedLocaleException("empty");
-                }
-                String normal = l.toLanguageTag();
-                if (normal.length() > 35) {
-                    problems.add(new FieldError("segment.locales", "'" + tag + "' is longer than 35 characters"));
-                } else if (!out.contains(normal)) {
-                    out.add(normal);
-                }
-            } catch (IllformedLocaleException e) {
-                problems.add(new FieldError("segment.locales", "'" + tag + "' is not a valid BCP 47 language tag"));
-            }
-        }
-        return out;
-    }
 
     public Campaign find(String id) {
         Campaign c = Campaign.findById(id);
