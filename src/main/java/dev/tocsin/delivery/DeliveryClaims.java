@@ -117,6 +117,17 @@ public class DeliveryClaims {
                 rs.getString(12), rs.getString(13));
     }
 
+    /** Every claimed row a statement returns. */
+    static List<ClaimRow> claimRows(PreparedStatement ps) throws SQLException {
+        List<ClaimRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(claimRow(rs));
+            }
+        }
+        return rows;
+    }
+
     /** The shared part of the claimed deliveries' campaigns (usually one), with the incident they tell of. */
     private static java.util.Map<String, ClaimedCampaign> claimedCampaigns(Connection c, List<String> ids)
             throws SQLException {

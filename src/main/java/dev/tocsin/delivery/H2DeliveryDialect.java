@@ -2,7 +2,6 @@ package dev.tocsin.delivery;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -54,11 +53,7 @@ final class H2DeliveryDialect implements DeliveryDialect {
                 ps.setLong(i++, id);
             }
             ps.setString(i, token);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(DeliveryClaims.claimRow(rs));
-                }
-            }
+            rows.addAll(DeliveryClaims.claimRows(ps));
         }
         return rows;
     }

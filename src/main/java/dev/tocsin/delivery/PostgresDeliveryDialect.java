@@ -2,7 +2,6 @@ package dev.tocsin.delivery;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -45,11 +44,7 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
             ps.setObject(4, now);
             ps.setArray(5, c.createArrayOf("bigint", ids.toArray()));
             ps.setObject(6, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(DeliveryClaims.claimRow(rs));
-                }
-            }
+            rows.addAll(DeliveryClaims.claimRows(ps));
         }
         return rows;
     }

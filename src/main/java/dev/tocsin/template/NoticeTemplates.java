@@ -36,6 +36,10 @@ import java.util.regex.Pattern;
  * reach the notice data it is given and nothing more; HTML parts escape every value; an unknown name is an
  * error rather than an empty string. It also skips the per-render work the application engine does for
  * injected beans, which showed in the fan-out profile.
+ *
+ * (About 450 lines: loading, overlaying campaign uploads and rendering share the compiled-template and
+ * resolution caches kept here; the required-content check is in {@link RequiredContent}, the upload rules in
+ * {@link TemplateRules}, the render budget in {@link RenderBudget}.)
  */
 @ApplicationScoped
 public class NoticeTemplates {
@@ -203,7 +207,7 @@ public class NoticeTemplates {
     }
 
     /** The raw source of a part, for the required-content markers: uploaded, or from the library. */
-    private Optional<String> source(TemplateSet set, String tag, String part) {
+    Optional<String> source(TemplateSet set, String tag, String part) {
         Overlay overlay = overlays.get(set.name());
         if (overlay == null) {
             return read(set.name() + "/" + tag + "/" + part);
@@ -410,99 +414,11 @@ public class NoticeTemplates {
     }
 
     /**
-     * What a breach notice must say (GDPR Art. 34, US state laws): each is marked in email.html and email.txt
-     * by a comment on the section that covers it, {! covers: element !}, so translators keep them in place.
-     */
-    public static final List<String> REQUIRED_ELEMENTS = List.of("what-happened", "data-involved", "consequences",
-            "company-actions", "recipient-actions", "contact", "reference");
-
-    private static final Pattern COVERS = Pattern.compile("\\{!\\s*covers:\\s*([a-z-]+)\\s*!}");
-
-    /**
-     * The required-content check of one template set, locale by locale: every required element is marked in
-     * both email parts; rendered with {@code sample} data, both parts show the exposed data, the contact point,
-     * the advisory link and the verification reference; when SMS is among the channels, the SMS shows the
-     * reference and the link within {@code smsBudget} segments (rendered with every data category, the
-     * longest it can be).
+     * The required-content check of one template set, locale by locale ({@link RequiredContent}): every
+     * required element marked and shown, links only to the advisory domain, the SMS within its budget.
      */
     public List<ContentProblem> checkRequiredContent(TemplateSet set, List<String> channels, int smsBudget, NoticeData sample) {
-        List<ContentProblem> problems = new java.util.ArrayList<>();
-        for (String tag : set.localeTags()) {
-            TemplateSet.LocaleTemplates t = set.locales().get(tag);
-            for (String part : List.of("email.html", "email.txt")) {
-                String source = source(set, tag, part).orElse("");
-                java.util.Set<String> covered = new java.util.HashSet<>();
-                COVERS.matcher(source).results().forEach(m -> covered.add(m.group(1)));
-                for (String element : REQUIRED_ELEMENTS) {
-                    if (!covered.contains(element)) {
-                        problems.add(new ContentProblem(tag, part, element, "no section is marked {! covers: " + element + " !}"));
-                    }
-                }
-            }
-            NoticeData data = sample.inLocale(tag);
-            RenderedEmail email;
-            try {
-                email = renderEmail(set, data);
-            } catch (RuntimeException e) {
-                problems.add(new ContentProblem(tag, "email", "rendering", e.getMessage()));
-                continue;
-            }
-            List<String> names = localizedCategories(t, data.categories());
-            for (var part : Map.of("email.html", email.html(), "email.txt", email.text()).entrySet()) {
-                String text = part.getKey().endsWith(".html") ? part.getValue().replace("&amp;", "&") : part.getValue();
-                requireShown(problems, tag, part.getKey(), "reference", text, data.reference());
-                requireShown(problems, tag, part.getKey(), "contact", text, data.companyContact());
-                requireShown(problems, tag, part.getKey(), "advisory link", text, data.advisoryUrl());
-                requireShown(problems, tag, part.getKey(), "data-involved", text, names.get(0));
-                linksStayHome(problems, tag, part.getKey(), part.getValue(), data.advisoryUrl());
-            }
-            if (channels.contains("sms")) {
-                if (t.sms() == null) {
-                    problems.add(new ContentProblem(tag, "sms.txt", "sms", "missing: the campaign sends SMS"));
-                    continue;
-                }
-                String sms;
-                try {
-                    sms = renderSms(set, data);
-                } catch (RuntimeException e) {
-                    problems.add(new ContentProblem(tag, "sms.txt", "rendering", e.getMessage()));
-                    continue;
-                }
-                requireShown(problems, tag, "sms.txt", "reference", sms, data.reference());
-                requireShown(problems, tag, "sms.txt", "advisory link", sms, data.advisoryUrl());
-                linksStayHome(problems, tag, "sms.txt", sms, data.advisoryUrl());
-                SmsSegments.Count count = SmsSegments.count(sms);
-                if (count.segments() > smsBudget) {
-                    problems.add(new ContentProblem(tag, "sms.txt", "segments", count.segments() + " segments ("
-                            + count.encoding() + ", " + count.units() + (count.encoding().equals(SmsSegments.GSM_7)
-                            ? " septets" : " UTF-16 units") + ") over the campaign's budget of " + smsBudget));
-                }
-            }
-        }
-        return problems;
-    }
-
-    private static final Pattern LINK = Pattern.compile("(?i)\\b(?:https?://|www\\.)[^\\s\"'<>]+");
-
-    /**
-     * A breach notice links only to the company's advisory domain: a link elsewhere is what phishing looks
-     * like, and recipients are told to trust nothing else.
-     */
-    private static void linksStayHome(List<ContentProblem> problems, String tag, String part, String text, String advisoryUrl) {
-        java.net.URI advisory = java.net.URI.create(advisoryUrl);
-        String home = advisory.getScheme() + "://" + advisory.getRawAuthority() + "/";
-        LINK.matcher(text).results().map(java.util.regex.MatchResult::group)
-                .filter(link -> !(link + "/").toLowerCase(Locale.ROOT).startsWith(home.toLowerCase(Locale.ROOT)))
-                .distinct()
-                .forEach(link -> problems.add(new ContentProblem(tag, part, "links", "links to " + link
-                        + ", outside the advisory domain " + home)));
-    }
-
-    private static void requireShown(List<ContentProblem> problems, String tag, String part, String element, String text,
-                                     String expected) {
-        if (expected != null && !expected.isEmpty() && !text.contains(expected)) {
-            problems.add(new ContentProblem(tag, part, element, "the rendered notice does not show it ('" + expected + "')"));
-        }
+        return RequiredContent.check(this, set, channels, smsBudget, sample);
     }
 
     /** Locales of the set that lack the parts a channel needs (email parts are required of every locale). */
@@ -514,7 +430,7 @@ public class NoticeTemplates {
         }).map(TemplateSet.LocaleTemplates::locale).sorted().toList();
     }
 
-    private static List<String> localizedCategories(TemplateSet.LocaleTemplates t, List<String> codes) {
+    static List<String> localizedCategories(TemplateSet.LocaleTemplates t, List<String> codes) {
         return codes.stream().map(code -> t.categoryNames().getOrDefault(code, code.replace('_', ' '))).toList();
     }
 
