@@ -1,5 +1,7 @@
 package dev.tocsin.audience;
 
+import dev.tocsin.common.Unprintable;
+
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -170,8 +172,9 @@ public class AccountBatchWriter {
             for (RowError e : errors) {
                 ps.setString(1, uploadId);
                 ps.setLong(2, e.line());
-                ps.setString(3, e.accountId() == null ? null : truncate(storable(e.accountId()), 200));
-                ps.setString(4, truncate(storable(e.reason()), 1000));
+                // What a rejected line quoted may hold NUL or half a surrogate pair: shown as U+FFFD
+                ps.setString(3, e.accountId() == null ? null : truncate(Unprintable.replaced(e.accountId()), 200));
+                ps.setString(4, truncate(Unprintable.replaced(e.reason()), 1000));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -224,31 +227,6 @@ public class AccountBatchWriter {
             }
             sql.append(group);
         }
-    }
-
-    /**
-     * A rejected line's id and reason as text the database takes: they quote what the file held, which may be
-     * NUL, another control character or half a surrogate pair; each of those is shown as U+FFFD.
-     */
-    static String storable(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-            boolean bad = (c < 0x20 && c != '\t') || c == 0x7F || (Character.isSurrogate(c) && !paired);
-            if (bad && out == null) {
-                out = new StringBuilder(s.length()).append(s, 0, i);
-            }
-            if (out != null) {
-                out.append(bad ? '\uFFFD' : c);
-                if (paired) {
-                    out.append(s.charAt(++i));
-                }
-            } else if (paired) {
-                i++;
-            }
-        }
-        return out == null ? s : out.toString();
     }
 
     private static String truncate(String s, int max) {

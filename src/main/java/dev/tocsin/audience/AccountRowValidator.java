@@ -1,5 +1,7 @@
 package dev.tocsin.audience;
 
+import dev.tocsin.common.Unprintable;
+
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -55,27 +57,12 @@ public final class AccountRowValidator {
         if (value == null) {
             return null;
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\uFFFD') {
-                return "holds bytes that are not valid UTF-8 (character " + (i + 1) + "); save the file as UTF-8";
-            }
-            if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1));
-                if (!paired) {
-                    return "holds a broken UTF-16 surrogate (character " + (i + 1) + ")";
-                }
-                i++;
-                continue;
-            }
-            boolean whitespace = c == '\t' || c == '\n' || c == '\r';
-            if ((c < 0x20 && !(whitespace && freeText)) || (c >= 0x7F && c <= 0x9F)) {
-                return "holds the control character U+" + String.format("%04X", (int) c) + " (character " + (i + 1)
-                        + "); remove it";
-            }
+        int replacement = value.indexOf('\uFFFD');
+        if (replacement >= 0) {
+            return "holds bytes that are not valid UTF-8 (character " + (replacement + 1) + "); save the file as UTF-8";
         }
-        return null;
+        int bad = Unprintable.find(value, freeText, freeText);
+        return bad < 0 ? null : "holds " + Unprintable.describe(value, bad) + " (character " + (bad + 1) + "); remove it";
     }
 
     public static Result validate(RawAccount raw) {

@@ -6,6 +6,7 @@ import dev.tocsin.audience.Segment;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
+import dev.tocsin.common.TimeWindow;
 import dev.tocsin.common.Ids;
 import dev.tocsin.delivery.DeliveryDispatcher;
 import dev.tocsin.delivery.DeliveryCompletion;
@@ -80,8 +81,8 @@ public class CampaignRules {
         }
         if (request.scheduledAt() != null && !request.scheduledAt().isAfter(OffsetDateTime.now())) {
             problems.add(new FieldError("scheduledAt", "must be in the future (or null to launch by hand)"));
-        } else if (request.scheduledAt() != null && request.scheduledAt().isAfter(OffsetDateTime.now().plus(MAX_SCHEDULE_AHEAD))) {
-            problems.add(new FieldError("scheduledAt", "may be at most " + MAX_SCHEDULE_AHEAD.toDays()
+        } else if (request.scheduledAt() != null && request.scheduledAt().isAfter(OffsetDateTime.now().plus(TimeWindow.LATEST_AHEAD))) {
+            problems.add(new FieldError("scheduledAt", "may be at most " + TimeWindow.LATEST_AHEAD.toDays()
                     + " days ahead: a breach notice is not news a year later"));
         }
         Segment segment = checkSegment(request.segment(), problems);
@@ -106,7 +107,6 @@ public class CampaignRules {
     static final int MAX_SEGMENT_ENTRIES = 250;
     /** Locales a segment may name: what the segment's column holds (25 tags of up to 35 characters). */
     static final int MAX_SEGMENT_LOCALES = 25;
-    static final java.time.Duration MAX_SCHEDULE_AHEAD = java.time.Duration.ofDays(366);
 
     private static boolean tooMany(List<String> values, int max, String field, List<FieldError> problems) {
         if (values != null && values.size() > max) {

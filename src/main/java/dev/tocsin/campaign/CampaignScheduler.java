@@ -46,6 +46,17 @@ public class CampaignScheduler {
     @Inject
     DeliveryCreation creation;
 
+    @Inject
+    MeterRegistry registry;
+
+    /** Schedule checks finished (a test waits for whole checks, not for time). */
+    private Counter checks;
+
+    @jakarta.annotation.PostConstruct
+    void meters() {
+        checks = Counter.builder("tocsin.schedule.checks").description("scheduled-start checks finished").register(registry);
+    }
+
     /** A creation job silent this long died with its instance (it beats with every slice, each well under it). */
     @ConfigProperty(name = "tocsin.delivery.republish-after")
     Duration creationStaleAfter;
@@ -81,16 +92,6 @@ public class CampaignScheduler {
         }
     }
 
-    /** Schedule checks finished (a test waits for whole checks, not for time). */
-    private Counter checks;
-
-    @jakarta.annotation.PostConstruct
-    void meters() {
-        checks = Counter.builder("tocsin.schedule.checks").description("scheduled-start checks finished").register(registry);
-    }
-
-    @Inject
-    MeterRegistry registry;
 
     private List<Due> due(OffsetDateTime now) throws SQLException {
         List<Due> due = new ArrayList<>();

@@ -51,20 +51,10 @@ public class StrictJson implements ObjectMapperCustomizer {
         @Override
         public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String value = StringDeserializer.instance.deserialize(p, ctxt);
-            if (value != null) {
-                for (int i = 0; i < value.length(); i++) {
-                    char c = value.charAt(i);
-                    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-                        throw new InvalidFormatException(p, "holds the control character U+"
-                                + String.format("%04X", (int) c) + " at character " + (i + 1) + "; remove it", value, String.class);
-                    }
-                    if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                        i++;
-                    } else if (Character.isSurrogate(c)) {
-                        throw new InvalidFormatException(p, "holds half of a UTF-16 surrogate pair at character " + (i + 1)
-                                + "; it is not valid Unicode", value, String.class);
-                    }
-                }
+            int bad = value == null ? -1 : Unprintable.find(value, true, true);
+            if (bad >= 0) {
+                throw new InvalidFormatException(p, "holds " + Unprintable.describe(value, bad) + " at character "
+                        + (bad + 1) + "; remove it", value, String.class);
             }
             return value;
         }

@@ -1,6 +1,7 @@
 package dev.tocsin.security;
 
 import dev.tocsin.common.Roles;
+import dev.tocsin.common.Unprintable;
 import dev.tocsin.audit.AuditLog;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
@@ -115,10 +116,9 @@ public class UserDirectory {
     public Principal authenticate(String username, char[] password, String remoteAddress) {
         String typed = username == null ? "" : username.strip().toLowerCase();
         // A name longer than any user's cannot exist; it is throttled and audited by its first 100 characters.
-        // (Control characters cannot be in a user's name, nor stored: they are audited as '?'.)
+        // (Control characters cannot be in a user's name, nor stored: they are audited as U+FFFD.)
         boolean possible = typed.length() <= MAX_USERNAME && USERNAME.matcher(typed).matches();
-        String name = (typed.length() <= MAX_USERNAME ? typed : typed.substring(0, MAX_USERNAME))
-                .replaceAll("[\\p{Cntrl}]", "?");
+        String name = Unprintable.replaced(typed.length() <= MAX_USERNAME ? typed : typed.substring(0, MAX_USERNAME));
         String secret = new String(password);
         String secretHash = Hashing.sha256(name + "\u0000" + secret);
         Remembered remembered = possible ? verified.get(name) : null;

@@ -1,5 +1,7 @@
 package dev.tocsin.template;
 
+import dev.tocsin.common.Unprintable;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -146,23 +148,13 @@ public final class TemplateRules {
 
     /** The first control character (but tab and line breaks) or broken surrogate, which no notice may hold. */
     private static Violation unprintable(String source) {
-        int line = 1;
-        int lineStart = 0;
-        for (int i = 0; i < source.length(); i++) {
-            char c = source.charAt(i);
-            if (c == '\n') {
-                line++;
-                lineStart = i + 1;
-            } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
-                return new Violation(line, i - lineStart + 1, "the control character U+" + String.format("%04X", (int) c)
-                        + " has no place in a notice; remove it.");
-            } else if (Character.isHighSurrogate(c) && i + 1 < source.length() && Character.isLowSurrogate(source.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return new Violation(line, i - lineStart + 1, "half of a UTF-16 surrogate pair; the text is not valid Unicode.");
-            }
+        int bad = Unprintable.find(source, true, true);
+        if (bad < 0) {
+            return null;
         }
-        return null;
+        int lineStart = source.lastIndexOf('\n', bad) + 1;
+        int line = 1 + (int) source.substring(0, lineStart).chars().filter(c -> c == '\n').count();
+        return new Violation(line, bad - lineStart + 1, Unprintable.describe(source, bad) + " has no place in a notice; remove it.");
     }
 
     /** The end of a tag: the closing brace outside string literals (or the end of the source). */
