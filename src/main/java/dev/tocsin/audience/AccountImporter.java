@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tocsin.common.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.BufferedReader;
@@ -24,6 +23,9 @@ import java.util.List;
 @ApplicationScoped
 public class AccountImporter {
 
+    @Inject
+    UploadConfig config;
+
     private static final Logger LOG = Logger.getLogger(AccountImporter.class);
 
     /** How many rejected lines the HTTP answer lists; all of them are kept in the database. */
@@ -41,9 +43,6 @@ public class AccountImporter {
 
     @Inject
     ObjectMapper mapper;
-
-    @ConfigProperty(name = "tocsin.upload.batch-size", defaultValue = "1000")
-    int batchSize;
 
     public Result importAccounts(String incidentId, InputStream body, Format format) throws SQLException {
         String uploadId = Ids.newId();
@@ -72,7 +71,7 @@ public class AccountImporter {
                         p.rows.add(checked.row());
                     }
                 }
-                if (p.rows.size() >= batchSize || p.errors.size() >= batchSize) {
+                if (p.rows.size() >= config.batchSize() || p.errors.size() >= config.batchSize()) {
                     p.flush(source.lastLine());
                 }
             }
@@ -125,7 +124,7 @@ public class AccountImporter {
     private final class Progress {
         final String incidentId;
         final String uploadId;
-        final List<AccountRow> rows = new ArrayList<>(batchSize);
+        final List<AccountRow> rows = new ArrayList<>(config.batchSize());
         final List<RowError> errors = new ArrayList<>();
         final List<RowError> shown = new ArrayList<>();
         long accepted;

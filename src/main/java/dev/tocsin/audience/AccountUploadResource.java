@@ -1,10 +1,10 @@
 package dev.tocsin.audience;
 
+import dev.tocsin.audit.AuditContext;
 import dev.tocsin.common.ApiError;
 import dev.tocsin.common.ApiException;
-import dev.tocsin.audit.AuditContext;
-import dev.tocsin.incident.Incidents;
 import dev.tocsin.common.Roles;
+import dev.tocsin.incident.Incidents;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -16,7 +16,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -28,6 +27,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Affected accounts")
 public class AccountUploadResource {
+
+    @Inject
+    UploadConfig config;
 
     public static final String NDJSON = "application/x-ndjson";
 
@@ -43,9 +45,6 @@ public class AccountUploadResource {
     @Inject
     Incidents incidents;
 
-    @ConfigProperty(name = "tocsin.upload.max-bytes")
-    long maxBytes;
-
     @POST
     @Path("accounts")
     @RolesAllowed(Roles.OPERATOR)
@@ -59,14 +58,14 @@ public class AccountUploadResource {
                            @HeaderParam("Content-Length") Long contentLength,
                            InputStream body) throws SQLException {
         incidents.find(incidentId);
-        if (contentLength != null && contentLength > maxBytes) {
+        if (contentLength != null && contentLength > config.maxBytes()) {
             throw new ApiException(413, "upload_too_large", "The upload is " + contentLength
-                    + " bytes; the limit is " + maxBytes + " bytes (tocsin.upload.max-bytes). Split the file and upload the parts.");
+                    + " bytes; the limit is " + config.maxBytes() + " bytes (tocsin.upload.max-bytes). Split the file and upload the parts.");
         }
         AccountImporter.Format format = contentType != null && contentType.toLowerCase().startsWith(NDJSON)
                 ? AccountImporter.Format.NDJSON : AccountImporter.Format.CSV;
         try {
-            AccountImporter.Result result = importer.importAccounts(incidentId, new LimitedInputStream(body, maxBytes), format);
+            AccountImporter.Result result = importer.importAccounts(incidentId, new LimitedInputStream(body, config.maxBytes()), format);
             audit.object("incident", incidentId).details("upload " + result.uploadId() + " (" + format + "): "
                     + result.accepted() + " accepted, " + result.rejected() + " rejected");
             return Response.ok(result).build();
@@ -75,7 +74,7 @@ public class AccountUploadResource {
             audit.object("incident", incidentId).details("upload " + partial.uploadId() + " stopped at line "
                     + partial.stoppedAtLine() + ": " + partial.accepted() + " accepted, " + partial.rejected() + " rejected");
             boolean tooLarge = e.getCause() instanceof UploadTooLargeException;
-            String message = (tooLarge ? "The upload is larger than the limit of " + maxBytes + " bytes (tocsin.upload.max-bytes)."
+            String message = (tooLarge ? "The upload is larger than the limit of " + config.maxBytes() + " bytes (tocsin.upload.max-bytes)."
                     : "The upload stopped before the end of the file: " + partial.failure() + ".")
                     + " " + partial.accepted() + " rows before line " + partial.stoppedAtLine()
                     + " were accepted and kept; upload the rest of the file from line " + partial.stoppedAtLine() + " on.";

@@ -1,5 +1,6 @@
 package dev.tocsin.audience;
 
+import dev.tocsin.common.Channel;
 import dev.tocsin.common.Masking;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,37 +37,35 @@ public class AudienceQuery {
     public record Counts(long total, Map<String, Long> byChannel, long unreachable) {
     }
 
-    public Counts count(String incidentId, Segment segment, List<String> channels) throws SQLException {
+    public Counts count(String incidentId, Segment segment, List<Channel> channels) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return count(c, incidentId, segment.toSql(), channels);
         }
     }
 
-    private static Counts count(Connection c, String incidentId, Segment.Sql where, List<String> channels)
+    private static Counts count(Connection c, String incidentId, Segment.Sql where, List<Channel> channels)
             throws SQLException {
-        List<String> reachableChannels = channels.stream().filter(ch -> List.of("email", "sms", "push").contains(ch)).toList();
         StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
-        for (String channel : reachableChannels) {
+        for (Channel channel : channels) {
             sql.append(", SUM(CASE WHEN ").append(Reachability.usable(channel)).append(" THEN 1 ELSE 0 END)");
         }
-        String anywhere = reachableChannels.isEmpty() ? "1 = 0"
-                : String.join(" OR ", reachableChannels.stream().map(Reachability::usable).toList());
+        String anywhere = channels.isEmpty() ? "1 = 0"
+                : String.join(" OR ", channels.stream().map(Reachability::usable).toList());
         sql.append(", SUM(CASE WHEN ").append(anywhere).append(" THEN 0 ELSE 1 END)").append(FROM).append(where.where());
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bind(ps, incidentId, where);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Map<String, Long> byChannel = new LinkedHashMap<>();
-                for (String channel : channels) {
-                    int column = reachableChannels.indexOf(channel);
-                    byChannel.put(channel, column < 0 ? 0L : rs.getLong(column + 2));
+                for (int i = 0; i < channels.size(); i++) {
+                    byChannel.put(channels.get(i).code(), rs.getLong(i + 2));
                 }
-                return new Counts(rs.getLong(1), byChannel, rs.getLong(reachableChannels.size() + 2));
+                return new Counts(rs.getLong(1), byChannel, rs.getLong(channels.size() + 2));
             }
         }
     }
 
-    public Audience measure(String incidentId, Segment segment, List<String> channels) throws SQLException {
+    public Audience measure(String incidentId, Segment segment, List<Channel> channels) throws SQLException {
         Segment.Sql where = segment.toSql();
         try (Connection c = dataSource.getConnection()) {
             Counts counts = count(c, incidentId, where, channels);

@@ -1,5 +1,7 @@
 package dev.tocsin.audience;
 
+import dev.tocsin.common.Channel;
+
 /**
  * Whether an account can be reached on a channel, as SQL over account a: it has an address there and no
  * provider has told us that address is gone (suppression). Audience counts and launch use the same test, so
@@ -11,23 +13,22 @@ public final class Reachability {
     }
 
     /** A push delivery goes to the account's most recently registered subscription; its id is the address. */
-    public static String addressColumn(String channel) {
+    public static String addressColumn(Channel channel) {
         return switch (channel) {
-            case "email" -> "a.email";
-            case "sms" -> "a.phone";
-            case "push" -> "(SELECT CAST(MAX(p.id) AS VARCHAR(20)) FROM push_subscription p WHERE p.account_id = a.account_id)";
-            default -> throw new IllegalArgumentException("no address column for channel " + channel);
+            case EMAIL -> "a.email";
+            case SMS -> "a.phone";
+            case PUSH -> "(SELECT CAST(MAX(p.id) AS VARCHAR(20)) FROM push_subscription p WHERE p.account_id = a.account_id)";
         };
     }
 
     /** Channel codes come from the Channel enum, never from a request, so inlining them is safe. */
-    public static String usable(String channel) {
-        if ("push".equals(channel)) {
+    public static String usable(Channel channel) {
+        if (channel == Channel.PUSH) {
             // an expired subscription is deleted, not suppressed: having one is being reachable
             return "EXISTS (SELECT 1 FROM push_subscription p WHERE p.account_id = a.account_id)";
         }
         String column = addressColumn(channel);
-        return "(" + column + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.channel = '" + channel
+        return "(" + column + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.channel = '" + channel.code()
                 + "' AND s.address = " + column + "))";
     }
 }

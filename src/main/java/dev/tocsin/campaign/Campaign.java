@@ -1,6 +1,7 @@
 package dev.tocsin.campaign;
 
 import dev.tocsin.audience.Segment;
+import dev.tocsin.common.Channel;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -97,7 +98,13 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
 
-    public List<String> channelList() {
+    /** The channels in the order the campaign tries them (validated when the campaign was written). */
+    public List<Channel> channelList() {
+        return split(channels).stream().map(code -> Channel.fromCode(code)
+                .orElseThrow(() -> new IllegalStateException("campaign " + id + " names an unknown channel"))).toList();
+    }
+
+    public List<String> channelCodes() {
         return split(channels);
     }
 

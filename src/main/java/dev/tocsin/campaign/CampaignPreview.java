@@ -4,6 +4,7 @@ import dev.tocsin.audience.Account;
 import dev.tocsin.audience.Exposure;
 import dev.tocsin.channel.NoticeDataFactory;
 import dev.tocsin.common.ApiException;
+import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.template.NoticeData;
@@ -61,12 +62,12 @@ public class CampaignPreview {
         String resolved = subject.resolvedLocale();
         RenderedEmail email = templates.renderEmail(set, data);
         SmsPreview sms = null;
-        if (!templates.localesWithout(set, "sms").contains(resolved)) {
+        if (!templates.localesWithout(set, Channel.SMS).contains(resolved)) {
             String text = templates.renderSms(set, data);
             SmsSegments.Count count = SmsSegments.count(text);
             sms = new SmsPreview(text, count.encoding(), count.units(), count.segments());
         }
-        RenderedPush push = templates.localesWithout(set, "push").contains(resolved) ? null : templates.renderPush(set, data);
+        RenderedPush push = templates.localesWithout(set, Channel.PUSH).contains(resolved) ? null : templates.renderPush(set, data);
         return new Preview(requested, resolved, accountId, email, sms, push);
     }
 

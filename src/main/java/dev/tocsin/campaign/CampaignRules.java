@@ -6,10 +6,10 @@ import dev.tocsin.audience.Segment;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
-import dev.tocsin.common.TimeWindow;
 import dev.tocsin.common.Ids;
-import dev.tocsin.delivery.DeliveryDispatcher;
+import dev.tocsin.common.TimeWindow;
 import dev.tocsin.delivery.DeliveryCompletion;
+import dev.tocsin.delivery.DeliveryDispatcher;
 import dev.tocsin.delivery.DeliveryHandOver;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.template.NoticeTemplates;
@@ -18,6 +18,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -56,11 +57,11 @@ public class CampaignRules {
             problems.add(new FieldError("templateSet", "no template set named '" + request.templateSet()
                     + "' in the template library (e.g. credential-exposure)"));
         } else {
-            for (String channel : List.of("sms", "push")) {
+            for (Channel channel : List.of(Channel.SMS, Channel.PUSH)) {
                 List<String> missing = templates.localesWithout(set.get(), channel);
-                if (request.channels().stream().anyMatch(channel::equalsIgnoreCase) && !missing.isEmpty()) {
+                if (request.channels().stream().anyMatch(channel.code()::equalsIgnoreCase) && !missing.isEmpty()) {
                     problems.add(new FieldError("templateSet", "template set '" + request.templateSet()
-                            + "' has no " + channel + " text for locale(s) " + missing));
+                            + "' has no " + channel.code() + " text for locale(s) " + missing));
                 }
             }
         }

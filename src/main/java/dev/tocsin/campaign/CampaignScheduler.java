@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -29,6 +28,9 @@ import java.util.List;
 @ApplicationScoped
 public class CampaignScheduler {
 
+    @Inject
+    CampaignConfig config;
+
     private static final Logger LOG = Logger.getLogger(CampaignScheduler.class);
 
     @Inject
@@ -39,9 +41,6 @@ public class CampaignScheduler {
 
     @Inject
     AuditLog audit;
-
-    @ConfigProperty(name = "tocsin.schedule.grace")
-    Duration grace;
 
     @Inject
     DeliveryCreation creation;
@@ -58,14 +57,12 @@ public class CampaignScheduler {
     }
 
     /** A creation job silent this long died with its instance (it beats with every slice, each well under it). */
-    @ConfigProperty(name = "tocsin.delivery.republish-after")
-    Duration creationStaleAfter;
 
-    @Scheduled(every = "${tocsin.delivery.sweep-every:5s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
+    @Scheduled(every = "${tocsin.delivery.sweep-every}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resumeStalledCreation() {
         try {
-            creation.resumeStalled(OffsetDateTime.now().minus(creationStaleAfter));
+            creation.resumeStalled(OffsetDateTime.now().minus(config.launch().resumeAfter()));
         } catch (Exception e) {
             LOG.warnf("checking for stalled delivery creation failed, will try again: %s", e.getMessage());
         }
@@ -79,7 +76,7 @@ public class CampaignScheduler {
         try {
             OffsetDateTime now = OffsetDateTime.now();
             for (Due due : due(now)) {
-                if (due.scheduledAt().isBefore(now.minus(grace))) {
+                if (due.scheduledAt().isBefore(now.minus(config.schedule().grace()))) {
                     markMissed(due, now);
                 } else {
                     start(due);
@@ -91,7 +88,6 @@ public class CampaignScheduler {
             checks.increment();
         }
     }
-
 
     private List<Due> due(OffsetDateTime now) throws SQLException {
         List<Due> due = new ArrayList<>();

@@ -7,8 +7,8 @@ import dev.tocsin.common.ApiException;
 import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
-import dev.tocsin.delivery.DeliveryDispatcher;
 import dev.tocsin.delivery.DeliveryCompletion;
+import dev.tocsin.delivery.DeliveryDispatcher;
 import dev.tocsin.delivery.DeliveryHandOver;
 import dev.tocsin.incident.Incident;
 import dev.tocsin.template.NoticeTemplates;
@@ -64,7 +64,6 @@ public class CampaignService {
     @Inject
     dev.tocsin.channel.NoticeDataFactory notices;
 
-
     private static void apply(Campaign c, CampaignRequest request, CampaignRules.Spec spec) {
         c.name = request.name().strip();
         c.templateSet = request.templateSet();
@@ -119,7 +118,6 @@ public class CampaignService {
             return c;
         });
     }
-
 
     public Campaign find(String id) {
         Campaign c = Campaign.findById(id);
@@ -209,14 +207,14 @@ public class CampaignService {
         }
     }
 
+    @Inject
+    CampaignConfig config;
+
     /**
      * What an operator's launch does: an APPROVED campaign with a future scheduledAt becomes SCHEDULED and
      * starts by itself then; otherwise it starts now. A SCHEDULED campaign whose time was missed while
      * Tocsin was down starts when an operator launches it: that call is the confirmation.
      */
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "tocsin.launch.timeout", defaultValue = "PT30M")
-    java.time.Duration launchTimeout;
-
     public Campaign launch(String id) {
         Campaign c = QuarkusTransaction.requiringNew().call(() -> find(id));
         if (c.status == CampaignStatus.APPROVED && c.scheduledAt != null && c.scheduledAt.isAfter(OffsetDateTime.now())) {
@@ -238,7 +236,8 @@ public class CampaignService {
      * (operator, scheduler, another replica) starts it.
      */
     Campaign start(String id, CampaignStatus from) {
-        DeliveryCreation.Slice first = QuarkusTransaction.requiringNew().timeout((int) launchTimeout.toSeconds()).call(() -> {
+        int timeoutSeconds = (int) config.launch().timeout().toSeconds();
+        DeliveryCreation.Slice first = QuarkusTransaction.requiringNew().timeout(timeoutSeconds).call(() -> {
             Campaign c = find(id);
             if (c.status == CampaignStatus.DRAFT) {
                 throw ApiException.conflict("not_approved", "Campaign " + id
@@ -259,7 +258,7 @@ public class CampaignService {
             }
             if (slice.ids().isEmpty()) {
                 throw ApiException.conflict("empty_audience", "Campaign " + id + " has nobody to notify: its segment"
-                        + " matches " + audience.total() + " accounts and none has an address on " + c.channelList()
+                        + " matches " + audience.total() + " accounts and none has an address on " + c.channelCodes()
                         + ". Upload accounts to the incident or widen the segment.");
             }
             return slice;

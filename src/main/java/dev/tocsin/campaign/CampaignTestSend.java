@@ -6,6 +6,7 @@ import dev.tocsin.channel.email.OutgoingEmail;
 import dev.tocsin.channel.sms.OutgoingSms;
 import dev.tocsin.channel.sms.SmsGateway;
 import dev.tocsin.common.ApiException;
+import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.delivery.SendResult;
 import dev.tocsin.template.NoticeTemplates;
@@ -57,7 +58,7 @@ public class CampaignTestSend {
         CampaignPreview.Subject subject = QuarkusTransaction.requiringNew().call(() -> previews.subject(campaignId,
                 request.locale(), request.accountId()));
         // Refuse before anything goes out: a refusal after the emails were sent would hide that they were.
-        if (!phones.isEmpty() && templates.localesWithout(subject.set(), "sms").contains(subject.resolvedLocale())) {
+        if (!phones.isEmpty() && templates.localesWithout(subject.set(), Channel.SMS).contains(subject.resolvedLocale())) {
             throw ApiException.conflict("no_sms_template", "Nothing was sent: template set '" + subject.set().name()
                     + "' has no SMS text for locale " + subject.resolvedLocale()
                     + ". Send to emails only, pick another locale, or upload sms.txt for it.");
@@ -68,11 +69,11 @@ public class CampaignTestSend {
             RenderedEmail marked = rendered.withSubject(MARK + rendered.subject());
             List<OutgoingEmail> outgoing = emails.stream().map(to -> new OutgoingEmail(0, campaignId, to,
                     subject.data().reference(), marked)).toList();
-            collect("email", emails, email.send(outgoing), sent);
+            collect(Channel.EMAIL.code(), emails, email.send(outgoing), sent);
         }
         if (!phones.isEmpty()) {
             String text = MARK + templates.renderSms(subject.set(), subject.data());
-            collect("sms", phones, sms.send(phones.stream().map(to -> new OutgoingSms(0, campaignId, to, text)).toList()), sent);
+            collect(Channel.SMS.code(), phones, sms.send(phones.stream().map(to -> new OutgoingSms(0, campaignId, to, text)).toList()), sent);
         }
         return new TestSendResult(subject.resolvedLocale(), sent);
     }

@@ -14,7 +14,7 @@ public record CampaignView(String id, String name, String status, String inciden
                            Long audienceTotal, Long unreachable, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public static CampaignView of(Campaign c) {
-        return new CampaignView(c.id, c.name, c.status.name(), c.incidentId, c.templateSet, c.channelList(),
+        return new CampaignView(c.id, c.name, c.status.name(), c.incidentId, c.templateSet, c.channelCodes(),
                 c.channelPolicy, c.segment(), c.scheduledAt, c.scheduleMissedAt, c.maxAttempts, c.smsSegmentBudget(), c.createdBy, c.lastEditedBy, c.approvedBy, c.approvedAt,
                 c.approvalComment, c.launchedAt, c.completedAt, c.audienceTotal, c.unreachable, c.createdAt, c.updatedAt);
     }

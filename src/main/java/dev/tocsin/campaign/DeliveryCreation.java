@@ -8,7 +8,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -35,6 +34,9 @@ import java.util.concurrent.Executors;
 @ApplicationScoped
 public class DeliveryCreation {
 
+    @Inject
+    CampaignConfig config;
+
     private static final Logger LOG = Logger.getLogger(DeliveryCreation.class);
 
     @Inject
@@ -53,11 +55,6 @@ public class DeliveryCreation {
     DeliveryDispatcher dispatcher;
 
     /** Accounts per slice; the first slice, created by the launch request itself, is a tenth of it. */
-    @ConfigProperty(name = "tocsin.launch.slice-size", defaultValue = "10000")
-    int sliceSize;
-
-    @ConfigProperty(name = "tocsin.launch.timeout", defaultValue = "PT30M")
-    Duration sliceTimeout;
 
     /** Campaigns whose creation job runs in this instance. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
@@ -75,7 +72,7 @@ public class DeliveryCreation {
     }
 
     int firstSliceSize() {
-        return Math.max(1, sliceSize / 10);
+        return Math.max(1, config.launch().sliceSize() / 10);
     }
 
     /**
@@ -114,7 +111,7 @@ public class DeliveryCreation {
 
     /** The next slice in a transaction of its own, or STOPPED when the campaign was cancelled or is done. */
     private Slice nextSlice(String id) {
-        return QuarkusTransaction.requiringNew().timeout((int) sliceTimeout.toSeconds()).call(() -> {
+        return QuarkusTransaction.requiringNew().timeout((int) config.launch().timeout().toSeconds()).call(() -> {
             Campaign c = Campaign.findById(id);
             try (Connection conn = dataSource.getConnection()) {
                 String cursor;
@@ -129,7 +126,7 @@ public class DeliveryCreation {
                         cursor = rs.getString(2);
                     }
                 }
-                return createSlice(conn, c, cursor, sliceSize);
+                return createSlice(conn, c, cursor, config.launch().sliceSize());
             }
         });
     }

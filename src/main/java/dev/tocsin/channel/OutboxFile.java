@@ -1,5 +1,6 @@
 package dev.tocsin.channel;
 
+import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.SendResult;
 
 import java.io.IOException;
@@ -13,7 +14,8 @@ public final class OutboxFile {
     }
 
     /** Writes dir/{campaign}/delivery-{id}.{kind}.txt; a write failure is retried like a provider outage. */
-    public static SendResult write(Path dir, String campaignId, long deliveryId, String kind, String body) {
+    public static SendResult write(Path dir, String campaignId, long deliveryId, Channel channel, String body) {
+        String kind = channel.code();
         try {
             Path campaignDir = dir.resolve(campaignId);
             Files.createDirectories(campaignDir);

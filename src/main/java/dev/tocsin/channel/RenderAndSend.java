@@ -1,5 +1,6 @@
 package dev.tocsin.channel;
 
+import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
 import dev.tocsin.template.NoticeTemplates;
@@ -21,7 +22,7 @@ public final class RenderAndSend {
     private RenderAndSend() {
     }
 
-    public static <M> List<SendResult> run(String channel, List<ClaimedDelivery> deliveries, NoticeTemplates templates,
+    public static <M> List<SendResult> run(Channel channel, List<ClaimedDelivery> deliveries, NoticeTemplates templates,
                                            BiFunction<ClaimedDelivery, TemplateSet, M> render,
                                            Function<List<M>, List<SendResult>> send, MeterRegistry metrics) {
         if (deliveries.isEmpty()) {
@@ -39,14 +40,14 @@ public final class RenderAndSend {
             try {
                 outgoing.add(render.apply(d, set.get()));
             } catch (RuntimeException e) {
-                results.add(SendResult.fail(d.id(), "the " + channel + " notice could not be rendered: " + e.getMessage()));
+                results.add(SendResult.fail(d.id(), "the " + channel.code() + " notice could not be rendered: " + e.getMessage()));
             }
         }
         metrics.timer("tocsin.delivery.phase", "phase", "render")
                 .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         List<SendResult> sent = send.apply(outgoing);
         for (SendResult r : sent) {
-            metrics.counter("tocsin.deliveries.attempts", "channel", channel, "outcome", r.outcome().name().toLowerCase())
+            metrics.counter("tocsin.deliveries.attempts", "channel", channel.code(), "outcome", r.outcome().name().toLowerCase())
                     .increment();
         }
         results.addAll(sent);

@@ -26,11 +26,11 @@ public final class Masking {
     }
 
     /** A push address is the id of a subscription, which says nothing about the person. */
-    public static String address(String channel, String address) {
-        return switch (channel == null ? "" : channel) {
-            case "sms" -> phone(address);
-            case "push" -> address;
-            default -> email(address);
+    public static String address(Channel channel, String address) {
+        return switch (channel) {
+            case SMS -> phone(address);
+            case PUSH -> address;
+            case EMAIL -> email(address);
         };
     }
 }

@@ -7,7 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +22,11 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class RequestGuard {
 
+    @Inject
+    RequestConfig config;
+
     /** The streamed account upload, limited by tocsin.upload.max-bytes instead. */
     private static final Pattern STREAMED = Pattern.compile("^/api/incidents/[^/]+/accounts/?$");
-
-    @ConfigProperty(name = "tocsin.request.max-body-bytes", defaultValue = "1048576")
-    long maxBodyBytes;
 
     void install(@Observes Router router) {
         router.route().order(-200).handler(this::check);
@@ -49,7 +49,7 @@ public class RequestGuard {
         if (length == null) {
             if (rc.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
                 refuse(rc, 411, "length_required", "Send the request body with a Content-Length (at most "
-                        + maxBodyBytes + " bytes); only the account upload may be streamed.");
+                        + config.maxBodyBytes() + " bytes); only the account upload may be streamed.");
                 return;
             }
         } else {
@@ -60,9 +60,9 @@ public class RequestGuard {
                 refuse(rc, 400, "bad_request", "Content-Length is not a number.");
                 return;
             }
-            if (bytes > maxBodyBytes) {
+            if (bytes > config.maxBodyBytes()) {
                 refuse(rc, 413, "body_too_large", "The request body is " + bytes + " bytes; this endpoint takes at most "
-                        + maxBodyBytes + " bytes.");
+                        + config.maxBodyBytes() + " bytes.");
                 return;
             }
         }

@@ -3,7 +3,6 @@ package dev.tocsin.delivery;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +25,9 @@ import static dev.tocsin.delivery.DeliverySql.truncate;
  */
 @ApplicationScoped
 public class DeliveryClaims {
+
+    @Inject
+    DeliveryConfig config;
 
     // ---- SQL: every statement of this class, named by what it does ----
 
@@ -64,9 +66,6 @@ public class DeliveryClaims {
     @Inject
     DeliveryCompletion completion;
 
-    @ConfigProperty(name = "tocsin.delivery.lease")
-    Duration lease;
-
     /**
      * Claims the given deliveries for this worker: only rows still queued, due, and of a running campaign.
      * Returns the claimed rows; rows already settled or claimed elsewhere are simply not there.
@@ -78,7 +77,7 @@ public class DeliveryClaims {
         String token = UUID.randomUUID().toString();
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection()) {
-            List<ClaimRow> rows = dialect.claim(c, ids, token, now, lease);
+            List<ClaimRow> rows = dialect.claim(c, ids, token, now, config.delivery().lease());
             if (rows.isEmpty()) {
                 return List.of();
             }
@@ -86,7 +85,8 @@ public class DeliveryClaims {
                     rows.stream().map(ClaimRow::campaignId).distinct().toList());
             List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
             for (ClaimRow r : rows) {
-                claimed.add(new ClaimedDelivery(r.id(), campaigns.get(r.campaignId()), r.accountId(), r.channel(),
+                claimed.add(new ClaimedDelivery(r.id(), campaigns.get(r.campaignId()), r.accountId(),
+                        dev.tocsin.common.Channel.fromCode(r.channel()).orElse(null),
                         r.address(), r.locale(), r.attempts(), r.name(), r.timezone(), r.categories(),
                         r.suppressedBecause(), r.country(), r.region(), token));
             }
@@ -235,7 +235,7 @@ public class DeliveryClaims {
                     .collect(java.util.stream.Collectors.groupingBy(ClaimedDelivery::claimToken)).values()) {
                 String ids = placeholders(sameClaim.size());
                 try (PreparedStatement ps = c.prepareStatement(RENEW_LEASE.formatted(ids))) {
-                    ps.setObject(1, OffsetDateTime.now().plus(lease));
+                    ps.setObject(1, OffsetDateTime.now().plus(config.delivery().lease()));
                     bindClaim(ps, 2, sameClaim);
                     ps.executeUpdate();
                 }
@@ -261,7 +261,7 @@ public class DeliveryClaims {
     }
 
     public Duration lease() {
-        return lease;
+        return config.delivery().lease();
     }
 
     /** Puts deliveries whose worker vanished (lease expired while sending) back in the queue. */

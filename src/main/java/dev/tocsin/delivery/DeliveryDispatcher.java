@@ -3,7 +3,6 @@ package dev.tocsin.delivery;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -24,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class DeliveryDispatcher {
 
+    @Inject
+    DeliveryConfig config;
+
     private static final Logger LOG = Logger.getLogger(DeliveryDispatcher.class);
 
     /** Batches published but not yet confirmed; bounds memory and lets the broker push back. */
@@ -37,12 +39,6 @@ public class DeliveryDispatcher {
     @Inject
     DeliveryHandOver store;
 
-    @ConfigProperty(name = "tocsin.delivery.batch-size")
-    int batchSize;
-
-    @ConfigProperty(name = "tocsin.workers.concurrency")
-    int workers;
-
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "delivery-publisher");
@@ -55,7 +51,7 @@ public class DeliveryDispatcher {
         publisher.submit(() -> {
             try {
                 store.refreshStatistics();
-                int n = store.publishCampaign(campaignId, batchSize, this::publish);
+                int n = store.publishCampaign(campaignId, config.delivery().batchSize(), this::publish);
                 LOG.infof("campaign %s: %d deliveries handed to the workers", campaignId, n);
             } catch (SQLException | RuntimeException e) {
                 // Rows stay queued; the sweeper hands them over later.
@@ -66,7 +62,7 @@ public class DeliveryDispatcher {
 
     /** Publishes all due queued deliveries of a campaign never handed over, on the caller's thread. */
     public int publishCampaign(String campaignId) throws SQLException {
-        return store.publishCampaign(campaignId, batchSize, this::publish);
+        return store.publishCampaign(campaignId, config.delivery().batchSize(), this::publish);
     }
 
     /**
@@ -76,7 +72,9 @@ public class DeliveryDispatcher {
      */
     public void publishIds(List<Long> ids, boolean spread) {
         // A launch's first slice goes in one batch per worker, so that every worker starts at once.
-        int size = spread ? Math.max(50, Math.min(batchSize, (ids.size() + workers - 1) / Math.max(1, workers))) : batchSize;
+        int batchSize = config.delivery().batchSize();
+        int workers = Math.max(1, config.workers().concurrency());
+        int size = spread ? Math.max(50, Math.min(batchSize, (ids.size() + workers - 1) / workers)) : batchSize;
         for (int i = 0; i < ids.size(); i += size) {
             publish(new java.util.ArrayList<>(ids.subList(i, Math.min(i + size, ids.size()))));
         }
@@ -84,7 +82,7 @@ public class DeliveryDispatcher {
 
     /** Publishes due deliveries of running campaigns that no publisher is handling (see DeliveryHandOver.sweepDue). */
     public int publishDue(OffsetDateTime handedOverBefore, int limit) throws SQLException {
-        return store.sweepDue(handedOverBefore, batchSize, limit, this::publish);
+        return store.sweepDue(handedOverBefore, config.delivery().batchSize(), limit, this::publish);
     }
 
     private void publish(List<Long> ids) {

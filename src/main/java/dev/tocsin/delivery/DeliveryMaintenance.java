@@ -6,7 +6,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -19,6 +18,9 @@ import java.time.OffsetDateTime;
  */
 @ApplicationScoped
 public class DeliveryMaintenance {
+
+    @Inject
+    DeliveryConfig config;
 
     private static final Logger LOG = Logger.getLogger(DeliveryMaintenance.class);
 
@@ -40,9 +42,6 @@ public class DeliveryMaintenance {
     @Inject
     ProviderThrottle throttle;
 
-    @ConfigProperty(name = "tocsin.delivery.republish-after")
-    Duration republishAfter;
-
     /** Sweeps finished (an operator sees the sweeper is alive; a test waits for whole sweeps, not for time). */
     private final Counter sweeps;
 
@@ -51,7 +50,7 @@ public class DeliveryMaintenance {
         sweeps = Counter.builder("tocsin.delivery.sweeps").description("delivery sweeps finished").register(registry);
     }
 
-    @Scheduled(every = "${tocsin.delivery.sweep-every:5s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
+    @Scheduled(every = "${tocsin.delivery.sweep-every}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
@@ -60,7 +59,7 @@ public class DeliveryMaintenance {
                 LOG.warnf("%d deliveries had an expired lease and were queued again", released);
             }
             completion.cancelQueuedOfCancelledCampaigns();
-            int republished = dispatcher.publishDue(OffsetDateTime.now().minus(republishAfter), 100_000);
+            int republished = dispatcher.publishDue(OffsetDateTime.now().minus(config.delivery().republishAfter()), 100_000);
             if (republished > 0) {
                 LOG.infof("%d due deliveries handed to the workers", republished);
             }

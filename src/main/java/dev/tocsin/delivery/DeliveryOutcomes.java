@@ -1,7 +1,6 @@
 package dev.tocsin.delivery;
 
-import static dev.tocsin.audience.Reachability.addressColumn;
-import static dev.tocsin.audience.Reachability.usable;
+import dev.tocsin.common.Channel;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +12,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.tocsin.audience.Reachability.addressColumn;
+import static dev.tocsin.audience.Reachability.usable;
 import static dev.tocsin.delivery.DeliverySql.truncate;
 
 /**
@@ -134,9 +135,9 @@ public class DeliveryOutcomes {
     }
 
     /** A push subscription the push service called gone (404/410) is deleted: the browser will never take it again. */
-    static void suppress(Connection c, String channel, String address, String reason, OffsetDateTime now)
+    static void suppress(Connection c, Channel channel, String address, String reason, OffsetDateTime now)
             throws SQLException {
-        if ("push".equals(channel)) {
+        if (channel == Channel.PUSH) {
             try (PreparedStatement ps = c.prepareStatement(DELETE_PUSH_SUBSCRIPTION)) {
                 ps.setLong(1, Long.parseLong(address));
                 ps.executeUpdate();
@@ -144,7 +145,7 @@ public class DeliveryOutcomes {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(SUPPRESS)) {
-            ps.setString(1, channel);
+            ps.setString(1, channel.code());
             ps.setString(2, address);
             ps.setString(3, truncate(reason, 1000));
             ps.setObject(4, now);
@@ -157,23 +158,24 @@ public class DeliveryOutcomes {
      * channel in the campaign's order where it has a usable address (at most one delivery per channel).
      * The sweeper hands the new row to the workers.
      */
-    static void fallBack(Connection c, long deliveryId, String channel, String channels, String policy,
+    static void fallBack(Connection c, long deliveryId, Channel channel, String channels, String policy,
                           OffsetDateTime now) throws SQLException {
         if (!"first-available".equals(policy)) {
             return;
         }
-        List<String> order = List.of(channels.split(","));
+        List<Channel> order = java.util.Arrays.stream(channels.split(",")).map(Channel::fromCode)
+                .flatMap(java.util.Optional::stream).toList();
         int from = order.indexOf(channel);
-        for (String next : order.subList(from + 1, order.size())) {
+        for (Channel next : order.subList(from + 1, order.size())) {
             String column = addressColumn(next);
             // next_attempt_at = now: due at once, so the sweeper hands it over at its next pass.
             try (PreparedStatement ps = c.prepareStatement(FALL_BACK.formatted(column, usable(next)))) {
-                ps.setString(1, next);
+                ps.setString(1, next.code());
                 ps.setObject(2, now);
                 ps.setObject(3, now);
                 ps.setObject(4, now);
                 ps.setLong(5, deliveryId);
-                ps.setString(6, next);
+                ps.setString(6, next.code());
                 if (ps.executeUpdate() == 1) {
                     return;
                 }

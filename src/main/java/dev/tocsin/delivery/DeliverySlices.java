@@ -1,9 +1,7 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.audience.Segment;
-
-import static dev.tocsin.audience.Reachability.addressColumn;
-import static dev.tocsin.audience.Reachability.usable;
+import dev.tocsin.common.Channel;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -12,6 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+
+import static dev.tocsin.audience.Reachability.addressColumn;
+import static dev.tocsin.audience.Reachability.usable;
 
 /**
  * Creates a campaign's deliveries, slice by slice of its accounts in id order (DeliveryCreation in
@@ -30,14 +31,14 @@ public class DeliverySlices {
      * per channel (policy "all"), or one in all (policy "first-available": each account on the first channel
      * where it has a usable address). Returns the new delivery ids in ascending order.
      */
-    public List<Long> createDeliveries(Connection c, String campaignId, String incidentId, List<String> channels,
+    public List<Long> createDeliveries(Connection c, String campaignId, String incidentId, List<Channel> channels,
                                        String policy, Segment segment, String after, String through) throws SQLException {
         List<Long> ids = new ArrayList<>();
         if ("first-available".equals(policy)) {
             StringBuilder channel = new StringBuilder("CASE");
             StringBuilder address = new StringBuilder("CASE");
-            for (String ch : channels) {
-                channel.append(" WHEN ").append(usable(ch)).append(" THEN '").append(ch).append("'");
+            for (Channel ch : channels) {
+                channel.append(" WHEN ").append(usable(ch)).append(" THEN '").append(ch.code()).append("'");
                 address.append(" WHEN ").append(usable(ch)).append(" THEN ").append(addressColumn(ch));
             }
             channel.append(" END");
@@ -45,8 +46,8 @@ public class DeliverySlices {
             insert(c, campaignId, incidentId, channel.toString(), address.toString(),
                     channel + " IS NOT NULL", segment, after, through, ids);
         } else {
-            for (String ch : channels) {
-                insert(c, campaignId, incidentId, "'" + ch + "'", addressColumn(ch), usable(ch), segment, after, through, ids);
+            for (Channel ch : channels) {
+                insert(c, campaignId, incidentId, "'" + ch.code() + "'", addressColumn(ch), usable(ch), segment, after, through, ids);
             }
         }
         ids.sort(null);

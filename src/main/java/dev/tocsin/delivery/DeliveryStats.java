@@ -1,5 +1,6 @@
 package dev.tocsin.delivery;
 
+import dev.tocsin.common.Channel;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,10 +23,10 @@ public class DeliveryStats {
     public record Counts(long total, Map<String, Long> byStatus, Map<String, Map<String, Long>> byChannel) {
     }
 
-    public Counts count(String campaignId, List<String> channels) throws SQLException {
+    public Counts count(String campaignId, List<Channel> channels) throws SQLException {
         Map<String, Long> byStatus = emptyCounts();
         Map<String, Map<String, Long>> byChannel = new LinkedHashMap<>();
-        channels.forEach(ch -> byChannel.put(ch, emptyCounts()));
+        channels.forEach(ch -> byChannel.put(ch.code(), emptyCounts()));
         long total = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(

@@ -146,12 +146,12 @@ public class DeliveryWorker {
         Map<Channel, List<ClaimedDelivery>> byChannel = new EnumMap<>(Channel.class);
         List<SendResult> results = new ArrayList<>(claimed.size());
         for (ClaimedDelivery d : claimed) {
-            Channel channel = Channel.fromCode(d.channel()).orElse(null);
+            Channel channel = d.channel();
             if (d.suppressedBecause() != null) {
                 // A provider told us since launch that this address is gone: do not try it.
                 results.add(SendResult.undeliverable(d.id(), "address suppressed: " + d.suppressedBecause(), false));
             } else if (channel == null || !senders.containsKey(channel)) {
-                results.add(SendResult.fail(d.id(), "channel " + d.channel() + " is not available in this version"));
+                results.add(SendResult.fail(d.id(), "its channel is not available in this version"));
             } else {
                 byChannel.computeIfAbsent(channel, k -> new ArrayList<>(claimed.size())).add(d);
             }

@@ -1,5 +1,6 @@
 package dev.tocsin.delivery;
 
+import dev.tocsin.common.Channel;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,7 +53,7 @@ public class ProviderCallbacks {
      * arrived. Only a SENT delivery moves, so a repeated or late callback changes nothing. Returns whether a
      * delivery moved.
      */
-    public boolean settleFromProvider(String channel, String providerMessageId, DeliveryStatus status, String detail,
+    public boolean settleFromProvider(Channel channel, String providerMessageId, DeliveryStatus status, String detail,
                                       boolean suppress) throws SQLException {
         requireCallbackChannel(channel);
         OffsetDateTime now = OffsetDateTime.now();
@@ -110,8 +111,8 @@ public class ProviderCallbacks {
      * SMS is the one channel whose provider calls back with its message id (Twilio's SID): the queries name it,
      * so PostgreSQL can use the provider-id index, which holds SMS rows only (V13).
      */
-    private static void requireCallbackChannel(String channel) {
-        if (!"sms".equals(channel)) {
+    private static void requireCallbackChannel(Channel channel) {
+        if (channel != Channel.SMS) {
             throw new IllegalArgumentException("provider callbacks are kept for SMS only, not " + channel);
         }
     }
@@ -120,7 +121,7 @@ public class ProviderCallbacks {
      * A provider callback for a message id no delivery carries yet: our record of the send may simply not be
      * committed. Returns true if it was kept for later (false: a delivery has that id, so it is not early).
      */
-    public boolean parkIfEarly(String channel, String providerMessageId, DeliveryStatus status, String detail,
+    public boolean parkIfEarly(Channel channel, String providerMessageId, DeliveryStatus status, String detail,
                                boolean suppress) throws SQLException {
         requireCallbackChannel(channel);
         try (Connection c = dataSource.getConnection()) {
@@ -133,7 +134,7 @@ public class ProviderCallbacks {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(PARK_CALLBACK)) {
-                ps.setString(1, channel);
+                ps.setString(1, channel.code());
                 ps.setString(2, providerMessageId);
                 ps.setString(3, status.name());
                 ps.setString(4, truncate(detail, 1000));
@@ -168,7 +169,7 @@ public class ProviderCallbacks {
         }
         int applied = 0;
         for (Parked p : ready) {
-            if (settleFromProvider(p.channel(), p.messageId(), DeliveryStatus.valueOf(p.status()), p.detail(), p.suppress())) {
+            if (settleFromProvider(Channel.SMS, p.messageId(), DeliveryStatus.valueOf(p.status()), p.detail(), p.suppress())) {
                 applied++;
             }
             try (Connection c = dataSource.getConnection();

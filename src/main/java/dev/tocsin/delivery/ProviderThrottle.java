@@ -3,7 +3,6 @@ package dev.tocsin.delivery;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,8 +11,6 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Messages-per-second limits per provider (tocsin.throttle.{provider}.per-second, 0 = none), held across all
@@ -27,19 +24,17 @@ public class ProviderThrottle {
     @Inject
     AgroalDataSource dataSource;
 
-    private final Map<String, Integer> limits = new ConcurrentHashMap<>();
+    @Inject
+    DeliveryConfig config;
 
     public int perSecond(String provider) {
-        return limit(provider, "per-second");
+        DeliveryConfig.ProviderLimits limits = config.throttles().get(provider);
+        return limits == null ? 0 : limits.perSecond();
     }
 
     public int perDay(String provider) {
-        return limit(provider, "per-day");
-    }
-
-    private int limit(String provider, String kind) {
-        return limits.computeIfAbsent(provider + "." + kind, k -> ConfigProvider.getConfig()
-                .getOptionalValue("tocsin.throttle." + k, Integer.class).orElse(0));
+        DeliveryConfig.ProviderLimits limits = config.throttles().get(provider);
+        return limits == null ? 0 : limits.perDay();
     }
 
     /** Day windows live beside the second windows, under their own key, numbered by UTC epoch day. */

@@ -1,7 +1,7 @@
 package dev.tocsin.delivery;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
@@ -14,16 +14,14 @@ import java.util.function.DoubleSupplier;
 @ApplicationScoped
 public class RetryPolicy {
 
-    @ConfigProperty(name = "tocsin.delivery.retry-base", defaultValue = "PT30S")
-    Duration base;
-
-    @ConfigProperty(name = "tocsin.delivery.retry-max", defaultValue = "PT1H")
-    Duration max;
-
+    private final Duration base;
+    private final Duration max;
     private final DoubleSupplier random;
 
-    public RetryPolicy() {
-        this.random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+    @Inject
+    public RetryPolicy(DeliveryConfig config) {
+        this(config.delivery().retryBase(), config.delivery().retryMax(),
+                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 
     RetryPolicy(Duration base, Duration max, DoubleSupplier random) {

@@ -15,14 +15,14 @@ import java.util.stream.Collectors;
 /** Tells the operator at start where data lives and where notices go, so nobody mails real people by surprise. */
 public class StartupBanner {
 
+    @Inject
+    DeliveryConfig config;
+
     private static final Logger LOG = Logger.getLogger(StartupBanner.class);
 
     @Inject
     @Any
     Instance<ChannelSender> senders;
-
-    @ConfigProperty(name = "tocsin.messaging.in-process")
-    boolean inProcess;
 
     @ConfigProperty(name = "quarkus.datasource.db-kind")
     String dbKind;
@@ -31,6 +31,6 @@ public class StartupBanner {
         String channels = senders.stream().sorted(Comparator.comparing(ChannelSender::channel))
                 .map(s -> s.channel().code() + " notices go to " + s.describe()).collect(Collectors.joining(", "));
         LOG.infof("Tocsin started (profiles %s): database %s, delivery queue %s; %s", ConfigUtils.getProfiles(), dbKind,
-                inProcess ? "in-process" : "RabbitMQ", channels);
+                config.messaging().inProcess() ? "in-process" : "RabbitMQ", channels);
     }
 }

@@ -1,19 +1,18 @@
 package dev.tocsin.security;
 
-import dev.tocsin.common.Roles;
-import dev.tocsin.common.Unprintable;
 import dev.tocsin.audit.AuditLog;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
+import dev.tocsin.common.Roles;
+import dev.tocsin.common.Unprintable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.AuthenticationFailedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
@@ -36,23 +35,15 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class UserDirectory {
 
+    @Inject
+    SecurityConfig config;
+
     private static final Logger LOG = Logger.getLogger(UserDirectory.class);
     private static final int MAX_USERNAME = 100;
     private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,99}$");
     private static final Duration REMEMBER = Duration.ofMinutes(5);
 
-    @ConfigProperty(name = "tocsin.admin.password")
-    Optional<String> initialAdminPassword;
-
     /** bcrypt work factor; 12 costs about a quarter of a second here, which is the point. */
-    @ConfigProperty(name = "tocsin.security.bcrypt-cost", defaultValue = "12")
-    int bcryptCost;
-
-    @ConfigProperty(name = "tocsin.login.max-failures")
-    int maxFailures;
-
-    @ConfigProperty(name = "tocsin.login.lockout")
-    Duration lockout;
 
     @Inject
     AuditLog audit;
@@ -80,7 +71,7 @@ public class UserDirectory {
             if (AppUser.count() > 0) {
                 return;
             }
-            String password = initialAdminPassword.filter(p -> !p.isBlank()).orElse(null);
+            String password = config.admin().password().filter(p -> !p.isBlank()).orElse(null);
             boolean generated = password == null;
             if (generated) {
                 byte[] random = new byte[18];
@@ -89,7 +80,7 @@ public class UserDirectory {
             }
             AppUser admin = new AppUser();
             admin.username = "admin";
-            admin.passwordHash = PasswordHashes.hash(password, bcryptCost);
+            admin.passwordHash = PasswordHashes.hash(password, config.security().bcryptCost());
             admin.roles = Roles.ADMIN;
             admin.enabled = true;
             admin.createdAt = OffsetDateTime.now();
@@ -149,7 +140,7 @@ public class UserDirectory {
                 throttle.delete();
             }
             if (PasswordHashes.isLegacy(user.passwordHash)) {
-                user.passwordHash = PasswordHashes.hash(secret, bcryptCost); // every character counts from now on
+                user.passwordHash = PasswordHashes.hash(secret, config.security().bcryptCost()); // every character counts from now on
             }
             return new Principal(name, user.roleList());
         });
@@ -165,7 +156,7 @@ public class UserDirectory {
 
     private String dummyHash() {
         if (dummyHash == null) {
-            dummyHash = PasswordHashes.hash("not-a-real-password", bcryptCost);
+            dummyHash = PasswordHashes.hash("not-a-real-password", config.security().bcryptCost());
         }
         return dummyHash;
     }
@@ -181,10 +172,10 @@ public class UserDirectory {
         throttle.failures++;
         throttle.updatedAt = now;
         String details = "failed login " + throttle.failures + " from this address";
-        int over = throttle.failures - maxFailures;
+        int over = throttle.failures - config.login().maxFailures();
         if (over >= 0) {
             Duration wait = Duration.ofSeconds(1L << Math.min(over, 30));
-            throttle.lockedUntil = now.plus(wait.compareTo(lockout) > 0 ? lockout : wait);
+            throttle.lockedUntil = now.plus(wait.compareTo(config.login().lockout()) > 0 ? config.login().lockout() : wait);
             details += "; this address waits until " + throttle.lockedUntil;
         }
         throttle.persist();
@@ -230,7 +221,7 @@ public class UserDirectory {
             }
             AppUser user = new AppUser();
             user.username = name;
-            user.passwordHash = PasswordHashes.hash(password, bcryptCost);
+            user.passwordHash = PasswordHashes.hash(password, config.security().bcryptCost());
             user.roles = String.join(",", checkedRoles);
             user.enabled = true;
             user.createdAt = OffsetDateTime.now();

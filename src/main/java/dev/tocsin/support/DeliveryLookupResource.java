@@ -1,11 +1,12 @@
 package dev.tocsin.support;
 
 import dev.tocsin.common.ApiException;
+import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Masking;
+import dev.tocsin.common.Roles;
 import dev.tocsin.delivery.Delivery;
 import dev.tocsin.delivery.DeliveryEvent;
-import dev.tocsin.common.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -113,7 +114,7 @@ public class DeliveryLookupResource {
         }
         history.sort(java.util.Comparator.comparing(Transition::at, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
         return new DeliveryView(String.valueOf(d.id), d.campaignId, d.accountId, d.channel, d.status.key(),
-                whole ? d.address : Masking.address(d.channel, d.address), d.attempts, d.providerMessageId,
+                whole ? d.address : Masking.address(Channel.fromCode(d.channel).orElse(Channel.EMAIL), d.address), d.attempts, d.providerMessageId,
                 d.lastError, history, null, null);
     }
 }

@@ -1,12 +1,13 @@
 package dev.tocsin.template;
 
+import dev.tocsin.common.Channel;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.HtmlEscaper;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.Variant;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,9 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class NoticeTemplates {
 
+    @Inject
+    TemplateConfig config;
+
     private static final Pattern SET_NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,99}$");
 
     /**
@@ -63,9 +67,6 @@ public class NoticeTemplates {
     /** Recipient locale tag -> the templates it resolves to, per set: resolving parses the tag. */
     private final Map<String, TemplateSet.LocaleTemplates> resolved = new ConcurrentHashMap<>();
     private static final int MAX_RESOLVED_TAGS = 10_000;
-
-    @ConfigProperty(name = "tocsin.templates.dir")
-    Optional<String> templatesDir;
 
     private final Map<String, TemplateSet> cache = new ConcurrentHashMap<>();
 
@@ -417,16 +418,16 @@ public class NoticeTemplates {
      * The required-content check of one template set, locale by locale ({@link RequiredContent}): every
      * required element marked and shown, links only to the advisory domain, the SMS within its budget.
      */
-    public List<ContentProblem> checkRequiredContent(TemplateSet set, List<String> channels, int smsBudget, NoticeData sample) {
+    public List<ContentProblem> checkRequiredContent(TemplateSet set, List<Channel> channels, int smsBudget, NoticeData sample) {
         return RequiredContent.check(this, set, channels, smsBudget, sample);
     }
 
     /** Locales of the set that lack the parts a channel needs (email parts are required of every locale). */
-    public List<String> localesWithout(TemplateSet set, String channel) {
+    public List<String> localesWithout(TemplateSet set, Channel channel) {
         return set.locales().values().stream().filter(t -> switch (channel) {
-            case "sms" -> t.sms() == null;
-            case "push" -> t.pushTitle() == null || t.pushBody() == null;
-            default -> false;
+            case SMS -> t.sms() == null;
+            case PUSH -> t.pushTitle() == null || t.pushBody() == null;
+            case EMAIL -> false;
         }).map(TemplateSet.LocaleTemplates::locale).sorted().toList();
     }
 
@@ -436,9 +437,9 @@ public class NoticeTemplates {
 
     private Optional<String> read(String relative) {
         try {
-            if (templatesDir.isPresent() && !templatesDir.get().isBlank()) {
-                Path file = Path.of(templatesDir.get()).resolve(relative).normalize();
-                if (!file.startsWith(Path.of(templatesDir.get()).normalize()) || !Files.isRegularFile(file)) {
+            if (config.dir().isPresent() && !config.dir().get().isBlank()) {
+                Path file = Path.of(config.dir().get()).resolve(relative).normalize();
+                if (!file.startsWith(Path.of(config.dir().get()).normalize()) || !Files.isRegularFile(file)) {
                     return Optional.empty();
                 }
                 return Optional.of(Files.readString(file, StandardCharsets.UTF_8));

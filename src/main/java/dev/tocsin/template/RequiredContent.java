@@ -1,5 +1,7 @@
 package dev.tocsin.template;
 
+import dev.tocsin.common.Channel;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +32,7 @@ final class RequiredContent {
      * reference and the link within {@code smsBudget} segments (rendered with every data category, the
      * longest it can be).
      */
-    static List<ContentProblem> check(NoticeTemplates templates, TemplateSet set, List<String> channels, int smsBudget,
+    static List<ContentProblem> check(NoticeTemplates templates, TemplateSet set, List<Channel> channels, int smsBudget,
                                       NoticeData sample) {
         List<ContentProblem> problems = new java.util.ArrayList<>();
         for (String tag : set.localeTags()) {
@@ -62,7 +64,7 @@ final class RequiredContent {
                 requireShown(problems, tag, part.getKey(), "data-involved", text, names.get(0));
                 linksStayHome(problems, tag, part.getKey(), part.getValue(), data.advisoryUrl());
             }
-            if (channels.contains("sms")) {
+            if (channels.contains(Channel.SMS)) {
                 if (t.sms() == null) {
                     problems.add(new ContentProblem(tag, "sms.txt", "sms", "missing: the campaign sends SMS"));
                     continue;

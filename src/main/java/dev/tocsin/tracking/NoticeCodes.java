@@ -5,15 +5,14 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The codes a notice carries so a recipient can tell it is genuine: a short verification reference
@@ -24,19 +23,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class NoticeCodes {
 
+    @Inject
+    TrackingConfig config;
+
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray(); // no 0/O, 1/I
 
     @Inject
     AppSettings settings;
 
-    @ConfigProperty(name = "tocsin.signing-key")
-    Optional<String> configuredKey;
-
     private SecretKeySpec key;
 
     @PostConstruct
     void init() {
-        byte[] secret = configuredKey.filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8))
+        byte[] secret = config.signingKey().filter(k -> !k.isBlank()).map(k -> k.getBytes(StandardCharsets.UTF_8))
                 .orElseGet(this::storedOrNewKey);
         key = new SecretKeySpec(secret, "HmacSHA256");
     }

@@ -28,9 +28,8 @@ class RetryPolicyTest {
     void jitterSpreadsEachWaitOverItsUpperHalf() {
         assertEquals(Duration.ofSeconds(15), fixed(0.0).backoff(1));
         assertEquals(Duration.ofMillis(22_500), fixed(0.5).backoff(1));
-        RetryPolicy real = new RetryPolicy();
-        real.base = Duration.ofSeconds(30);
-        real.max = Duration.ofHours(1);
+        RetryPolicy real = new RetryPolicy(Duration.ofSeconds(30), Duration.ofHours(1),
+                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
         for (int i = 0; i < 1_000; i++) {
             long ms = real.backoff(2).toMillis();
             assertTrue(ms >= 30_000 && ms < 60_000, ms + " ms");

@@ -1,5 +1,6 @@
 package dev.tocsin.template;
 
+import dev.tocsin.common.Channel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class NoticeTemplatesTest {
 
     private static NoticeTemplates library(Optional<String> dir) {
         NoticeTemplates templates = new NoticeTemplates();
-        templates.templatesDir = dir;
+        templates.config = () -> dir;
         return templates;
     }
 
@@ -78,9 +79,9 @@ class NoticeTemplatesTest {
     void theLibrarysCredentialSetSaysEverythingANoticeMustInEveryLocale() {
         NoticeTemplates templates = library(Optional.empty());
         TemplateSet set = templates.find("credential-exposure").orElseThrow();
-        assertEquals(List.of(), templates.checkRequiredContent(set, List.of("email", "sms", "push"), 3, sample()));
+        assertEquals(List.of(), templates.checkRequiredContent(set, List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH), 3, sample()));
         // the same SMS within one segment is asked too much of
-        List<ContentProblem> tight = templates.checkRequiredContent(set, List.of("sms"), 1, sample());
+        List<ContentProblem> tight = templates.checkRequiredContent(set, List.of(Channel.SMS), 1, sample());
         assertEquals(set.localeTags(), tight.stream().map(ContentProblem::locale).distinct().sorted().toList());
         assertTrue(tight.stream().allMatch(p -> p.part().equals("sms.txt") && p.element().equals("segments")
                 && p.problem().contains("over the campaign's budget of 1")), tight.toString());
@@ -110,7 +111,7 @@ class NoticeTemplatesTest {
         Files.writeString(de.resolve("email.html"), complete);
         NoticeTemplates templates = library(Optional.of(dir.toString()));
         List<ContentProblem> problems = templates.checkRequiredContent(templates.find("broken").orElseThrow(),
-                List.of("email", "sms"), 3, sample());
+                List.of(Channel.EMAIL, Channel.SMS), 3, sample());
         List<String> where = problems.stream().map(p -> p.locale() + " " + p.part() + " " + p.element()).sorted().toList();
         assertEquals(List.of("de email.txt consequences", "de email.txt reference", "de sms.txt reference",
                 "en email.html links", "en sms.txt reference"), where, problems.toString());
@@ -181,7 +182,7 @@ class NoticeTemplatesTest {
         for (String kind : List.of("credential-exposure", "personal-data-exposure", "payment-card-exposure")) {
             TemplateSet set = templates.find(kind).orElseThrow();
             assertEquals(List.of("ar", "de", "en", "es", "fr", "ja", "pt-BR"), set.localeTags(), kind);
-            assertEquals(List.of(), templates.checkRequiredContent(set, List.of("email", "sms", "push"), 3, sample()), kind);
+            assertEquals(List.of(), templates.checkRequiredContent(set, List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH), 3, sample()), kind);
         }
         RenderedEmail card = templates.renderEmail(templates.find("payment-card-exposure").orElseThrow(), data("Ann", "en"));
         assertTrue(card.text().contains("Check your card statements"), card.text());

@@ -23,7 +23,7 @@ class TemplateHardeningTest {
 
     private static NoticeTemplates library() {
         NoticeTemplates t = new NoticeTemplates();
-        t.templatesDir = Optional.empty();
+        t.config = Optional::empty;
         return t;
     }
 

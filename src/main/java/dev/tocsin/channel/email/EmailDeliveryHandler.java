@@ -1,11 +1,11 @@
 package dev.tocsin.channel.email;
 
-import dev.tocsin.delivery.SendResult;
 import dev.tocsin.channel.NoticeDataFactory;
 import dev.tocsin.channel.RenderAndSend;
 import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
+import dev.tocsin.delivery.SendResult;
 import dev.tocsin.template.NoticeData;
 import dev.tocsin.template.NoticeTemplates;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +33,6 @@ public class EmailDeliveryHandler implements ChannelSender {
         return gateway.describe();
     }
 
-
     @Inject
     NoticeTemplates templates;
 
@@ -48,7 +47,7 @@ public class EmailDeliveryHandler implements ChannelSender {
 
     @Override
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
-        return RenderAndSend.run("email", deliveries, templates, (d, set) -> {
+        return RenderAndSend.run(Channel.EMAIL, deliveries, templates, (d, set) -> {
             NoticeData data = notices.forDelivery(d);
             return new OutgoingEmail(d.id(), d.campaignId(), d.address(), data.reference(), templates.renderEmail(set, data));
         }, gateway::send, metrics);

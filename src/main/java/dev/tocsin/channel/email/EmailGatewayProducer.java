@@ -1,9 +1,10 @@
 package dev.tocsin.channel.email;
 
+import dev.tocsin.channel.OutboxConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,29 +13,21 @@ import java.util.Optional;
 @ApplicationScoped
 public class EmailGatewayProducer {
 
-    @ConfigProperty(name = "tocsin.smtp.host")
-    Optional<String> host;
-    @ConfigProperty(name = "tocsin.smtp.port")
-    int port;
-    @ConfigProperty(name = "tocsin.smtp.username")
-    Optional<String> username;
-    @ConfigProperty(name = "tocsin.smtp.password")
-    Optional<String> password;
-    @ConfigProperty(name = "tocsin.smtp.starttls")
-    boolean startTls;
-    @ConfigProperty(name = "tocsin.smtp.connections")
-    int connections;
-    @ConfigProperty(name = "tocsin.outbox.dir")
-    String outboxDir;
+    @Inject
+    EmailConfig email;
+
+    @Inject
+    OutboxConfig outbox;
 
     @Produces
     @ApplicationScoped
     EmailGateway gateway(MimeMessageFactory factory) {
         // StartupBanner says where notices go.
-        return host.filter(h -> !h.isBlank())
-                .<EmailGateway>map(h -> new SmtpEmailGateway(factory, h, port, username.orElse(null),
-                        password.orElse(null), startTls, connections))
-                .orElseGet(() -> new OutboxEmailGateway(factory, Path.of(outboxDir)));
+        EmailConfig.Smtp smtp = email.smtp();
+        return smtp.host().filter(h -> !h.isBlank())
+                .<EmailGateway>map(h -> new SmtpEmailGateway(factory, h, smtp.port(), smtp.username().orElse(null),
+                        smtp.password().orElse(null), smtp.starttls(), smtp.connections()))
+                .orElseGet(() -> new OutboxEmailGateway(factory, Path.of(outbox.dir())));
     }
 
     void close(@Disposes EmailGateway gateway) {

@@ -1,7 +1,9 @@
 package dev.tocsin.channel.email;
 
+import dev.tocsin.common.CompanyConfig;
 import dev.tocsin.template.EncodedPart;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -9,12 +11,11 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeUtility;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.io.UnsupportedEncodingException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -35,18 +36,15 @@ public class MimeMessageFactory {
         }
     }
 
-    @ConfigProperty(name = "tocsin.email.from")
-    String from;
+    @Inject
+    EmailConfig sender;
 
-    @ConfigProperty(name = "tocsin.company.name")
-    String companyName;
-
-    @ConfigProperty(name = "tocsin.email.message-id-domain")
-    String messageIdDomain;
+    @Inject
+    CompanyConfig company;
 
     /** Derived from the delivery id, so a resent copy of the same delivery is recognisable as the same message. */
     public String messageId(long deliveryId) {
-        return "<delivery-" + deliveryId + "@" + messageIdDomain + ">";
+        return "<delivery-" + deliveryId + "@" + sender.email().messageIdDomain() + ">";
     }
 
     /**
@@ -84,7 +82,7 @@ public class MimeMessageFactory {
         String boundary = "=_tocsin_" + email.deliveryId() + "_" + Long.toHexString(System.nanoTime());
         StringBuilder head = new StringBuilder(1024);
         boolean test = email.deliveryId() <= 0; // a test send belongs to no delivery
-        header(head, "Message-ID", test ? "<test-" + java.util.UUID.randomUUID() + "@" + messageIdDomain + ">"
+        header(head, "Message-ID", test ? "<test-" + java.util.UUID.randomUUID() + "@" + sender.email().messageIdDomain() + ">"
                 : messageId(email.deliveryId()));
         header(head, "Date", dateNow());
         header(head, "From", fromHeader());
@@ -137,7 +135,7 @@ public class MimeMessageFactory {
 
     private InternetAddress fromAddress() throws MessagingException {
         if (fromAddress == null) {
-            fromAddress = new InternetAddress(from);
+            fromAddress = new InternetAddress(sender.email().from());
         }
         return fromAddress;
     }
@@ -145,7 +143,7 @@ public class MimeMessageFactory {
     private String fromHeader() throws MessagingException {
         if (fromHeader == null) {
             try {
-                fromHeader = new InternetAddress(from, companyName, "UTF-8").toString();
+                fromHeader = new InternetAddress(sender.email().from(), company.company().name(), "UTF-8").toString();
             } catch (UnsupportedEncodingException e) {
                 throw new MessagingException("bad sender name", e);
             }

@@ -1,6 +1,7 @@
 package dev.tocsin.channel.push;
 
 import dev.tocsin.channel.OutboxFile;
+import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.SendResult;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ public class OutboxPushGateway implements PushGateway {
 
     @Override
     public List<SendResult> send(List<OutgoingPush> messages) {
-        return messages.stream().map(push -> OutboxFile.write(dir, push.campaignId(), push.deliveryId(), "push",
+        return messages.stream().map(push -> OutboxFile.write(dir, push.campaignId(), push.deliveryId(), Channel.PUSH,
                 "Push subscription: " + push.subscriptionId() + "\n\n" + new String(push.payload(), StandardCharsets.UTF_8)))
                 .toList();
     }

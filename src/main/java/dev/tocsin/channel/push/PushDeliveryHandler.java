@@ -46,7 +46,6 @@ public class PushDeliveryHandler implements ChannelSender {
         return gateway.describe();
     }
 
-
     /** aes128gcm in one 4096-byte record: 86 bytes of header, 16 of tag, 1 of padding delimiter. */
     static final int MAX_PAYLOAD = 4096 - 86 - 16 - 1;
 
@@ -85,7 +84,7 @@ public class PushDeliveryHandler implements ChannelSender {
             }
         }
         List<SendResult> results = new ArrayList<>(gone);
-        results.addAll(RenderAndSend.run("push", sendable, templates, (d, set) -> {
+        results.addAll(RenderAndSend.run(Channel.PUSH, sendable, templates, (d, set) -> {
             long subscriptionId = Long.parseLong(d.address());
             Keys keys = subscriptions.get(subscriptionId);
             return new OutgoingPush(d.id(), d.campaignId(), subscriptionId, keys.endpoint(), keys.p256dh(), keys.auth(),

@@ -2,7 +2,7 @@ package dev.tocsin.channel.push;
 
 import dev.tocsin.common.PublicAddresses;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.net.IDN;
 import java.net.InetAddress;
@@ -34,23 +34,20 @@ public class PushEndpointPolicy {
     private static final Pattern HOST_NAME = Pattern.compile(
             "^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$");
 
-    @ConfigProperty(name = "tocsin.push.allowed-hosts")
-    List<String> allowedHosts;
-
-    @ConfigProperty(name = "tocsin.push.allow-http-endpoints", defaultValue = "false")
-    boolean allowHttp;
-
+    private final List<String> allowedHosts;
+    private final boolean allowHttp;
     /** Hosts allowed although not public (the tests' local push-service stand-in); empty in production. */
-    @ConfigProperty(name = "tocsin.push.private-hosts-allowed")
-    Optional<List<String>> privateHostsAllowed;
+    private final List<String> privateHostsAllowed;
 
-    public PushEndpointPolicy() {
+    @Inject
+    public PushEndpointPolicy(PushConfig config) {
+        this(config.allowedHosts(), config.allowHttpEndpoints(), config.privateHostsAllowed().orElse(List.of()));
     }
 
     PushEndpointPolicy(List<String> allowedHosts, boolean allowHttp, List<String> privateHostsAllowed) {
         this.allowedHosts = allowedHosts;
         this.allowHttp = allowHttp;
-        this.privateHostsAllowed = Optional.of(privateHostsAllowed);
+        this.privateHostsAllowed = privateHostsAllowed;
     }
 
     /** Checks the URL itself (no DNS): returns its host, or throws Refused saying what is wrong. */
@@ -129,7 +126,7 @@ public class PushEndpointPolicy {
     }
 
     private boolean privateAllowed(String host) {
-        return privateHostsAllowed.orElse(List.of()).stream().anyMatch(h -> h.equalsIgnoreCase(host));
+        return privateHostsAllowed.stream().anyMatch(h -> h.equalsIgnoreCase(host));
     }
 
     private boolean onAllowList(String host) {

@@ -1,9 +1,11 @@
 package dev.tocsin.channel.push;
 
+import dev.tocsin.channel.OutboxConfig;
+import dev.tocsin.delivery.DeliveryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,26 +14,22 @@ import java.time.Duration;
 @ApplicationScoped
 public class PushGatewayProducer {
 
-    @ConfigProperty(name = "tocsin.push.outbox")
-    boolean outbox;
-    @ConfigProperty(name = "tocsin.push.vapid.subject")
-    String subject;
-    @ConfigProperty(name = "tocsin.push.ttl")
-    Duration ttl;
-    @ConfigProperty(name = "tocsin.push.timeout")
-    Duration timeout;
-    @ConfigProperty(name = "tocsin.workers.concurrency")
-    int workers;
-    @ConfigProperty(name = "tocsin.outbox.dir")
-    String outboxDir;
+    @Inject
+    PushConfig push;
+
+    @Inject
+    DeliveryConfig delivery;
+
+    @Inject
+    OutboxConfig outboxConfig;
 
     @Produces
     @ApplicationScoped
     PushGateway gateway(VapidKeys keys, PushEndpointPolicy policy) {
-        if (outbox) {
-            return new OutboxPushGateway(Path.of(outboxDir));
+        if (push.outbox()) {
+            return new OutboxPushGateway(Path.of(outboxConfig.dir()));
         }
-        return new WebPushGateway(keys, subject, ttl, timeout, Math.max(4, workers * 2), policy);
+        return new WebPushGateway(keys, push.vapid().subject(), push.ttl(), push.timeout(), Math.max(4, delivery.workers().concurrency() * 2), policy);
     }
 
     void close(@Disposes PushGateway gateway) throws Exception {

@@ -5,7 +5,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -26,11 +25,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class VapidKeys {
 
-    @ConfigProperty(name = "tocsin.push.vapid.public-key")
-    Optional<String> configuredPublic;
-
-    @ConfigProperty(name = "tocsin.push.vapid.private-key")
-    Optional<String> configuredPrivate;
+    @Inject
+    PushConfig push;
 
     @Inject
     AppSettings settings;
@@ -40,6 +36,29 @@ public class VapidKeys {
 
     @PostConstruct
     void init() {
+        useBouncyCastle();
+        PushConfig.Vapid configured = push.vapid();
+        if (configured.publicKey().filter(k -> !k.isBlank()).isPresent()
+                && configured.privateKey().filter(k -> !k.isBlank()).isPresent()) {
+            publicKey = configured.publicKey().get().strip();
+            privateKey = configured.privateKey().get().strip();
+            return;
+        }
+        String[] stored = settings.storedOrCreate("vapid-keys", VapidKeys::generate).split("\\.");
+        publicKey = stored[0];
+        privateKey = stored[1];
+    }
+
+    /** A given pair, outside the container (tests of the push gateway). */
+    static VapidKeys of(String publicKey, String privateKey) {
+        useBouncyCastle();
+        VapidKeys keys = new VapidKeys();
+        keys.publicKey = publicKey;
+        keys.privateKey = privateKey;
+        return keys;
+    }
+
+    private static void useBouncyCastle() {
         // The web-push library loads keys through the "BC" provider. A provider left by an earlier application
         // in the same JVM (another class loader, as in tests) cannot read our key specs: replace it.
         java.security.Provider registered = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
@@ -47,14 +66,6 @@ public class VapidKeys {
             Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
             Security.addProvider(new BouncyCastleProvider());
         }
-        if (configuredPublic.filter(k -> !k.isBlank()).isPresent() && configuredPrivate.filter(k -> !k.isBlank()).isPresent()) {
-            publicKey = configuredPublic.get().strip();
-            privateKey = configuredPrivate.get().strip();
-            return;
-        }
-        String[] stored = settings.storedOrCreate("vapid-keys", VapidKeys::generate).split("\\.");
-        publicKey = stored[0];
-        privateKey = stored[1];
     }
 
     /** Base64url, uncompressed P-256 point: what a browser's pushManager.subscribe() takes as applicationServerKey. */

@@ -1,6 +1,7 @@
 package dev.tocsin.channel.sms;
 
 import dev.tocsin.channel.OutboxFile;
+import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.SendResult;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public class OutboxSmsGateway implements SmsGateway {
 
     @Override
     public List<SendResult> send(List<OutgoingSms> messages) {
-        return messages.stream().map(sms -> OutboxFile.write(dir, sms.campaignId(), sms.deliveryId(), "sms",
+        return messages.stream().map(sms -> OutboxFile.write(dir, sms.campaignId(), sms.deliveryId(), Channel.SMS,
                 "To: " + sms.to() + "\n\n" + sms.text())).toList();
     }
 }

@@ -32,7 +32,6 @@ public class SmsDeliveryHandler implements ChannelSender {
         return gateway.describe();
     }
 
-
     @Inject
     NoticeTemplates templates;
 
@@ -47,7 +46,7 @@ public class SmsDeliveryHandler implements ChannelSender {
 
     @Override
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
-        return RenderAndSend.run("sms", deliveries, templates, (d, set) ->
+        return RenderAndSend.run(Channel.SMS, deliveries, templates, (d, set) ->
                 new OutgoingSms(d.id(), d.campaignId(), d.address(), templates.renderSms(set, notices.forDelivery(d))),
                 gateway::send, metrics);
     }

@@ -1,8 +1,10 @@
 package dev.tocsin.channel.sms;
 
+import dev.tocsin.channel.OutboxConfig;
+import dev.tocsin.delivery.DeliveryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,30 +13,22 @@ import java.util.Optional;
 @ApplicationScoped
 public class SmsGatewayProducer {
 
-    @ConfigProperty(name = "tocsin.twilio.account-sid")
-    Optional<String> accountSid;
-    @ConfigProperty(name = "tocsin.twilio.auth-token")
-    Optional<String> authToken;
-    @ConfigProperty(name = "tocsin.twilio.messaging-service-sid")
-    Optional<String> messagingServiceSid;
-    @ConfigProperty(name = "tocsin.twilio.from")
-    Optional<String> from;
-    @ConfigProperty(name = "tocsin.twilio.status-callback-url")
-    Optional<String> statusCallback;
-    @ConfigProperty(name = "tocsin.twilio.api-base-url")
-    Optional<String> apiBaseUrl;
-    @ConfigProperty(name = "tocsin.workers.concurrency")
-    int workers;
-    @ConfigProperty(name = "tocsin.outbox.dir")
-    String outboxDir;
+    @Inject
+    TwilioConfig twilio;
+
+    @Inject
+    DeliveryConfig delivery;
+
+    @Inject
+    OutboxConfig outbox;
 
     @Produces
     @ApplicationScoped
     SmsGateway gateway() {
-        if (accountSid.filter(s -> !s.isBlank()).isPresent()) {
-            return new TwilioSmsGateway(accountSid.get(), authToken.orElse(""), messagingServiceSid.orElse(null),
-                    from.orElse(null), statusCallback.orElse(null), apiBaseUrl.orElse(null), workers);
+        if (twilio.accountSid().filter(s -> !s.isBlank()).isPresent()) {
+            return new TwilioSmsGateway(twilio.accountSid().get(), twilio.authToken().orElse(""), twilio.messagingServiceSid().orElse(null),
+                    twilio.from().orElse(null), twilio.statusCallbackUrl().orElse(null), twilio.apiBaseUrl().orElse(null), delivery.workers().concurrency());
         }
-        return new OutboxSmsGateway(Path.of(outboxDir));
+        return new OutboxSmsGateway(Path.of(outbox.dir()));
     }
 }

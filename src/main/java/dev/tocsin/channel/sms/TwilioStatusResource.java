@@ -10,7 +10,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,13 +30,10 @@ import java.util.Optional;
 public class TwilioStatusResource {
 
     @Inject
+    TwilioConfig twilio;
+
+    @Inject
     TwilioStatuses statuses;
-
-    @ConfigProperty(name = "tocsin.twilio.auth-token")
-    Optional<String> authToken;
-
-    @ConfigProperty(name = "tocsin.twilio.status-callback-url")
-    Optional<String> callbackUrl;
 
     // Public: no sign-in (the document says so with an empty security requirement)
     @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet
@@ -45,11 +41,11 @@ public class TwilioStatusResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(operationId = "receiveTwilioStatus", summary = "Twilio message status callback", description = "Checked with X-Twilio-Signature; moves a sent SMS to delivered or undeliverable.")
     public Response status(@HeaderParam("X-Twilio-Signature") String signature, String body) throws SQLException {
-        if (authToken.filter(t -> !t.isBlank()).isEmpty() || callbackUrl.filter(u -> !u.isBlank()).isEmpty()) {
+        if (twilio.authToken().filter(t -> !t.isBlank()).isEmpty() || twilio.statusCallbackUrl().filter(u -> !u.isBlank()).isEmpty()) {
             throw new ApiException(404, "not_configured", "Twilio is not configured on this Tocsin.");
         }
         Map<String, String> params = form(body == null ? "" : body);
-        if (signature == null || !new RequestValidator(authToken.get()).validate(callbackUrl.get(), params, signature)) {
+        if (signature == null || !new RequestValidator(twilio.authToken().get()).validate(twilio.statusCallbackUrl().get(), params, signature)) {
             throw new ApiException(403, "bad_signature", "X-Twilio-Signature does not match this request.");
         }
         if (params.get("MessageSid") == null) {

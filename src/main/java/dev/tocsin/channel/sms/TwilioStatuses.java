@@ -1,5 +1,6 @@
 package dev.tocsin.channel.sms;
 
+import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.DeliveryStatus;
 import dev.tocsin.delivery.ProviderCallbacks;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,9 +41,9 @@ public class TwilioStatuses {
         }
         boolean suppress = "21610".equals(code);
         String what;
-        if (callbacks.settleFromProvider("sms", sid, outcome, detail, suppress)) {
+        if (callbacks.settleFromProvider(Channel.SMS, sid, outcome, detail, suppress)) {
             what = "recorded";
-        } else if (callbacks.parkIfEarly("sms", sid, outcome, detail, suppress)) {
+        } else if (callbacks.parkIfEarly(Channel.SMS, sid, outcome, detail, suppress)) {
             what = "kept until the send is recorded";
         } else {
             what = "no change (already settled)";

@@ -1,6 +1,7 @@
 package dev.tocsin.channel.email;
 
 import dev.tocsin.template.RenderedEmail;
+import dev.tocsin.testing.Configs;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Session;
@@ -23,9 +24,8 @@ class MimeMessageFactoryTest {
     /** A factory configured as the tests' notices expect (also used by the SMTP tests of this package). */
     static MimeMessageFactory factory() {
         MimeMessageFactory f = new MimeMessageFactory();
-        f.from = "notices@example.com";
-        f.companyName = "Example Corp";
-        f.messageIdDomain = "notices.example.com";
+        f.sender = Configs.email("notices@example.com", "notices.example.com");
+        f.company = Configs.company("Example Corp", "security@example.com", "https://notices.example.com");
         return f;
     }
 

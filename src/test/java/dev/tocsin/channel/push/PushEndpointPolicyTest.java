@@ -101,11 +101,8 @@ class PushEndpointPolicyTest {
     }
 
     private static SendResult send(PushEndpointPolicy policy, OutgoingPush push) throws Exception {
-        VapidKeys keys = new VapidKeys();
         String[] pair = VapidKeys.generate().split("\\.");
-        keys.configuredPublic = Optional.of(pair[0]);
-        keys.configuredPrivate = Optional.of(pair[1]);
-        keys.init();
+        VapidKeys keys = VapidKeys.of(pair[0], pair[1]);
         try (WebPushGateway gateway = new WebPushGateway(keys, "mailto:security@example.com", Duration.ofHours(1),
                 Duration.ofSeconds(5), 2, policy)) {
             return gateway.send(List.of(push)).get(0);

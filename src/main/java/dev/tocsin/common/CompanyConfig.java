@@ -1,0 +1,24 @@
+package dev.tocsin.common;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Who the notices come from and where recipients check them: shown in notices and on the public pages. */
+@ConfigMapping(prefix = "tocsin")
+public interface CompanyConfig {
+
+    Company company();
+
+    Advisory advisory();
+
+    interface Company {
+        String name();
+
+        /** How a recipient reaches the company (an address or a URL), printed in every notice. */
+        String contact();
+    }
+
+    interface Advisory {
+        /** Public base URL of the advisory pages (/a/{token}, /verify); defaults to this instance's address. */
+        String baseUrl();
+    }
+}
