@@ -1,6 +1,7 @@
 package dev.tocsin.channel;
 
 import dev.tocsin.audience.ExposureCategory;
+import dev.tocsin.common.AdvisoryLinks;
 import dev.tocsin.common.CompanyConfig;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.template.NoticeData;
@@ -16,6 +17,9 @@ public class NoticeDataFactory {
     CompanyConfig company;
 
     @Inject
+    AdvisoryLinks links;
+
+    @Inject
     NoticeCodes codes;
 
     /** A reference no real notice can carry (real ones never contain 0): a preview is never mistaken for one. */
@@ -26,7 +30,7 @@ public class NoticeDataFactory {
                                  java.util.List<String> categories, String country, String region) {
         return new NoticeData(locale, timezone, name, incident.title, incident.description, incident.occurredAt,
                 incident.discoveredAt, categories, company.company().name(), company.company().contact(), PREVIEW_REFERENCE,
-                company.advisory().baseUrl() + "/a/preview.0000000000000000000000", // as long as a real token
+                links.baseUrl() + "/a/preview.0000000000000000000000", // as long as a real token
                 country, region);
 
     }
@@ -34,7 +38,7 @@ public class NoticeDataFactory {
     public NoticeData forDelivery(ClaimedDelivery d) {
         return new NoticeData(d.locale(), d.timezone(), d.name(), d.incidentTitle(), d.incidentDescription(),
                 d.occurredAt(), d.discoveredAt(), ExposureCategory.fromStored(d.categories()), company.company().name(),
-                company.company().contact(), codes.verificationReference(d.id()), company.advisory().baseUrl() + "/a/" + codes.advisoryToken(d.id()),
+                company.company().contact(), codes.verificationReference(d.id()), links.baseUrl() + "/a/" + codes.advisoryToken(d.id()),
                 d.country(), d.region());
     }
 }

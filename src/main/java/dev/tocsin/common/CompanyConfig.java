@@ -2,6 +2,8 @@ package dev.tocsin.common;
 
 import io.smallrye.config.ConfigMapping;
 
+import java.util.Optional;
+
 /** Who the notices come from and where recipients check them: shown in notices and on the public pages. */
 @ConfigMapping(prefix = "tocsin")
 public interface CompanyConfig {
@@ -18,7 +20,7 @@ public interface CompanyConfig {
     }
 
     interface Advisory {
-        /** Public base URL of the advisory pages (/a/{token}, /verify); defaults to this instance's address. */
-        String baseUrl();
+        /** Public base URL of the advisory pages (/a/{token}, /verify); unset: this instance's address (AdvisoryLinks). */
+        Optional<String> baseUrl();
     }
 }

@@ -40,6 +40,8 @@ public class Delivery extends PanacheEntityBase {
     public String providerResponse;
     @Column(name = "last_error")
     public String lastError;
+    /** The verification reference the notice carried, kept when the send is recorded (null until sent). */
+    public String reference;
 
     @Column(name = "created_at")
     public OffsetDateTime createdAt;

@@ -17,7 +17,8 @@ public interface DeliveryDialect {
             throws SQLException;
 
     /** Records a (non-empty) chunk of accepted sends: SENDING rows become SENT with the provider's answer. */
-    void recordSent(Connection c, List<SendResult> sent, OffsetDateTime now) throws SQLException;
+    /** Records sends the provider accepted; references[i] is the verification reference of sent[i]'s notice. */
+    void recordSent(Connection c, List<SendResult> sent, String[] references, OffsetDateTime now) throws SQLException;
 
     /** The statement that refreshes the planner's statistics of the delivery table. */
     String analyzeDeliveries();

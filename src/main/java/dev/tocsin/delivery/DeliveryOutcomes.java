@@ -1,6 +1,7 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.common.Channel;
+import dev.tocsin.tracking.NoticeCodes;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,6 +50,10 @@ public class DeliveryOutcomes {
             + " FROM delivery d JOIN account a ON a.account_id = d.account_id"
             + " WHERE d.id = ? AND %s AND NOT EXISTS (SELECT 1 FROM delivery x WHERE x.campaign_id = d.campaign_id"
             + " AND x.account_id = d.account_id AND x.channel = ?)";
+
+    /** Each sent notice's verification reference is kept, so support and /verify can find it. */
+    @Inject
+    NoticeCodes codes;
 
     @Inject
     AgroalDataSource dataSource;
@@ -109,7 +114,11 @@ public class DeliveryOutcomes {
                     }
                 }
                 if (!sent.isEmpty()) {
-                    dialect.recordSent(c, sent, now);
+                    String[] references = new String[sent.size()];
+                    for (int i = 0; i < references.length; i++) {
+                        references[i] = codes.verificationReference(sent.get(i).deliveryId());
+                    }
+                    dialect.recordSent(c, sent, references, now);
                 }
                 retry.executeBatch();
                 settle.executeBatch();

@@ -63,26 +63,29 @@ final class H2DeliveryDialect implements DeliveryDialect {
      * planned anew, each touching every index) was most of the database's time per notice (bench/README.md).
      */
     @Override
-    public void recordSent(Connection c, List<SendResult> sent, OffsetDateTime now) throws SQLException {
+    public void recordSent(Connection c, List<SendResult> sent, String[] references, OffsetDateTime now) throws SQLException {
         if (sent.isEmpty()) {
             return;
         }
         StringBuilder sql = new StringBuilder("MERGE INTO delivery d USING (VALUES ");
         for (int i = 0; i < sent.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(CAST(? AS BIGINT), CAST(? AS VARCHAR(300)), CAST(? AS VARCHAR(1000)),"
-                    + " CAST(? AS TIMESTAMP WITH TIME ZONE))");
+                    + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(20)))");
         }
-        sql.append(") AS v (id, message_id, response, sent_at) ON d.id = v.id"
+        sql.append(") AS v (id, message_id, response, sent_at, reference) ON d.id = v.id"
                 + " WHEN MATCHED AND d.status = 'SENDING' THEN UPDATE SET status = 'SENT', provider_message_id = v.message_id,"
-                + " provider_response = v.response, last_error = NULL, sent_at = v.sent_at, claim_token = NULL,"
+                + " provider_response = v.response, last_error = NULL, sent_at = v.sent_at, reference = v.reference,"
+                + " claim_token = NULL,"
                 + " lease_until = NULL, updated_at = CAST(? AS TIMESTAMP WITH TIME ZONE)");
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
-            for (SendResult r : sent) {
+            for (int k = 0; k < sent.size(); k++) {
+                SendResult r = sent.get(k);
                 ps.setLong(i++, r.deliveryId());
                 ps.setString(i++, r.providerMessageId());
                 ps.setString(i++, truncate(r.response(), 1000));
                 ps.setObject(i++, r.at());
+                ps.setString(i++, references[k]);
             }
             ps.setObject(i, now);
             ps.executeUpdate();

@@ -24,10 +24,10 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
             + DeliveryClaims.CLAIMED_COLUMNS;
 
     static final String RECORD_SENT = "MERGE INTO delivery d"
-            + " USING unnest(?, ?, ?, ?) AS v (id, message_id, response, sent_at) ON d.id = v.id"
+            + " USING unnest(?, ?, ?, ?, ?) AS v (id, message_id, response, sent_at, reference) ON d.id = v.id"
             + " WHEN MATCHED AND d.status = 'SENDING' THEN UPDATE SET status = 'SENT',"
             + " provider_message_id = v.message_id, provider_response = v.response, last_error = NULL,"
-            + " sent_at = v.sent_at, claim_token = NULL, lease_until = NULL, updated_at = ?";
+            + " sent_at = v.sent_at, reference = v.reference, claim_token = NULL, lease_until = NULL, updated_at = ?";
 
     /**
      * PostgreSQL claims and reads a batch in one statement (UPDATE ... FROM ... RETURNING): the second look-up
@@ -55,7 +55,7 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
      * application.properties; figures in bench/README.md); the update itself costs the same.
      */
     @Override
-    public void recordSent(Connection c, List<SendResult> sent, OffsetDateTime now) throws SQLException {
+    public void recordSent(Connection c, List<SendResult> sent, String[] references, OffsetDateTime now) throws SQLException {
         Long[] ids = new Long[sent.size()];
         String[] messageIds = new String[sent.size()];
         String[] responses = new String[sent.size()];
@@ -75,7 +75,8 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
             ps.setArray(2, c.createArrayOf("varchar", messageIds));
             ps.setArray(3, c.createArrayOf("varchar", responses));
             ps.setArray(4, c.createArrayOf("timestamptz", sentAt));
-            ps.setObject(5, now);
+            ps.setArray(5, c.createArrayOf("varchar", references));
+            ps.setObject(6, now);
             ps.executeUpdate();
         }
     }

@@ -7,6 +7,8 @@ import dev.tocsin.common.Masking;
 import dev.tocsin.common.Roles;
 import dev.tocsin.delivery.Delivery;
 import dev.tocsin.delivery.DeliveryEvent;
+import dev.tocsin.tracking.NoticeEngagement;
+import dev.tocsin.tracking.TypedReference;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -43,8 +45,9 @@ public class DeliveryLookupResource {
     }
 
     public record DeliveryView(String id, String campaignId, String accountId, String channel, String status,
-                               String address, int attempts, String providerMessageId, String lastError,
-                               List<Transition> history, OffsetDateTime openedAt, OffsetDateTime acknowledgedAt) {
+                               String address, int attempts, String reference, String providerMessageId,
+                               String lastError, List<Transition> history, OffsetDateTime openedAt,
+                               OffsetDateTime acknowledgedAt) {
     }
 
     @GET
@@ -68,6 +71,29 @@ public class DeliveryLookupResource {
         return views(rows);
     }
 
+    /**
+     * The notice whose verification reference a caller reads out on the phone. Typing slips are forgiven as on
+     * /verify (case, spaces, dashes, O for D, 1 for L...); a reference no sent notice carries is a 404.
+     */
+    @GET
+    @Path("by-reference/{reference}")
+    @Operation(operationId = "findDeliveryByReference", summary = "Find the notice that carries a verification reference")
+    public DeliveryView byReference(@PathParam("reference") String reference) {
+        List<String> candidates = TypedReference.candidates(reference);
+        if (candidates.isEmpty()) {
+            throw ApiException.badRequest("invalid_reference",
+                    "A verification reference is TCS and ten letters or digits, e.g. TCS-7KQ2M-XH4PD.",
+                    List.of(new FieldError("reference", "not a verification reference")));
+        }
+        List<Delivery> rows = Delivery.find("reference in ?1 order by id", candidates).page(0, 10).list();
+        if (rows.isEmpty()) {
+            throw new ApiException(404, "reference_not_found", "No notice we sent carries the reference '"
+                    + TypedReference.display(reference) + "'. Check it with the caller: a reference we did not issue"
+                    + " means the message they have did not come from us.");
+        }
+        return views(rows).get(0);
+    }
+
     @GET
     @Path("{id}")
     @Operation(operationId = "getDelivery", summary = "Read one delivery")
@@ -89,13 +115,16 @@ public class DeliveryLookupResource {
         if (rows.isEmpty()) {
             return List.of();
         }
+        List<Long> ids = rows.stream().map(d -> d.id).toList();
         java.util.Map<Long, List<DeliveryEvent>> events = DeliveryEvent.<DeliveryEvent>list(
-                        "deliveryId in ?1 order by at, id", rows.stream().map(d -> d.id).toList())
+                        "deliveryId in ?1 order by at, id", ids)
                 .stream().collect(java.util.stream.Collectors.groupingBy(e -> e.deliveryId));
-        return rows.stream().map(d -> view(d, events.getOrDefault(d.id, List.of()))).toList();
+        java.util.Map<Long, NoticeEngagement> engagement = NoticeEngagement.<NoticeEngagement>list("deliveryId in ?1", ids)
+                .stream().collect(java.util.stream.Collectors.toMap(e -> e.deliveryId, e -> e));
+        return rows.stream().map(d -> view(d, events.getOrDefault(d.id, List.of()), engagement.get(d.id))).toList();
     }
 
-    private DeliveryView view(Delivery d, List<DeliveryEvent> events) {
+    private DeliveryView view(Delivery d, List<DeliveryEvent> events, NoticeEngagement engaged) {
         boolean whole = identity.hasRole(Roles.OPERATOR) || identity.hasRole(Roles.AUDITOR);
         // The row keeps the happy path's times; retries, failures and callbacks are events with their reasons.
         List<Transition> history = new ArrayList<>();
@@ -112,9 +141,17 @@ public class DeliveryLookupResource {
         if (d.settledAt != null && history.stream().noneMatch(t -> t.status().equals(d.status.key()))) {
             history.add(new Transition(d.status.key(), d.settledAt, d.lastError));
         }
-        history.sort(java.util.Comparator.comparing(Transition::at, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        return new DeliveryView(String.valueOf(d.id), d.campaignId, d.accountId, d.channel, d.status.key(),
-                whole ? d.address : Masking.address(Channel.fromCode(d.channel).orElse(Channel.EMAIL), d.address), d.attempts, d.providerMessageId,
-                d.lastError, history, null, null);
+        if (engaged != null && engaged.openedAt != null) {
+            history.add(new Transition("opened", engaged.openedAt, "advisory page viewed"));
+        }
+        if (engaged != null && engaged.acknowledgedAt != null) {
+            history.add(new Transition("acknowledged", engaged.acknowledgedAt, "recipient said they read it"));
+        }
+        history.sort(java.util.Comparator.comparing(Transition::at,
+                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        String address = whole ? d.address : Masking.address(Channel.fromCode(d.channel).orElse(Channel.EMAIL), d.address);
+        return new DeliveryView(String.valueOf(d.id), d.campaignId, d.accountId, d.channel, d.status.key(), address,
+                d.attempts, d.reference, d.providerMessageId, d.lastError, history,
+                engaged == null ? null : engaged.openedAt, engaged == null ? null : engaged.acknowledgedAt);
     }
 }

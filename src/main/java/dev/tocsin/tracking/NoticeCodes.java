@@ -69,6 +69,32 @@ public class NoticeCodes {
         return Long.toString(deliveryId, 36) + "." + sig;
     }
 
+    /**
+     * The delivery an advisory token was issued for, when its MAC is ours (compared in constant time); empty for
+     * anything else, whatever its shape or length.
+     */
+    public Optional<Long> deliveryOf(String token) {
+        if (token == null || token.length() > 40) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot < 1 || dot > 13) {
+            return Optional.empty();
+        }
+        long id;
+        try {
+            id = Long.parseLong(token.substring(0, dot), 36);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (id <= 0 || !Long.toString(id, 36).equals(token.substring(0, dot))) {
+            return Optional.empty();
+        }
+        byte[] expected = advisoryToken(id).getBytes(StandardCharsets.US_ASCII);
+        return java.security.MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8))
+                ? Optional.of(id) : Optional.empty();
+    }
+
     /** A Mac per thread, keyed once: looking the algorithm up for every notice showed in the fan-out profile. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
         try {

@@ -47,7 +47,7 @@ public final class Configs {
                 return contact;
             }
         };
-        CompanyConfig.Advisory advisory = () -> advisoryBaseUrl;
+        CompanyConfig.Advisory advisory = () -> java.util.Optional.ofNullable(advisoryBaseUrl);
         return new CompanyConfig() {
             @Override
             public Company company() {
