@@ -108,6 +108,34 @@ public class AudienceQuery {
         return byLocale;
     }
 
+    /**
+     * The campaign's people no channel reached, per place (US-CA when the account names a region, else the
+     * country; "unknown" without one): no delivery was possible (no usable contact data), or every one it got
+     * ended undeliverable, bounced or failed. Deliveries still waiting count as reaching (not yet known).
+     */
+    public Map<String, Long> unreachedByPlace(String incidentId, Segment segment, String campaignId) throws SQLException {
+        Segment.Sql where = segment.toSql();
+        String sql = "SELECT a.country, a.region, COUNT(*)" + FROM + where.where()
+                + " AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.campaign_id = ? AND d.account_id = a.account_id"
+                + " AND d.status IN ('QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'CANCELLED'))"
+                + " GROUP BY a.country, a.region";
+        Map<String, Long> byPlace = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, incidentId, where);
+            ps.setString(2 + where.params().size(), campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String country = rs.getString(1);
+                    String region = rs.getString(2);
+                    String place = country == null || country.isBlank() ? "unknown"
+                            : region == null || region.isBlank() ? country : country + "-" + region;
+                    byPlace.merge(place, rs.getLong(3), Long::sum);
+                }
+            }
+        }
+        return byPlace;
+    }
+
     private static void bind(PreparedStatement ps, String incidentId, Segment.Sql where) throws SQLException {
         ps.setString(1, incidentId);
         int i = 2;

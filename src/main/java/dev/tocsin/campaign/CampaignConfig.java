@@ -12,6 +12,8 @@ public interface CampaignConfig {
 
     Schedule schedule();
 
+    SubstituteNotice substituteNotice();
+
     interface Launch {
         /** Accounts per slice of delivery creation (the launch request itself creates a tenth of it). */
         int sliceSize();
@@ -21,6 +23,14 @@ public interface CampaignConfig {
 
         /** A slice creation that has not moved for this long was interrupted: another instance resumes it. */
         Duration resumeAfter();
+    }
+
+    interface SubstituteNotice {
+        /** People no channel reached in one place at which a substitute notice is required there. */
+        int threshold();
+
+        /** Per place (US-CA, or a country code), where the law sets another number. */
+        java.util.Map<String, Integer> thresholds();
     }
 
     interface Schedule {

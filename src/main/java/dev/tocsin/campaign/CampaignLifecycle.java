@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * The campaign's state machine, and the one place its status changes: DRAFT ⇄ APPROVED → (SCHEDULED →) RUNNING
- * ⇄ PAUSED → COMPLETED, and CANCELLED from anything not finished. Every change fires a
+ * ⇄ PAUSED → COMPLETED (→ RUNNING again while a resend goes out), and CANCELLED from anything not finished. Every change fires a
  * {@link CampaignStatusChanged} event (the hook for the audit trail and the coming progress stream). The
  * conditional UPDATEs (WHERE status = ?) are what make one caller win when an operator, the scheduler and
  * another replica act at once.
@@ -40,7 +40,8 @@ public class CampaignLifecycle {
             CampaignStatus.SCHEDULED, EnumSet.of(CampaignStatus.RUNNING, CampaignStatus.CANCELLED),
             CampaignStatus.RUNNING, EnumSet.of(CampaignStatus.PAUSED, CampaignStatus.COMPLETED, CampaignStatus.CANCELLED),
             CampaignStatus.PAUSED, EnumSet.of(CampaignStatus.RUNNING, CampaignStatus.CANCELLED),
-            CampaignStatus.COMPLETED, EnumSet.noneOf(CampaignStatus.class),
+            // a resend (support's) runs a completed campaign again until it is settled
+            CampaignStatus.COMPLETED, EnumSet.of(CampaignStatus.RUNNING),
             CampaignStatus.CANCELLED, EnumSet.noneOf(CampaignStatus.class)));
 
     /** A campaign's status changed (after the statement, inside its transaction). */

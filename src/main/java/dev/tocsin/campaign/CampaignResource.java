@@ -6,7 +6,6 @@ import dev.tocsin.common.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.PUT;
-import dev.tocsin.delivery.DeliveryStats;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -19,6 +18,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import io.smallrye.mutiny.Multi;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -39,7 +40,13 @@ public class CampaignResource {
     CampaignService campaigns;
 
     @Inject
-    DeliveryStats stats;
+    CampaignStats campaignStats;
+
+    @Inject
+    CampaignReport reports;
+
+    @Inject
+    CampaignEvents events;
 
     @Inject
     CampaignPreview previews;
@@ -74,10 +81,6 @@ public class CampaignResource {
     }
 
     public record ApproveRequest(@Size(max = 2000) String comment) {
-    }
-
-    public record StatsView(String status, long total, Map<String, Long> byStatus,
-                            Map<String, Map<String, Long>> byChannel, long unreachable) {
     }
 
     @POST
@@ -200,13 +203,38 @@ public class CampaignResource {
     }
 
     @GET
-    @Path("{id}/stats")
-    @Operation(operationId = "getCampaignStats", summary = "Delivery counts", description = "By status and by channel, counted from confirmed outcomes.")
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN) // each event's data is one line of JSON, written by CampaignEvents
+    @Operation(operationId = "followCampaign", summary = "Progress as server-sent events",
+            description = "A JSON snapshot every second (counts by status and channel, notices settled per second),"
+                    + " read from the database so every instance's work shows; the last one has finished=true"
+                    + " (completed or cancelled) and the stream ends. At most one hour per stream: reconnect.")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
-    public StatsView stats(@PathParam("id") String id) throws SQLException {
-        Campaign c = QuarkusTransaction.requiringNew().call(() -> campaigns.find(id));
-        DeliveryStats.Counts counts = stats.count(id, c.channelList());
-        return new StatsView(c.status.name(), counts.total(), counts.byStatus(), counts.byChannel(),
-                c.unreachable == null ? 0 : c.unreachable);
+    @io.smallrye.common.annotation.Blocking // looks the campaign up before the stream starts
+    public Multi<String> events(@PathParam("id") String id) {
+        return events.follow(id);
+    }
+
+    @GET
+    @Path("{id}/report.csv")
+    @Produces("text/csv")
+    @Operation(operationId = "getCampaignProofReport", summary = "Proof of notification (CSV, streamed)",
+            description = "One row per delivery: account, channel, masked address, locale, template set and the SHA-256"
+                    + " of its sources, the SHA-256 of the exact bytes sent, reference, provider message id, every"
+                    + " status with its time, final state and reason, opened and acknowledged times.")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    public Response report(@PathParam("id") String id) {
+        return Response.ok(reports.proof(id), "text/csv; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"proof-of-notification-" + id + ".csv\"")
+                .build();
+    }
+
+    @GET
+    @Path("{id}/stats")
+    @Operation(operationId = "getCampaignStats", summary = "Delivery counts", description = "By status and channel, by channel x locale x country x status, the funnel sent -> delivered -> opened -> acknowledged, people not reached per place (with the substitute-notice flag) and the deadline clocks; counted from the rows.")
+    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
+    public CampaignStats.View stats(@PathParam("id") String id) throws SQLException {
+        return campaignStats.of(id);
     }
 }

@@ -22,7 +22,8 @@ public final class OutboxFile {
             Path file = campaignDir.resolve("delivery-" + deliveryId + "." + kind + ".txt");
             Files.writeString(file, "NOT SENT - written to the local outbox only; no real person received this\n" + body + "\n");
             return SendResult.sent(deliveryId, "outbox-" + kind + "-" + deliveryId,
-                    "written to local outbox, not sent: " + dir.relativize(file));
+                    "written to local outbox, not sent: " + dir.relativize(file))
+                    .withContent(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             return SendResult.retry(deliveryId, "could not write to the local outbox: " + e.getMessage());
         }

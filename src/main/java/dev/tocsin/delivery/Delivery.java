@@ -42,6 +42,9 @@ public class Delivery extends PanacheEntityBase {
     public String lastError;
     /** The verification reference the notice carried, kept when the send is recorded (null until sent). */
     public String reference;
+    /** The delivery this one sends again (support's resend); null for the campaign's own. */
+    @Column(name = "resend_of")
+    public Long resendOf;
 
     @Column(name = "created_at")
     public OffsetDateTime createdAt;

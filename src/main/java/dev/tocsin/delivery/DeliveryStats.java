@@ -46,6 +46,68 @@ public class DeliveryStats {
         return new Counts(total, byStatus, byChannel);
     }
 
+    /** One cell of the breakdown: how many of the campaign's deliveries are in a status, per channel, locale and country. */
+    public record Cell(String channel, String locale, String country, String status, long count) {
+    }
+
+    /** How far the notices got: sent (the provider took it), delivered (it said so), opened and acknowledged. */
+    public record Funnel(long sent, long delivered, long opened, long acknowledged) {
+    }
+
+    static final String BREAKDOWN = "SELECT d.channel, d.locale, a.country, d.status, COUNT(*) FROM delivery d"
+            + " JOIN account a ON a.account_id = d.account_id WHERE d.campaign_id = ?"
+            + " GROUP BY d.channel, d.locale, a.country, d.status ORDER BY d.channel, d.locale, a.country, d.status";
+
+    static final String FUNNEL = "SELECT"
+            + " SUM(CASE WHEN d.sent_at IS NOT NULL THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN d.status = 'DELIVERED' THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN g.opened_at IS NOT NULL THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN g.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END)"
+            + " FROM delivery d LEFT JOIN notice_engagement g ON g.delivery_id = d.id WHERE d.campaign_id = ?";
+
+    static final String LAST_SENT = "SELECT MAX(sent_at), SUM(CASE WHEN status IN ('QUEUED', 'SENDING') THEN 1 ELSE 0 END)"
+            + " FROM delivery WHERE campaign_id = ? AND resend_of IS NULL";
+
+    public List<Cell> breakdown(String campaignId) throws SQLException {
+        List<Cell> cells = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BREAKDOWN)) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cells.add(new Cell(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4).toLowerCase(java.util.Locale.ROOT), rs.getLong(5)));
+                }
+            }
+        }
+        return cells;
+    }
+
+    public Funnel funnel(String campaignId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FUNNEL)) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Funnel(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        }
+    }
+
+    /**
+     * When the campaign's last notice went out, once nothing of it waits any more (queued, being sent or due
+     * for a retry); empty while something does, or when nothing was sent. Resends on support's word are not
+     * the campaign's notice going out late, and do not count.
+     */
+    public java.util.Optional<java.time.OffsetDateTime> lastNoticeSent(String campaignId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_SENT)) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                java.time.OffsetDateTime last = rs.getObject(1, java.time.OffsetDateTime.class);
+                return rs.getLong(2) > 0 ? java.util.Optional.empty() : java.util.Optional.ofNullable(last);
+            }
+        }
+    }
+
     private static Map<String, Long> emptyCounts() {
         Map<String, Long> m = new LinkedHashMap<>();
         DeliveryStatus.ALL.forEach(s -> m.put(s.key(), 0L));

@@ -70,11 +70,12 @@ final class H2DeliveryDialect implements DeliveryDialect {
         StringBuilder sql = new StringBuilder("MERGE INTO delivery d USING (VALUES ");
         for (int i = 0; i < sent.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(CAST(? AS BIGINT), CAST(? AS VARCHAR(300)), CAST(? AS VARCHAR(1000)),"
-                    + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(20)))");
+                    + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(20)), CAST(? AS VARCHAR(64)))");
         }
-        sql.append(") AS v (id, message_id, response, sent_at, reference) ON d.id = v.id"
+        sql.append(") AS v (id, message_id, response, sent_at, reference, content_sha256) ON d.id = v.id"
                 + " WHEN MATCHED AND d.status = 'SENDING' THEN UPDATE SET status = 'SENT', provider_message_id = v.message_id,"
                 + " provider_response = v.response, last_error = NULL, sent_at = v.sent_at, reference = v.reference,"
+                + " content_sha256 = v.content_sha256,"
                 + " claim_token = NULL,"
                 + " lease_until = NULL, updated_at = CAST(? AS TIMESTAMP WITH TIME ZONE)");
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -86,6 +87,7 @@ final class H2DeliveryDialect implements DeliveryDialect {
                 ps.setString(i++, truncate(r.response(), 1000));
                 ps.setObject(i++, r.at());
                 ps.setString(i++, references[k]);
+                ps.setString(i++, r.contentSha256());
             }
             ps.setObject(i, now);
             ps.executeUpdate();

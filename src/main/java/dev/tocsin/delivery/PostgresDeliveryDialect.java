@@ -24,10 +24,12 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
             + DeliveryClaims.CLAIMED_COLUMNS;
 
     static final String RECORD_SENT = "MERGE INTO delivery d"
-            + " USING unnest(?, ?, ?, ?, ?) AS v (id, message_id, response, sent_at, reference) ON d.id = v.id"
+            + " USING unnest(?, ?, ?, ?, ?, ?) AS v (id, message_id, response, sent_at, reference, content_sha256)"
+            + " ON d.id = v.id"
             + " WHEN MATCHED AND d.status = 'SENDING' THEN UPDATE SET status = 'SENT',"
             + " provider_message_id = v.message_id, provider_response = v.response, last_error = NULL,"
-            + " sent_at = v.sent_at, reference = v.reference, claim_token = NULL, lease_until = NULL, updated_at = ?";
+            + " sent_at = v.sent_at, reference = v.reference, content_sha256 = v.content_sha256, claim_token = NULL,"
+            + " lease_until = NULL, updated_at = ?";
 
     /**
      * PostgreSQL claims and reads a batch in one statement (UPDATE ... FROM ... RETURNING): the second look-up
@@ -60,12 +62,14 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
         String[] messageIds = new String[sent.size()];
         String[] responses = new String[sent.size()];
         String[] sentAt = new String[sent.size()];
+        String[] hashes = new String[sent.size()];
         for (int i = 0; i < sent.size(); i++) {
             SendResult r = sent.get(i);
             ids[i] = r.deliveryId();
             messageIds[i] = r.providerMessageId();
             responses[i] = truncate(r.response(), 1000);
             sentAt[i] = r.at() == null ? null : r.at().toString();
+            hashes[i] = r.contentSha256();
         }
         // A MERGE, not UPDATE ... FROM: with the status check in WHERE, statistics taken before the campaign had
         // any row SENDING made PostgreSQL scan every SENDING row for each chunk; as a MERGE
@@ -76,7 +80,8 @@ final class PostgresDeliveryDialect implements DeliveryDialect {
             ps.setArray(3, c.createArrayOf("varchar", responses));
             ps.setArray(4, c.createArrayOf("timestamptz", sentAt));
             ps.setArray(5, c.createArrayOf("varchar", references));
-            ps.setObject(6, now);
+            ps.setArray(6, c.createArrayOf("varchar", hashes));
+            ps.setObject(7, now);
             ps.executeUpdate();
         }
     }

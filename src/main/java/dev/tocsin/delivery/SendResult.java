@@ -7,13 +7,21 @@ package dev.tocsin.delivery;
  * address never be used again.
  */
 public record SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress,
-                         java.time.OffsetDateTime at) {
+                         java.time.OffsetDateTime at, String contentSha256) {
 
     public enum Outcome { SENT, RETRY, FAILED, UNDELIVERABLE }
 
     /** When the provider answered: the proof of when a notice went out. */
     public SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress) {
-        this(deliveryId, outcome, providerMessageId, response, suppress, java.time.OffsetDateTime.now());
+        this(deliveryId, outcome, providerMessageId, response, suppress, java.time.OffsetDateTime.now(), null);
+    }
+
+    /**
+     * The same result, with the SHA-256 (hex) of the exact bytes the provider took: the proof report shows it,
+     * so a regulator can check a kept copy of the notice against what was sent.
+     */
+    public SendResult withContent(byte[] sentBytes) {
+        return new SendResult(deliveryId, outcome, providerMessageId, response, suppress, at, Sha256.hex(sentBytes));
     }
 
     public boolean ok() {

@@ -1,6 +1,7 @@
 package dev.tocsin.incident;
 
 import dev.tocsin.audit.AuditContext;
+import dev.tocsin.common.Deadlines;
 import dev.tocsin.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 @Path("/api/incidents")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,10 +43,13 @@ public class IncidentResource {
     }
 
     public record IncidentView(String id, String title, String description, OffsetDateTime occurredAt,
-                               OffsetDateTime discoveredAt, OffsetDateTime createdAt) {
-        static IncidentView of(Incident i) {
-            return new IncidentView(i.id, i.title, i.description, i.occurredAt, i.discoveredAt, i.createdAt);
-        }
+                               OffsetDateTime discoveredAt, OffsetDateTime createdAt,
+                               List<Deadlines.Deadline> deadlines) {
+    }
+
+    private IncidentView view(Incident i) {
+        return new IncidentView(i.id, i.title, i.description, i.occurredAt, i.discoveredAt, i.createdAt,
+                incidents.deadlines(i));
     }
 
     @POST
@@ -53,16 +58,16 @@ public class IncidentResource {
     public Response create(@Valid @NotNull CreateIncident request) {
         Incident incident = incidents.open(request.title(), request.description(), request.occurredAt(),
                 request.discoveredAt());
-        audit.object("incident", incident.id).after(IncidentView.of(incident));
-        return Response.status(201).entity(IncidentView.of(incident)).build();
+        audit.object("incident", incident.id).after(view(incident));
+        return Response.status(201).entity(view(incident)).build();
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
-    @Operation(operationId = "getIncident", summary = "Read an incident")
+    @Operation(operationId = "getIncident", summary = "Read an incident", description = "With its deadline clocks (regulator, individuals): due when, and whether the notices were out in time.")
     public IncidentView get(@PathParam("id") String id) {
-        return IncidentView.of(incidents.find(id));
+        return view(incidents.find(id));
     }
 
 }

@@ -3,9 +3,16 @@ package dev.tocsin.incident;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
+import dev.tocsin.common.Deadlines;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -44,6 +51,36 @@ public class Incidents {
         incident.createdAt = OffsetDateTime.now();
         incident.persist();
         return incident;
+    }
+
+    static final String LAST_NOTICE = "SELECT MAX(d.sent_at),"
+            + " (SELECT COUNT(*) FROM campaign w WHERE w.incident_id = ? AND w.status IN ('RUNNING', 'PAUSED', 'SCHEDULED'))"
+            + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id WHERE c.incident_id = ? AND c.status = 'COMPLETED'";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Deadlines deadlines;
+
+    /**
+     * The incident's deadline clocks: met when the last notice of its completed campaigns went out in time,
+     * with none still running, paused or scheduled.
+     */
+    public List<Deadlines.Deadline> deadlines(Incident incident) {
+        OffsetDateTime last = null;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_NOTICE)) {
+            ps.setString(1, incident.id);
+            ps.setString(2, incident.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(2) == 0) {
+                    last = rs.getObject(1, OffsetDateTime.class);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the incident's notices could not be read", e);
+        }
+        return deadlines.of(incident.discoveredAt, last, OffsetDateTime.now());
     }
 
     public Incident find(String id) {

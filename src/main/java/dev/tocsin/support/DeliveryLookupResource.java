@@ -1,5 +1,6 @@
 package dev.tocsin.support;
 
+import dev.tocsin.audit.AuditContext;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
@@ -7,20 +8,25 @@ import dev.tocsin.common.Masking;
 import dev.tocsin.common.Roles;
 import dev.tocsin.delivery.Delivery;
 import dev.tocsin.delivery.DeliveryEvent;
+import dev.tocsin.delivery.DeliveryResends;
 import dev.tocsin.tracking.NoticeEngagement;
 import dev.tocsin.tracking.TypedReference;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +47,17 @@ public class DeliveryLookupResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    Resends resends;
+
+    @Inject
+    AuditContext audit;
+
     public record Transition(String status, OffsetDateTime at, String detail) {
     }
 
     public record DeliveryView(String id, String campaignId, String accountId, String channel, String status,
-                               String address, int attempts, String reference, String providerMessageId,
+                               String address, int attempts, String reference, String resendOf, String providerMessageId,
                                String lastError, List<Transition> history, OffsetDateTime openedAt,
                                OffsetDateTime acknowledgedAt) {
     }
@@ -69,6 +81,54 @@ public class DeliveryLookupResource {
             rows = Delivery.find("channel = 'sms' and address = ?1 order by id desc", phone.strip()).page(0, MAX_RESULTS).list();
         }
         return views(rows);
+    }
+
+    public record ResendRequest(String channel, String reason) {
+    }
+
+    /**
+     * Support on the phone: "I never got it". A new delivery of the same notice, on the same or another
+     * channel, linked to this one and audited with the reason given.
+     */
+    @POST
+    @Path("{id}/resend")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.SUPPORT, Roles.OPERATOR})
+    @Operation(operationId = "resendDelivery", summary = "Send a person's notice again",
+            description = "Body: {\"reason\": \"why\", \"channel\": \"email|sms|push\" (default: the same)}. 409 while the"
+                    + " original is still on its way, when the address is suppressed or missing, or the campaign was cancelled.")
+    public Response resend(@PathParam("id") String id, ResendRequest request) throws SQLException {
+        long original = parseId(id);
+        List<FieldError> problems = new ArrayList<>();
+        if (request == null || request.reason() == null || request.reason().isBlank()) {
+            problems.add(new FieldError("reason", "say why the notice is sent again (it goes into the audit trail)"));
+        } else if (request.reason().length() > 1000) {
+            problems.add(new FieldError("reason", "longer than 1000 characters"));
+        }
+        Channel channel = null;
+        if (request != null && request.channel() != null) {
+            channel = Channel.fromCode(request.channel()).orElse(null);
+            if (channel == null) {
+                problems.add(new FieldError("channel", "unknown channel (email, sms, push)"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("invalid_request", "The resend request is not complete.", problems);
+        }
+        DeliveryResends.Created created = resends.resend(original, channel);
+        DeliveryView view = views(List.of(Delivery.<Delivery>findById(created.id()))).get(0);
+        audit.object("delivery", Long.toString(created.id()))
+                .details("resend of delivery " + original + " on " + created.channel().code() + ": " + request.reason().strip())
+                .after(view);
+        return Response.status(201).entity(view).location(java.net.URI.create("/api/deliveries/" + created.id())).build();
+    }
+
+    private static long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.notFound("delivery", id);
+        }
     }
 
     /**
@@ -151,7 +211,8 @@ public class DeliveryLookupResource {
                 java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
         String address = whole ? d.address : Masking.address(Channel.fromCode(d.channel).orElse(Channel.EMAIL), d.address);
         return new DeliveryView(String.valueOf(d.id), d.campaignId, d.accountId, d.channel, d.status.key(), address,
-                d.attempts, d.reference, d.providerMessageId, d.lastError, history,
+                d.attempts, d.reference, d.resendOf == null ? null : d.resendOf.toString(), d.providerMessageId,
+                d.lastError, history,
                 engaged == null ? null : engaged.openedAt, engaged == null ? null : engaged.acknowledgedAt);
     }
 }

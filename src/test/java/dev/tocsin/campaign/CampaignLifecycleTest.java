@@ -28,9 +28,12 @@ class CampaignLifecycleTest {
     }
 
     @Test
-    void aFinishedCampaignStaysFinished() {
+    void aFinishedCampaignStaysFinishedExceptThatAResendRunsACompletedOneAgain() {
+        assertTrue(allowed(COMPLETED, RUNNING), "a resend runs a completed campaign until it is settled");
         for (CampaignStatus to : CampaignStatus.values()) {
-            assertFalse(allowed(COMPLETED, to), "COMPLETED -> " + to);
+            if (to != RUNNING) {
+                assertFalse(allowed(COMPLETED, to), "COMPLETED -> " + to);
+            }
             assertFalse(allowed(CANCELLED, to), "CANCELLED -> " + to);
         }
     }

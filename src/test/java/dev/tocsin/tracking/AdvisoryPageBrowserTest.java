@@ -69,7 +69,9 @@ class AdvisoryPageBrowserTest {
             Object outline = phone.executeScript("return getComputedStyle(arguments[0]).outlineStyle;", button);
             assertEquals("solid", outline, "visible focus");
             button.click();
-            assertEquals("Thank you", phone.findElement(By.tagName("h1")).getText());
+            // the form posts without script; the browser loads the thank-you page
+            new org.openqa.selenium.support.ui.WebDriverWait(phone, java.time.Duration.ofSeconds(10)).until(
+                    org.openqa.selenium.support.ui.ExpectedConditions.textToBe(By.tagName("h1"), "Thank you"));
             Browser.screenshot(phone, "advisory-en-thanks-360");
         } finally {
             phone.quit();

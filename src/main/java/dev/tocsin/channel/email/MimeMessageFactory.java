@@ -251,6 +251,11 @@ public class MimeMessageFactory {
         private final Address[] from;
         private final Address[] to;
 
+        /** The message exactly as it is handed to the server (before SMTP's dot-stuffing). */
+        public byte[] bytes() {
+            return bytes;
+        }
+
         PrebuiltMessage(Session session, byte[] bytes, InternetAddress from, InternetAddress to) {
             super(session);
             this.bytes = bytes;

@@ -53,15 +53,18 @@ public class OutboxEmailGateway implements EmailGateway {
         List<SendResult> results = new ArrayList<>(emails.size());
         for (OutgoingEmail email : emails) {
             try {
-                MimeMessage message = factory.build(session, email, NOT_SENT_HEADER, NOT_SENT_TEXT);
+                // 8-bit where the lines allow: the .eml files are read by people, in an editor as well as a mail reader
+                MimeMessage message = factory.build(session, email, true, NOT_SENT_HEADER, NOT_SENT_TEXT);
                 Path campaignDir = dir.resolve(email.campaignId());
                 Files.createDirectories(campaignDir);
                 Path file = campaignDir.resolve("delivery-" + email.deliveryId() + ".eml");
-                try (OutputStream out = Files.newOutputStream(file)) {
+                java.security.MessageDigest digest = dev.tocsin.delivery.Sha256.newDigest();
+                try (OutputStream out = new java.security.DigestOutputStream(Files.newOutputStream(file), digest)) {
                     message.writeTo(out);
                 }
-                results.add(SendResult.sent(email.deliveryId(), factory.messageId(email.deliveryId()),
-                        "written to local outbox, not sent: " + dir.relativize(file)));
+                results.add(new SendResult(email.deliveryId(), SendResult.Outcome.SENT,
+                        factory.messageId(email.deliveryId()), "written to local outbox, not sent: " + dir.relativize(file),
+                        false, java.time.OffsetDateTime.now(), java.util.HexFormat.of().formatHex(digest.digest())));
             } catch (MessagingException e) {
                 results.add(SendResult.fail(email.deliveryId(), "the message could not be built: " + e.getMessage()));
             } catch (IOException e) {

@@ -230,6 +230,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                     long id = current.deliveryId();
                     results[current.index()] = end.code() == 250
                             ? SendResult.sent(id, factory.messageId(id), end.text().strip())
+                                    .withContent(current.message().bytes())
                             : classify(pooled, id, end.code(), end.text());
                 } else {
                     if (data.code() == 354) {
@@ -316,7 +317,8 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         }
         try {
             transport.sendMessage(message, message.getAllRecipients());
-            return SendResult.sent(id, factory.messageId(id), transport.getLastServerResponse().strip());
+            return SendResult.sent(id, factory.messageId(id), transport.getLastServerResponse().strip())
+                    .withContent(message.bytes());
         } catch (SMTPAddressFailedException e) {
             return classify(pooled, id, e.getReturnCode(), e.getMessage());
         } catch (SMTPSendFailedException e) {

@@ -24,8 +24,11 @@ public class OutboxPushGateway implements PushGateway {
 
     @Override
     public List<SendResult> send(List<OutgoingPush> messages) {
-        return messages.stream().map(push -> OutboxFile.write(dir, push.campaignId(), push.deliveryId(), Channel.PUSH,
-                "Push subscription: " + push.subscriptionId() + "\n\n" + new String(push.payload(), StandardCharsets.UTF_8)))
-                .toList();
+        // The hash covers the payload a push service would get (before encryption), as with WebPushGateway.
+        return messages.stream().map(push -> {
+            SendResult r = OutboxFile.write(dir, push.campaignId(), push.deliveryId(), Channel.PUSH,
+                    "Push subscription: " + push.subscriptionId() + "\n\n" + new String(push.payload(), StandardCharsets.UTF_8));
+            return r.ok() ? r.withContent(push.payload()) : r;
+        }).toList();
     }
 }

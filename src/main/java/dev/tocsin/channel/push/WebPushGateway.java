@@ -138,7 +138,8 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
         }
         List<SendResult> results = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
-            results.add(refused[i] != null ? refused[i] : await(messages.get(i), pending.get(i)));
+            SendResult r = refused[i] != null ? refused[i] : await(messages.get(i), pending.get(i));
+            results.add(r.ok() ? r.withContent(messages.get(i).payload()) : r);
         }
         return results;
     }

@@ -65,7 +65,8 @@ public class TwilioSmsGateway implements SmsGateway {
                 creator.setStatusCallback(statusCallback);
             }
             Message message = creator.create(client);
-            return SendResult.sent(id, message.getSid(), "Twilio accepted: " + message.getStatus());
+            return SendResult.sent(id, message.getSid(), "Twilio accepted: " + message.getStatus())
+                    .withContent(sms.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (ApiException e) {
             return classify(id, e);
         } catch (ApiConnectionException e) {

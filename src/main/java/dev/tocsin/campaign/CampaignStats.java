@@ -1,0 +1,80 @@
+package dev.tocsin.campaign;
+
+import dev.tocsin.audience.AudienceQuery;
+import dev.tocsin.common.Deadlines;
+import dev.tocsin.delivery.DeliveryStats;
+import dev.tocsin.incident.Incident;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the trust-and-safety team reads about a campaign: counts by status and channel, the breakdown by
+ * channel, locale and country, the funnel from sent to acknowledged, the places where so many people were not
+ * reached that a substitute notice is required, and the deadline clocks. Every figure is read from the
+ * database, so every instance answers the same.
+ */
+@ApplicationScoped
+public class CampaignStats {
+
+    @Inject
+    CampaignService campaigns;
+
+    @Inject
+    DeliveryStats stats;
+
+    @Inject
+    AudienceQuery audience;
+
+    @Inject
+    Deadlines deadlines;
+
+    @Inject
+    CampaignConfig config;
+
+    /** People no channel reached in one place, and whether that many require a substitute notice there. */
+    public record Unreached(String place, long count, int threshold, boolean substituteNoticeRequired) {
+    }
+
+    public record View(String status, long total, Map<String, Long> byStatus, Map<String, Map<String, Long>> byChannel,
+                       long unreachable, List<DeliveryStats.Cell> breakdown, DeliveryStats.Funnel funnel,
+                       List<Unreached> unreached, List<Deadlines.Deadline> deadlines) {
+    }
+
+    public View of(String id) throws SQLException {
+        record Loaded(Campaign campaign, Incident incident) {
+        }
+        Loaded loaded = QuarkusTransaction.requiringNew().call(() -> {
+            Campaign c = campaigns.find(id);
+            return new Loaded(c, Incident.findById(c.incidentId));
+        });
+        Campaign c = loaded.campaign();
+        DeliveryStats.Counts counts = stats.count(id, c.channelList());
+        List<Unreached> unreached = audience.unreachedByPlace(c.incidentId, c.segment(), id).entrySet().stream()
+                .map(e -> {
+                    int threshold = threshold(e.getKey());
+                    return new Unreached(e.getKey(), e.getValue(), threshold, e.getValue() >= threshold);
+                }).toList();
+        // Met when the campaign completed: its last reachable person's notice is out.
+        OffsetDateTime lastSent = c.status == CampaignStatus.COMPLETED ? stats.lastNoticeSent(id).orElse(null) : null;
+        OffsetDateTime discovered = loaded.incident() == null ? null : loaded.incident().discoveredAt;
+        return new View(c.status.name(), counts.total(), counts.byStatus(), counts.byChannel(),
+                c.unreachable == null ? 0 : c.unreachable, stats.breakdown(id), stats.funnel(id), unreached,
+                deadlines.of(discovered, lastSent, OffsetDateTime.now()));
+    }
+
+    /** The place's own threshold, else its country's, else the default. */
+    private int threshold(String place) {
+        Map<String, Integer> perPlace = config.substituteNotice().thresholds();
+        Integer own = perPlace.get(place);
+        if (own == null && place.contains("-")) {
+            own = perPlace.get(place.substring(0, place.indexOf('-')));
+        }
+        return own != null ? own : config.substituteNotice().threshold();
+    }
+}
