@@ -26,6 +26,9 @@ public class Campaign extends PanacheEntityBase {
     public String incidentId;
 
     public String name;
+    /** What recipients see on /verify (the name is internal); null: the incident's title. */
+    @Column(name = "public_title")
+    public String publicTitle;
 
     @Column(name = "template_set")
     public String templateSet;

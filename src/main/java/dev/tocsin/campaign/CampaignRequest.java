@@ -19,7 +19,9 @@ public record CampaignRequest(
         SegmentRequest segment,
         OffsetDateTime scheduledAt,
         @Min(1) @Max(20) Integer maxAttempts,
-        @Min(1) @Max(10) Integer smsSegmentBudget) {
+        @Min(1) @Max(10) Integer smsSegmentBudget,
+        /* What a recipient sees on /verify for this campaign's notices; unset: the incident's title. */
+        @Size(max = 300) String publicTitle) {
 
     /** An empty or missing list means no restriction. */
     public record SegmentRequest(List<String> exposedAny, List<String> exposedAll, List<String> countries,

@@ -66,6 +66,7 @@ public class CampaignService {
 
     private static void apply(Campaign c, CampaignRequest request, CampaignRules.Spec spec) {
         c.name = request.name().strip();
+        c.publicTitle = request.publicTitle() == null || request.publicTitle().isBlank() ? null : request.publicTitle().strip();
         c.templateSet = request.templateSet();
         c.channels = String.join(",", spec.channels());
         c.channelPolicy = spec.policy();

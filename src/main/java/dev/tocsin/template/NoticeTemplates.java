@@ -60,6 +60,7 @@ public class NoticeTemplates {
                     new io.quarkus.qute.WithSectionHelper.Factory(), new io.quarkus.qute.SetSectionHelper.Factory(),
                     new io.quarkus.qute.WhenSectionHelper.Factory())
             .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
+            .addResultMapper(new Isolates())
             .strictRendering(true)
             .removeStandaloneLines(true)
             .build();
@@ -147,7 +148,7 @@ public class NoticeTemplates {
             TemplateSet.LocaleTemplates known = base.locales().get(tag);
             java.util.function.BiFunction<String, Template, Template> part = (file, library) -> {
                 String source = uploaded.get(tag + "/" + file);
-                return source != null ? parseSource(source, file.endsWith(".html") ? "text/html" : "text/plain", tag,
+                return source != null ? parseSource(source, contentType(file), tag,
                         name + "/" + tag + "/" + file) : library;
             };
             TemplateSet.LocaleTemplates t = new TemplateSet.LocaleTemplates(tag,
@@ -180,7 +181,7 @@ public class NoticeTemplates {
         }
         Template template;
         try {
-            template = parseSource(source, file.endsWith(".html") ? "text/html" : "text/plain", tag, id);
+            template = parseSource(source, contentType(file), tag, id);
         } catch (io.quarkus.qute.TemplateException e) {
             return List.of(error(id, e));
         }
@@ -246,7 +247,7 @@ public class NoticeTemplates {
             read(dir + "categories.properties").map(NoticeTemplates::properties)
                     .ifPresent(p -> p.stringPropertyNames().forEach(k -> categoryNames.put(k, p.getProperty(k))));
             locales.put(tag, new TemplateSet.LocaleTemplates(tag,
-                    parse(dir + "email-subject.txt", "text/plain", tag),
+                    parse(dir + "email-subject.txt", SUBJECT, tag),
                     parse(dir + "email.html", "text/html", tag),
                     parse(dir + "email.txt", "text/plain", tag),
                     optional(dir + "sms.txt", tag),
@@ -295,7 +296,26 @@ public class NoticeTemplates {
 
     /** Parts only some channels need (SMS, push): absent means the set cannot send on that channel. */
     private Template optional(String path, String tag) {
-        return read(path).isPresent() ? parse(path, "text/plain", tag) : null;
+        return read(path).isPresent() ? parse(path, contentType(path.substring(path.lastIndexOf('/') + 1)), tag) : null;
+    }
+
+    /** Content types that Isolates leaves alone: one-line subjects and push texts. */
+    static final String SUBJECT = "text/x-subject";
+    static final String PUSH = "text/x-push";
+
+    /**
+     * What a part is rendered as: HTML, the email text and the SMS isolate inserted values (renderSms drops them
+     * again where they would cost an SMS its GSM-7 encoding or a segment).
+     */
+    static String contentType(String file) {
+        if (file.endsWith(".html")) {
+            return Variant.TEXT_HTML;
+        }
+        return switch (file) {
+            case "email-subject.txt" -> SUBJECT;
+            case "push.txt", "push-title.txt" -> PUSH;
+            default -> Variant.TEXT_PLAIN;
+        };
     }
 
     private Template parseSource(String source, String contentType, String tag, String id) {
@@ -350,7 +370,15 @@ public class NoticeTemplates {
         }
         String[] out = shapes.render(key("sms", set, t, data), data, List.of(t.sms()), SMS_HTML,
                 d -> new String[]{RenderBudget.render(t.sms(), model(set, t, d))}).text();
-        return SPACES.matcher(LINE_BREAK.matcher(out[0].strip()).replaceAll(" ")).replaceAll(" ");
+        String isolated = SPACES.matcher(LINE_BREAK.matcher(out[0].strip()).replaceAll(" ")).replaceAll(" ");
+        // Isolates only where they cost nothing: never in a GSM-7 text (they would make it UCS-2), never when
+        // they would add a segment.
+        String plain = Isolates.strip(isolated);
+        if (plain.length() == isolated.length() || SmsSegments.isGsm7(plain)
+                || SmsSegments.count(isolated).segments() > SmsSegments.count(plain).segments()) {
+            return plain;
+        }
+        return isolated;
     }
 
     /** Renders the push notification: a one-line title and a one-paragraph body. */

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * A verification reference as a person types it: any case, spaces or dashes or none, with or without the
- * "TCS" prefix. References never contain 0, O, 1 or I (NoticeCodes' alphabet), so where one was typed the
+ * "TCS" prefix, and the invisible marks a copy from the notice brings along. References never contain 0, O, 1 or I (NoticeCodes' alphabet), so where one was typed the
  * reader saw a look-alike: O/0 may be D or Q, I/1 may be L or J. Gives every reference the input could
  * mean, formatted as stored (TCS-XXXXX-XXXXX); none when it cannot be one.
  */
@@ -28,6 +28,8 @@ public final class TypedReference {
             char ch = Character.toUpperCase(typed.charAt(i));
             if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
                 kept.append(ch);
+            } else if (Character.getType(ch) == Character.FORMAT) {
+                continue; // invisible marks copied with the reference (bidi isolates, zero-width spaces)
             } else if (!Character.isWhitespace(ch) && ch != '-' && ch != '_' && ch != '.' && ch != '\u2010'
                     && ch != '\u2011' && ch != '\u2012' && ch != '\u2013' && ch != '\u2014') {
                 return List.of();

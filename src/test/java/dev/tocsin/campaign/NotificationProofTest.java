@@ -67,7 +67,11 @@ class NotificationProofTest {
             csv.append("ca").append(i).append('-').append(run).append(",,US,CA,password\n");
         }
         Api.uploadCsv(incident, csv.toString()).statusCode(200).body("accepted", org.hamcrest.Matchers.equalTo(16));
-        String campaign = Api.launchAndWait(incident, "proof " + run, List.of("email"), "all");
+        String campaign = Api.campaign(incident).name("proof " + run)
+                .set("publicTitle", "Security notice about your Example account").create();
+        Api.approve(campaign).statusCode(200);
+        Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+        Api.awaitCompleted(campaign);
 
         Path outbox = EmbeddedProfile.DATA.resolve("outbox").resolve(campaign);
         List<Path> emls;
@@ -82,6 +86,13 @@ class NotificationProofTest {
         assertTrue(token.find());
         given().auth().none().get("/a/" + token.group(1)).then().statusCode(200);
         given().auth().none().post("/a/" + token.group(1) + "/ack").then().statusCode(200);
+
+        // /verify names the campaign by its public title, not its internal name
+        Matcher reference = Pattern.compile("TCS-[A-Z2-9]{5}-[A-Z2-9]{5}").matcher(someNotice);
+        assertTrue(reference.find());
+        String verified = given().auth().none().queryParam("reference", reference.group()).get("/verify").asString();
+        assertTrue(verified.contains("Security notice about your Example account"), verified);
+        assertFalse(verified.contains("proof " + run), "the internal name stays internal");
 
         // the proof report, read by an independent CSV parser
         String report = TestUsers.as(TestUsers.AUDITOR).get("/api/campaigns/" + campaign + "/report.csv").then()

@@ -119,6 +119,52 @@ class NoticeTemplatesTest {
     }
 
     @Test
+    void everyHtmlNoticeFitsAPhoneNamesFontsForItsScriptAndShowsWhoSentIt() {
+        NoticeTemplates templates = library(Optional.empty());
+        for (String kind : List.of("credential-exposure", "personal-data-exposure", "payment-card-exposure")) {
+            TemplateSet set = templates.find(kind).orElseThrow();
+            for (String tag : set.localeTags()) {
+                org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(templates.renderEmail(set, data("Pat", tag)).html());
+                String where = kind + "/" + tag;
+                assertEquals("width=device-width, initial-scale=1",
+                        doc.selectFirst("meta[name=viewport]").attr("content"), where);
+                String fonts = doc.body().attr("style").replaceAll(".*font-family:([^;]*);.*", "$1").strip();
+                assertFalse(fonts.startsWith("sans-serif"), where + ": a named font before the generic family: " + fonts);
+                if (tag.equals("ja")) {
+                    assertTrue(fonts.contains("Noto Sans JP") || fonts.contains("Hiragino"), where + ": " + fonts);
+                }
+                if (tag.equals("ar")) {
+                    assertTrue(fonts.contains("Arabic") || fonts.contains("Tahoma"), where + ": " + fonts);
+                }
+                assertEquals("Example Corp", Isolates.strip(doc.body().child(0).text()), where + ": the sender first");
+            }
+        }
+    }
+
+    @Test
+    void insertedValuesAreIsolatedSoTheirDirectionDoesNotSpillIntoTheSentence() {
+        NoticeTemplates templates = library(Optional.empty());
+        TemplateSet set = templates.find("credential-exposure").orElseThrow();
+        RenderedEmail ar = templates.renderEmail(set, data("Laila", "ar"));
+        // the English incident title inside Arabic text: its full stop stays on the Arabic side
+        assertTrue(ar.text().contains("\u2068Backup server breach\u2069"), ar.text());
+        assertTrue(ar.html().contains("\u2068Backup server breach\u2069"), ar.html());
+        assertTrue(ar.html().contains("\u2068Example Corp\u2069"));
+        // the link stays a plain URL (also in its href), and the locale a plain attribute
+        assertTrue(ar.html().contains("href=\"https://advisory.example.com/a/x\""), ar.html());
+        assertFalse(ar.text().contains("\u2068https://"), "a link is never wrapped: mail readers would take the mark into it");
+        assertTrue(ar.html().contains("lang=\"ar\""));
+        // an SMS: isolated when it is UCS-2 anyway (Arabic), not where the marks would make a GSM-7 text UCS-2
+        String arSms = templates.renderSms(set, data("Laila", "ar"));
+        assertTrue(arSms.contains("\u2068TCS-ABCDE-FGHJK\u2069"), arSms);
+        String enSms = templates.renderSms(set, data("Laila", "en"));
+        assertFalse(enSms.contains("\u2068"), enSms);
+        assertTrue(SmsSegments.isGsm7(enSms), enSms);
+        // subject lines and push texts stay as they are
+        assertFalse(ar.subject().contains("\u2068"), ar.subject());
+    }
+
+    @Test
     void germanJapaneseAndRightToLeftArabicRenderInTheirOwnScriptAndDateFormat() {
         NoticeTemplates templates = library(Optional.empty());
         TemplateSet set = templates.find("credential-exposure").orElseThrow();
@@ -127,12 +173,12 @@ class NoticeTemplatesTest {
         assertTrue(ar.html().contains("<body dir=\"rtl\""));
         assertTrue(ar.subject().startsWith("إشعار أمني مهم"), ar.subject());
         assertTrue(ar.text().contains("كلمة المرور"), "the exposed data in Arabic");
-        assertTrue(ar.html().contains("<strong dir=\"ltr\">TCS-ABCDE-FGHJK</strong>"), "the reference stays left to right");
+        assertTrue(ar.html().contains("<strong dir=\"ltr\">\u2068TCS-ABCDE-FGHJK\u2069</strong>"), "the reference stays left to right");
 
         RenderedEmail ja = templates.renderEmail(set, data("山田", "ja-JP"));
         assertTrue(ja.subject().contains("セキュリティのお知らせ"), ja.subject());
         assertTrue(ja.text().contains("2026年11月2日"), "Japanese date, in the recipient's time zone: " + ja.text());
-        assertTrue(ja.text().contains("・パスワード"), ja.text());
+        assertTrue(ja.text().contains("・\u2068パスワード\u2069"), ja.text());
 
         RenderedEmail de = templates.renderEmail(set, data("Gerd", "de-AT"));
         assertTrue(de.subject().startsWith("Wichtiger Sicherheitshinweis"), de.subject());
@@ -164,12 +210,12 @@ class NoticeTemplatesTest {
         assertTrue(ma.text().contains("security freeze") && ma.text().contains("police report"), ma.text());
         // Massachusetts forbids stating the nature of the breach: neither the title nor the description
         assertFalse(ma.text().contains("Backup server breach") || ma.text().contains("Attackers copied"), ma.text());
-        assertTrue(ma.text().contains("A security incident. It happened on"), ma.text());
+        assertTrue(Isolates.strip(ma.text()).contains("A security incident. It happened on"), ma.text());
         assertTrue(ca.text().contains("Backup server breach"), "other places are told what happened");
         assertFalse(ma.text().contains("NOTICE OF DATA BREACH"));
         RenderedEmail ny = templates.renderEmail(set, livingIn("en", "US", "NY"));
         assertFalse(ny.text().contains("NOTICE OF DATA BREACH") || ny.text().contains("security freeze"), "no block for New York");
-        assertTrue(ny.text().startsWith("Dear Pat,"));
+        assertTrue(ny.text().startsWith("Dear \u2068Pat\u2069,"), ny.text());
         // a Spanish-speaking Californian: the legal block in the set's default language rather than none
         RenderedEmail es = templates.renderEmail(set, livingIn("es", "US", "CA"));
         assertTrue(es.subject().startsWith("Aviso de seguridad"));
@@ -275,8 +321,9 @@ class NoticeTemplatesTest {
         for (String name : List.of("Ann", "Ann", "Ann", "Bob")) {
             RenderedEmail email = templates.renderEmail(set, recipient(name, "en", "TCS-" + name, "", ""));
             assertEquals("Notice TCS-" + name, email.subject());
-            assertEquals(name.equals("Bob") ? "<p>Hi Bob, it is you</p>" : "<p>Hello Ann</p>", email.html());
-            assertEquals((name.equals("Bob") ? "Hi Bob" : "Hello Ann") + " TCS-" + name, email.text());
+            assertEquals(name.equals("Bob") ? "<p>Hi Bob, it is you</p>" : "<p>Hello \u2068Ann\u2069</p>", email.html());
+            assertEquals((name.equals("Bob") ? "Hi Bob" : "Hello \u2068Ann\u2069") + " \u2068TCS-" + name + "\u2069",
+                    email.text());
         }
         assertEquals(0, templates.splicedShapes("email"), "a template that compares or aliases the name is never spliced");
     }
