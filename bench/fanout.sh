@@ -93,7 +93,11 @@ wait_completed() { # polls the campaign itself (cheap), not its stats (a count o
 
 incident() {
   curl -sf -u "olivia:$PW" -X POST "$API/api/incidents" -H 'Content-Type: application/json' \
-    -d '{"title":"Password hashes copied from a backup","description":"An attacker copied a database backup.","occurredAt":"2026-11-01T22:30:00Z","discoveredAt":"2026-11-20T09:00:00Z"}' | json '["id"]'
+    -d '{"title":"Password hashes copied from a backup","description":"An attacker copied a database backup.","occurredAt":"2026-11-01T22:30:00Z","discoveredAt":"2026-11-20T09:00:00Z",
+         "translations":{"es":{"title":"Copia de hashes de contraseñas","description":"Un atacante copió una copia de seguridad."},
+                         "pt-BR":{"title":"Cópia de hashes de senhas","description":"Um invasor copiou um backup."},
+                         "fr":{"title":"Copie d’empreintes de mots de passe","description":"Un attaquant a copié une sauvegarde."},
+                         "de":{"title":"Kopie von Passwort-Hashes","description":"Ein Angreifer hat eine Sicherung kopiert."}}}' | json '["id"]'
 }
 
 generate() { # rows prefix file
@@ -202,12 +206,22 @@ SENT=$(echo "$STATS" | json '["byStatus"]["sent"]')
 stop "$JSTAT_PID"; JSTAT_PID=""
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
 HEAP_KB=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ {u = $3 + $4 + $6 + $8; if (u > m) m = u} END {printf "%d", m}' "$WORK/jstat.log")
+
+# 2b. The campaign's proof-of-notification report, streamed to a counter (one row per delivery), with the heap
+#     sampled while it streams: it must not grow with the campaign.
+jstat -gc "$PID" 200 > "$WORK/jstat-report.log" 2>/dev/null & JSTAT_PID=$!
+t4=$(now)
+REPORT_LINES=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$C/report.csv" | wc -l)
+t5=$(now)
+stop "$JSTAT_PID"; JSTAT_PID=""
+REPORT_HEAP_KB=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ {u = $3 + $4 + $6 + $8; if (u > m) m = u} END {printf "%d", m}' "$WORK/jstat-report.log")
+REPORT_LINE=$(python3 -c "r = $REPORT_LINES - 1; s = $t5 - $t4; print(f'report.csv:  {r / s:10.0f} rows/s   ({r} rows in {s:.1f} s, one per delivery; peak heap used while streaming {$REPORT_HEAP_KB / 1024:.0f} MiB)')")
 stop "$APP_PID"; APP_PID=""
 
 # 3. The raw rate again, after.
 RAW_AFTER=$(raw_seconds)
 
-python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" "$REPORT_LINE" <<'PY'
 import sys
 n, t0, t1, t2, t3, raw_before, raw_after = int(sys.argv[1]), *map(float, sys.argv[2:8])
 sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
@@ -221,6 +235,7 @@ print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers}: {n / raw
       f" {n / raw_after:.0f} after; the faster counts)")
 print(f"ratio tocsin/raw: {deliver / raw:.2f}")
 print(f"peak RSS {rss / 1024:.0f} MiB, peak heap used {heap / 1024:.0f} MiB")
+print(sys.argv[22])
 before = dict(kv.split("=") for kv in sys.argv[14].split())
 after = dict(kv.split("=") for kv in sys.argv[15].split())
 used = {k: float(after[k]) - float(before[k]) for k in after}

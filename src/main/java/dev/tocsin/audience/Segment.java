@@ -1,5 +1,7 @@
 package dev.tocsin.audience;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,13 +9,27 @@ import java.util.List;
  * Which affected accounts a campaign addresses. An empty list means no restriction.
  * Turned into one SQL condition so audience counts and launch select exactly the same rows.
  */
-public record Segment(List<String> exposedAny, List<String> exposedAll, List<String> countries, List<String> locales) {
+public record Segment(List<String> exposedAny, List<String> exposedAll, List<String> countries, List<String> locales,
+                      @JsonIgnore String followUpOf, @JsonIgnore String followUpAudience) {
+
+    /** Who a follow-up goes to among the recipients of the campaign it follows up. */
+    public static final List<String> FOLLOW_UP_AUDIENCES = List.of("all", "reached", "unacknowledged");
 
     public Segment {
         exposedAny = exposedAny == null ? List.of() : List.copyOf(exposedAny);
         exposedAll = exposedAll == null ? List.of() : List.copyOf(exposedAll);
         countries = countries == null ? List.of() : List.copyOf(countries);
         locales = locales == null ? List.of() : List.copyOf(locales);
+        followUpAudience = followUpOf == null ? null : followUpAudience == null ? "all" : followUpAudience;
+    }
+
+    public Segment(List<String> exposedAny, List<String> exposedAll, List<String> countries, List<String> locales) {
+        this(exposedAny, exposedAll, countries, locales, null, null);
+    }
+
+    /** The same accounts, narrowed to the recipients of an earlier campaign (all, reached, or unacknowledged). */
+    public Segment followingUp(String campaignId, String audience) {
+        return new Segment(exposedAny, exposedAll, countries, locales, campaignId, audience);
     }
 
     public static Segment everyone() {
@@ -52,6 +68,18 @@ public record Segment(List<String> exposedAny, List<String> exposedAll, List<Str
                 params.add(locales.get(i) + "-%");
             }
             where.append(')');
+        }
+        if (followUpOf != null) {
+            // a campaign's own deliveries (not support's resends) name its recipients
+            where.append(" AND EXISTS (SELECT 1 FROM delivery f WHERE f.account_id = a.account_id AND f.campaign_id = ?"
+                    + " AND f.resend_of IS NULL");
+            params.add(followUpOf);
+            where.append("reached".equals(followUpAudience) ? " AND f.status IN ('SENT', 'DELIVERED'))" : ")");
+            if ("unacknowledged".equals(followUpAudience)) {
+                where.append(" AND NOT EXISTS (SELECT 1 FROM delivery f JOIN notice_engagement g ON g.delivery_id = f.id"
+                        + " WHERE f.account_id = a.account_id AND f.campaign_id = ? AND g.acknowledged_at IS NOT NULL)");
+                params.add(followUpOf);
+            }
         }
         return new Sql(where.toString(), params);
     }

@@ -29,6 +29,11 @@ public class Campaign extends PanacheEntityBase {
     /** What recipients see on /verify (the name is internal); null: the incident's title. */
     @Column(name = "public_title")
     public String publicTitle;
+    /** The earlier campaign this one updates (its recipients are the audience); null for a first notice. */
+    @Column(name = "follow_up_of")
+    public String followUpOf;
+    @Column(name = "follow_up_audience")
+    public String followUpAudience;
 
     @Column(name = "template_set")
     public String templateSet;
@@ -92,6 +97,9 @@ public class Campaign extends PanacheEntityBase {
     public OffsetDateTime approvedAt;
     @Column(name = "approval_comment")
     public String approvalComment;
+    /** Locales the approver accepted to send with the incident's untranslated text (comma-separated). */
+    @Column(name = "allowed_fallback")
+    public String allowedFallback;
     @Column(name = "launched_at")
     public OffsetDateTime launchedAt;
     @Column(name = "completed_at")
@@ -112,10 +120,14 @@ public class Campaign extends PanacheEntityBase {
     }
 
     public Segment segment() {
-        return new Segment(split(segmentExposedAny), split(segmentExposedAll), split(segmentCountries), split(segmentLocales));
+        Segment own = new Segment(split(segmentExposedAny), split(segmentExposedAll), split(segmentCountries),
+                split(segmentLocales));
+        return followUpOf == null ? own : own.followingUp(followUpOf, followUpAudience);
     }
 
     public void segment(Segment segment) {
+        followUpOf = segment.followUpOf();
+        followUpAudience = segment.followUpAudience();
         segmentExposedAny = join(segment.exposedAny());
         segmentExposedAll = join(segment.exposedAll());
         segmentCountries = join(segment.countries());

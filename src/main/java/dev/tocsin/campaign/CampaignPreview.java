@@ -98,13 +98,13 @@ public class CampaignPreview {
                         + "' is not among the affected accounts of this campaign's incident.");
             }
             String locale = requested != null && !requested.isBlank() ? requested.strip() : account.locale;
-            data = notices.forPreview(locale, account.timezone, account.name, incident, exposure.categoryList(),
+            data = notices.forPreview(set, locale, account.timezone, account.name, incident, exposure.categoryList(),
                     account.country, account.region);
         } else {
             // A synthetic recipient exposed to what the segment targets (or a password, for an unsegmented campaign)
             List<String> categories = campaign.segment().exposedAny().isEmpty() ? List.of("password")
                     : campaign.segment().exposedAny();
-            data = notices.forPreview(requested, "UTC", "Alex Example", incident, categories, null, null);
+            data = notices.forPreview(set, requested, "UTC", "Alex Example", incident, categories, null, null);
         }
         return new Subject(campaign, set, data, set.resolveTag(data.locale()));
     }

@@ -21,7 +21,11 @@ public record CampaignRequest(
         @Min(1) @Max(20) Integer maxAttempts,
         @Min(1) @Max(10) Integer smsSegmentBudget,
         /* What a recipient sees on /verify for this campaign's notices; unset: the incident's title. */
-        @Size(max = 300) String publicTitle) {
+        @Size(max = 300) String publicTitle,
+        /* An update to the recipients of this earlier campaign of the same incident. */
+        @Size(max = 36) String followUpOf,
+        /* Who among them: all (default), reached, or unacknowledged. */
+        @Size(max = 20) String followUpAudience) {
 
     /** An empty or missing list means no restriction. */
     public record SegmentRequest(List<String> exposedAny, List<String> exposedAll, List<String> countries,

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 @Path("/api/campaigns")
@@ -80,7 +81,8 @@ public class CampaignResource {
         return QuarkusTransaction.requiringNew().call(() -> CampaignView.of(campaigns.find(id)));
     }
 
-    public record ApproveRequest(@Size(max = 2000) String comment) {
+    /** allowFallback: locales whose recipients may read the incident's untranslated text (recorded). */
+    public record ApproveRequest(@Size(max = 2000) String comment, @Size(max = 20) List<@Size(max = 35) String> allowFallback) {
     }
 
     @POST
@@ -167,7 +169,8 @@ public class CampaignResource {
     @RolesAllowed(Roles.APPROVER)
     public CampaignView approve(@PathParam("id") String id, @Valid ApproveRequest request) {
         CampaignView before = current(id);
-        return audited(id, before, campaigns.approve(id, request == null ? null : request.comment(), user()));
+        return audited(id, before, campaigns.approve(id, request == null ? null : request.comment(),
+                request == null ? null : request.allowFallback(), user()));
     }
 
     @POST

@@ -87,6 +87,23 @@ public class CampaignRules {
                     + " days ahead: a breach notice is not news a year later"));
         }
         Segment segment = checkSegment(request.segment(), problems);
+        if (request.followUpOf() != null && !request.followUpOf().isBlank()) {
+            String audience = request.followUpAudience() == null ? "all" : request.followUpAudience();
+            Campaign earlier = Campaign.findById(request.followUpOf().strip());
+            if (earlier == null) {
+                problems.add(new FieldError("followUpOf", "no campaign with id '" + request.followUpOf() + "'"));
+            } else if (!earlier.incidentId.equals(request.incidentId())) {
+                problems.add(new FieldError("followUpOf", "belongs to another incident: a follow-up updates a notice about the same incident"));
+            } else if (earlier.launchedAt == null) {
+                problems.add(new FieldError("followUpOf", "has not been launched: it has no recipients to update yet"));
+            }
+            if (!Segment.FOLLOW_UP_AUDIENCES.contains(audience)) {
+                problems.add(new FieldError("followUpAudience", "must be one of " + Segment.FOLLOW_UP_AUDIENCES));
+            }
+            segment = segment.followingUp(request.followUpOf().strip(), audience);
+        } else if (request.followUpAudience() != null) {
+            problems.add(new FieldError("followUpAudience", "only for a follow-up (set followUpOf)"));
+        }
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("invalid_campaign", "The campaign cannot be saved: "
                     + problems.stream().map(p -> p.field() + " " + p.reason()).reduce((a, b) -> a + "; " + b).orElse("")

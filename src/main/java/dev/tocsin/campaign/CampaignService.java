@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.IllformedLocaleException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** The campaign lifecycle: draft -> approved -> running -> paused/cancelled -> completed. */
@@ -60,6 +61,9 @@ public class CampaignService {
 
     @Inject
     AudienceQuery audienceQuery;
+
+    @Inject
+    dev.tocsin.incident.Incidents incidents;
 
     @Inject
     dev.tocsin.channel.NoticeDataFactory notices;
@@ -138,7 +142,8 @@ public class CampaignService {
      * (every locale, every channel it uses, the SMS segment budget) and a locale its audience needs that the
      * set does not have (those recipients would get another language).
      */
-    public List<dev.tocsin.template.ContentProblem> contentProblems(String id) throws SQLException {
+    public List<dev.tocsin.template.ContentProblem> contentProblems(String id, List<String> allowFallback)
+            throws SQLException {
         record Loaded(Campaign campaign, Incident incident) {
         }
         Loaded loaded = QuarkusTransaction.requiringNew().call(() -> {
@@ -152,15 +157,29 @@ public class CampaignService {
             return List.of(new dev.tocsin.template.ContentProblem("-", "-", "templateSet",
                     "template set '" + c.templateSet + "' is not in the library"));
         }
-        var sample = notices.forPreview(null, "UTC", "Alex Example", incident,
+        var sample = notices.forPreview(set.get(), null, "UTC", "Alex Example", incident,
                 List.copyOf(dev.tocsin.audience.ExposureCategory.codes()), null, null);
         List<dev.tocsin.template.ContentProblem> problems = new ArrayList<>(
                 templates.checkRequiredContent(set.get(), c.channelList(), c.smsSegmentBudget(), sample));
+        var translations = incidents.translations(c.incidentId);
+        Map<String, Long> untranslated = new java.util.TreeMap<>();
         audienceQuery.byLocale(c.incidentId, c.segment()).forEach((tag, count) -> {
             String resolved = set.get().resolveTag(tag);
             if (!Locale.forLanguageTag(resolved).getLanguage().equals(Locale.forLanguageTag(tag).getLanguage())) {
                 problems.add(new dev.tocsin.template.ContentProblem(tag, "-", "locale", "the set has no '" + tag
                         + "' templates: " + count + " recipient(s) would get '" + resolved + "'"));
+            }
+            if (!resolved.equals(set.get().defaultLocale())
+                    && dev.tocsin.template.IncidentText.pick(translations, resolved).isEmpty()) {
+                untranslated.merge(resolved, count, Long::sum);
+            }
+        });
+        untranslated.forEach((tag, count) -> {
+            if (allowFallback == null || allowFallback.stream().noneMatch(tag::equalsIgnoreCase)) {
+                problems.add(new dev.tocsin.template.ContentProblem(tag, "incident", "translation", count
+                        + " recipient(s) would read the incident's title and description in '" + set.get().defaultLocale()
+                        + "' inside a '" + tag + "' notice: translate them (PUT /api/incidents/" + c.incidentId
+                        + "/translations/" + tag + ") or approve with allowFallback [\"" + tag + "\"]"));
             }
         });
         return problems;
@@ -170,12 +189,12 @@ public class CampaignService {
      * Four eyes: the approver is neither the campaign's creator nor the last person who edited it. A campaign
      * whose notice misses required content cannot be approved.
      */
-    public Campaign approve(String id, String comment, String user) {
+    public Campaign approve(String id, String comment, List<String> allowFallback, String user) {
         // Who may approve and in which state are checked first: they are cheap, and a refused caller learns why.
         QuarkusTransaction.requiringNew().run(() -> checkApprovable(find(id), user));
         List<dev.tocsin.template.ContentProblem> problems;
         try {
-            problems = contentProblems(id);
+            problems = contentProblems(id, allowFallback);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -192,6 +211,8 @@ public class CampaignService {
             c.approvedBy = user;
             c.approvedAt = OffsetDateTime.now();
             c.approvalComment = comment;
+            c.allowedFallback = allowFallback == null || allowFallback.isEmpty() ? null
+                    : String.join(",", allowFallback.stream().map(String::strip).distinct().sorted().toList());
             c.updatedAt = c.approvedAt;
             return c;
         });

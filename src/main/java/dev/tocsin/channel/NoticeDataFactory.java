@@ -1,5 +1,8 @@
 package dev.tocsin.channel;
 
+import dev.tocsin.template.TemplateSet;
+import dev.tocsin.template.IncidentText;
+import dev.tocsin.incident.Incidents;
 import dev.tocsin.audience.ExposureCategory;
 import dev.tocsin.common.AdvisoryLinks;
 import dev.tocsin.common.CompanyConfig;
@@ -25,20 +28,32 @@ public class NoticeDataFactory {
     /** A reference no real notice can carry (real ones never contain 0): a preview is never mistaken for one. */
     public static final String PREVIEW_REFERENCE = "TCS-PREVW-00000";
 
-    /** What a notice would show a recipient, before any delivery exists: preview and test send. */
-    public NoticeData forPreview(String locale, String timezone, String name, dev.tocsin.incident.Incident incident,
-                                 java.util.List<String> categories, String country, String region) {
-        return new NoticeData(locale, timezone, name, incident.title, incident.description, incident.occurredAt,
+    @Inject
+    Incidents incidents;
+
+    /**
+     * What a notice would show a recipient, before any delivery exists: preview, test send and the approval's
+     * check. The incident's text is its translation for the locale the set renders the notice in.
+     */
+    public NoticeData forPreview(TemplateSet set, String locale, String timezone, String name,
+                                 dev.tocsin.incident.Incident incident, java.util.List<String> categories,
+                                 String country, String region) {
+        IncidentText text = IncidentText.forLocale(incidents.translations(incident.id), set.resolveTag(locale),
+                incident.title, incident.description);
+        return new NoticeData(locale, timezone, name, text.title(), text.description(), incident.occurredAt,
                 incident.discoveredAt, categories, company.company().name(), company.company().contact(), PREVIEW_REFERENCE,
                 links.baseUrl() + "/a/preview.0000000000000000000000", // as long as a real token
                 country, region);
 
     }
 
-    public NoticeData forDelivery(ClaimedDelivery d) {
-        return new NoticeData(d.locale(), d.timezone(), d.name(), d.incidentTitle(), d.incidentDescription(),
+    /** The incident's text is its translation for the locale the set renders this notice in, if it has one. */
+    public NoticeData forDelivery(ClaimedDelivery d, TemplateSet set) {
+        IncidentText text = IncidentText.forLocale(d.campaign().translations(), set.resolveTag(d.locale()),
+                d.incidentTitle(), d.incidentDescription());
+        return new NoticeData(d.locale(), d.timezone(), d.name(), text.title(), text.description(),
                 d.occurredAt(), d.discoveredAt(), ExposureCategory.fromStored(d.categories()), company.company().name(),
                 company.company().contact(), codes.verificationReference(d.id()), links.baseUrl() + "/a/" + codes.advisoryToken(d.id()),
-                d.country(), d.region());
+                d.country(), d.region(), d.updatesReference(), d.updatesSentAt());
     }
 }

@@ -1,6 +1,9 @@
 package dev.tocsin.delivery;
 
+import dev.tocsin.template.IncidentText;
+
 import java.time.OffsetDateTime;
+import java.util.Map;
 
 /**
  * What every delivery of one campaign shares when it is sent: its templates, attempts and channel policy, and
@@ -9,5 +12,6 @@ import java.time.OffsetDateTime;
  */
 public record ClaimedCampaign(String id, int maxAttempts, String templateSet, int templatesVersion, String channels,
                               String channelPolicy, String incidentTitle, String incidentDescription,
-                              OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
+                              OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
+                              Map<String, IncidentText> translations, String followUpOf) {
 }

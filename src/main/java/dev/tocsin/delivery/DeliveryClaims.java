@@ -1,5 +1,7 @@
 package dev.tocsin.delivery;
 
+import dev.tocsin.template.IncidentText;
+
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,8 +35,16 @@ public class DeliveryClaims {
 
     static final String CLAIMED_CAMPAIGNS = "SELECT c.id, c.max_attempts, c.template_set,"
             + " COALESCE(c.templates_version, 0), c.channels, c.channel_policy, i.title, i.description,"
-            + " i.occurred_at, i.discovered_at FROM campaign c JOIN incident i ON i.id = c.incident_id"
+            + " i.occurred_at, i.discovered_at, c.follow_up_of FROM campaign c JOIN incident i ON i.id = c.incident_id"
             + " WHERE c.id IN (%s)";
+
+    /** Each recipient's sent notices of an earlier campaign, first sent first (a follow-up names the first). */
+    static final String ORIGINALS = "SELECT account_id, reference, sent_at FROM delivery WHERE campaign_id = ?"
+            + " AND account_id IN (%s) AND sent_at IS NOT NULL AND reference IS NOT NULL ORDER BY sent_at";
+
+    /** The incident's title and description per locale, for the claimed deliveries' campaigns. */
+    static final String CLAIMED_TRANSLATIONS = "SELECT c.id, t.locale, t.title, t.description FROM campaign c"
+            + " JOIN incident_translation t ON t.incident_id = c.incident_id WHERE c.id IN (%s)";
 
     static final String DEFER = "UPDATE delivery SET status = 'QUEUED', claim_token = NULL,"
             + " lease_until = NULL, enqueued_at = NULL, attempts = attempts - 1, next_attempt_at = ?,"
@@ -83,12 +93,15 @@ public class DeliveryClaims {
             }
             java.util.Map<String, ClaimedCampaign> campaigns = claimedCampaigns(c,
                     rows.stream().map(ClaimRow::campaignId).distinct().toList());
+            java.util.Map<String, Original> originals = originals(c, rows, campaigns);
             List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
             for (ClaimRow r : rows) {
+                Original original = originals.get(r.campaignId() + "/" + r.accountId());
                 claimed.add(new ClaimedDelivery(r.id(), campaigns.get(r.campaignId()), r.accountId(),
                         dev.tocsin.common.Channel.fromCode(r.channel()).orElse(null),
                         r.address(), r.locale(), r.attempts(), r.name(), r.timezone(), r.categories(),
-                        r.suppressedBecause(), r.country(), r.region(), token));
+                        r.suppressedBecause(), r.country(), r.region(), token,
+                        original == null ? null : original.reference(), original == null ? null : original.sentAt()));
             }
             claimed.sort(java.util.Comparator.comparingLong(ClaimedDelivery::id));
             return claimed;
@@ -128,9 +141,58 @@ public class DeliveryClaims {
         return rows;
     }
 
+    /** The notice a follow-up updates, for one recipient: its reference and when it went out. */
+    record Original(String reference, OffsetDateTime sentAt) {
+    }
+
+    /**
+     * For the claimed deliveries of follow-up campaigns: each recipient's first notice of the campaign followed
+     * up, keyed "campaign/account". One statement per follow-up campaign in the batch; none otherwise.
+     */
+    private static java.util.Map<String, Original> originals(Connection c, List<ClaimRow> rows,
+                                                           java.util.Map<String, ClaimedCampaign> campaigns)
+            throws SQLException {
+        java.util.Map<String, Original> found = new java.util.HashMap<>();
+        java.util.Map<String, List<String>> accounts = new java.util.HashMap<>();
+        for (ClaimRow r : rows) {
+            ClaimedCampaign campaign = campaigns.get(r.campaignId());
+            if (campaign != null && campaign.followUpOf() != null) {
+                accounts.computeIfAbsent(r.campaignId(), k -> new ArrayList<>()).add(r.accountId());
+            }
+        }
+        for (var e : accounts.entrySet()) {
+            String earlier = campaigns.get(e.getKey()).followUpOf();
+            try (PreparedStatement ps = c.prepareStatement(ORIGINALS.formatted(placeholders(e.getValue().size())))) {
+                ps.setString(1, earlier);
+                for (int i = 0; i < e.getValue().size(); i++) {
+                    ps.setString(i + 2, e.getValue().get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.putIfAbsent(e.getKey() + "/" + rs.getString(1),
+                                new Original(rs.getString(2), rs.getObject(3, OffsetDateTime.class)));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** The shared part of the claimed deliveries' campaigns (usually one), with the incident they tell of. */
     private static java.util.Map<String, ClaimedCampaign> claimedCampaigns(Connection c, List<String> ids)
             throws SQLException {
+        java.util.Map<String, java.util.Map<String, IncidentText>> translations = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(CLAIMED_TRANSLATIONS.formatted(placeholders(ids.size())))) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    translations.computeIfAbsent(rs.getString(1), k -> new java.util.HashMap<>())
+                            .put(rs.getString(2), new IncidentText(rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
         java.util.Map<String, ClaimedCampaign> campaigns = new java.util.HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(CLAIMED_CAMPAIGNS.formatted(placeholders(ids.size())))) {
             for (int i = 0; i < ids.size(); i++) {
@@ -140,7 +202,9 @@ public class DeliveryClaims {
                 while (rs.next()) {
                     campaigns.put(rs.getString(1), new ClaimedCampaign(rs.getString(1), rs.getInt(2), rs.getString(3),
                             rs.getInt(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class)));
+                            rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
+                            java.util.Map.copyOf(translations.getOrDefault(rs.getString(1), java.util.Map.of())),
+                            rs.getString(11)));
                 }
             }
         }

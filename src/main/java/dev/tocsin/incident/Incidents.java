@@ -4,6 +4,7 @@ import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
 import dev.tocsin.common.Deadlines;
+import dev.tocsin.template.IncidentText;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -81,6 +82,52 @@ public class Incidents {
             throw new IllegalStateException("the incident's notices could not be read", e);
         }
         return deadlines.of(incident.discoveredAt, last, OffsetDateTime.now());
+    }
+
+    /** The incident's title and description per locale tag. */
+    public java.util.Map<String, IncidentText> translations(String incidentId) {
+        java.util.Map<String, IncidentText> found = new java.util.TreeMap<>();
+        IncidentTranslation.<IncidentTranslation>list("key.incidentId", incidentId)
+                .forEach(t -> found.put(t.key.locale, new IncidentText(t.title, t.description)));
+        return found;
+    }
+
+    /**
+     * Checks a locale tag a translation is given for: a well-formed BCP 47 tag with a language (ar, pt-BR),
+     * returned in its canonical case; or an ApiException naming the field.
+     */
+    public static String localeTag(String field, String tag) {
+        String canonical = null;
+        if (tag != null && tag.length() <= 35) {
+            try {
+                java.util.Locale locale = new java.util.Locale.Builder().setLanguageTag(tag.strip()).build();
+                canonical = locale.getLanguage().isEmpty() ? null : locale.toLanguageTag();
+            } catch (java.util.IllformedLocaleException e) {
+                canonical = null;
+            }
+        }
+        if (canonical == null) {
+            throw ApiException.badRequest("invalid_request", "'" + tag + "' is not a language tag (e.g. ar, ja, pt-BR).",
+                    List.of(new FieldError(field, "not a BCP 47 language tag")));
+        }
+        return canonical;
+    }
+
+    /** Adds or replaces the incident's text in one locale. */
+    @Transactional
+    public void translate(String incidentId, String locale, String title, String description) {
+        find(incidentId);
+        IncidentTranslation t = IncidentTranslation.findById(new IncidentTranslation.Key(incidentId, locale));
+        if (t == null) {
+            t = new IncidentTranslation();
+            t.key = new IncidentTranslation.Key(incidentId, locale);
+            t.title = title.strip();
+            t.description = description;
+            t.persist();
+        } else {
+            t.title = title.strip();
+            t.description = description;
+        }
     }
 
     public Incident find(String id) {

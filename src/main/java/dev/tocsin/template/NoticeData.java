@@ -16,7 +16,24 @@ import java.util.Map;
 public record NoticeData(String locale, String timezone, String recipientName, String incidentTitle,
                          String incidentDescription, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
                          List<String> categories, String companyName, String companyContact, String reference,
-                         String advisoryUrl, String country, String region) {
+                         String advisoryUrl, String country, String region, String updatesReference,
+                         OffsetDateTime updatesSentAt) {
+
+    /** A first notice (not a follow-up). */
+    public NoticeData(String locale, String timezone, String recipientName, String incidentTitle,
+                      String incidentDescription, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
+                      List<String> categories, String companyName, String companyContact, String reference,
+                      String advisoryUrl, String country, String region) {
+        this(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt, categories,
+                companyName, companyContact, reference, advisoryUrl, country, region, null, null);
+    }
+
+    /** The same notice as a follow-up: it updates the one sent on that date with that reference. */
+    public NoticeData updating(String reference, OffsetDateTime sentAt) {
+        return new NoticeData(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt,
+                discoveredAt, categories, companyName, companyContact, this.reference, advisoryUrl, country, region,
+                reference, sentAt);
+    }
 
     /** Where the recipient lives, most specific first (US-CA, then US): picks the jurisdiction block. */
     List<String> jurisdictionKeys() {
@@ -30,7 +47,8 @@ public record NoticeData(String locale, String timezone, String recipientName, S
     /** The same data for another recipient locale (the required-content check renders every locale). */
     public NoticeData inLocale(String tag) {
         return new NoticeData(tag, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt,
-                categories, companyName, companyContact, reference, advisoryUrl, country, region);
+                categories, companyName, companyContact, reference, advisoryUrl, country, region, updatesReference,
+                updatesSentAt);
     }
 
     /** One formatter per locale: building one per notice showed in the fan-out profile. */
@@ -61,6 +79,9 @@ public record NoticeData(String locale, String timezone, String recipientName, S
         model.put("reference", reference);
         model.put("advisoryUrl", advisoryUrl);
         model.put("locale", resolvedLocale);
+        // a follow-up names the notice it updates ({#if updatesReference} in the templates)
+        model.put("updatesReference", updatesReference == null ? "" : updatesReference);
+        model.put("updatesOn", updatesSentAt == null ? "" : dates.format(updatesSentAt.atZoneSameInstant(zone)));
         return model;
     }
 }

@@ -3,6 +3,7 @@ package dev.tocsin.tracking;
 import dev.tocsin.audience.ExposureCategory;
 import dev.tocsin.common.AdvisoryLinks;
 import dev.tocsin.common.CompanyConfig;
+import dev.tocsin.template.IncidentText;
 import dev.tocsin.template.NoticeData;
 import dev.tocsin.template.NoticeTemplates;
 import dev.tocsin.template.TemplateSet;
@@ -19,6 +20,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,23 +53,38 @@ public class AdvisoryPage {
     @Inject
     AdvisoryLinks links;
 
-    public record Shown(String localeTag, String bodyHtml) {
+    public record Shown(String localeTag, String bodyHtml, List<RecipientNotices.Listed> incidentNotices) {
     }
 
     /** The notice's body for the page, in the locale the notice was rendered in; empty if its set is gone. */
-    public Optional<Shown> render(RecipientNotices.Notice n) {
+    @Inject
+    RecipientNotices notices;
+
+    public Optional<Shown> render(RecipientNotices.Notice n) throws java.sql.SQLException {
         Optional<TemplateSet> set = templates.forCampaign(n.campaignId(), n.templateSet(), n.templatesVersion());
         if (set.isEmpty()) {
             return Optional.empty();
         }
         String tag = set.get().resolveTag(n.locale());
         String reference = n.reference() != null ? n.reference() : codes.verificationReference(n.deliveryId());
-        NoticeData data = new NoticeData(tag, n.timezone(), null, n.incidentTitle(), n.incidentDescription(),
+        IncidentText text = IncidentText.forLocale(notices.translations(n.campaignId()), tag, n.incidentTitle(),
+                n.incidentDescription());
+        NoticeData data = new NoticeData(tag, n.timezone(), null, text.title(), text.description(),
                 n.occurredAt(), n.discoveredAt(), ExposureCategory.fromStored(n.categories()), company.company().name(),
                 company.company().contact(), reference,
                 links.baseUrl() + "/a/" + codes.advisoryToken(n.deliveryId()), n.country(), n.region());
+        List<RecipientNotices.Listed> all = notices.incidentNotices(n.deliveryId());
+        if (n.followUpOf() != null) {
+            // the notice it updates: this person's first one of the earlier campaign
+            Optional<RecipientNotices.Listed> original = all.stream()
+                    .filter(l -> l.campaignId().equals(n.followUpOf()) && l.reference() != null)
+                    .reduce((newer, older) -> older);
+            if (original.isPresent()) {
+                data = data.updating(original.get().reference(), original.get().sentAt());
+            }
+        }
         String html = templates.renderEmail(set.get(), data).html();
-        return Optional.of(new Shown(tag, clean(html)));
+        return Optional.of(new Shown(tag, clean(html), all));
     }
 
     /** The locale tag the notice was rendered in (the set's fallback chain), for the pages around it. */

@@ -24,7 +24,7 @@ public class RecipientNotices {
             + " c.template_set, COALESCE(c.templates_version, 0), COALESCE(c.completed_at, c.launched_at, c.created_at),"
             + " i.title, i.description, i.occurred_at, i.discovered_at, a.timezone, a.country, a.region,"
             + " (SELECT e.categories FROM exposure e WHERE e.incident_id = c.incident_id AND e.account_id = d.account_id),"
-            + " g.opened_at, g.acknowledged_at"
+            + " g.opened_at, g.acknowledged_at, c.follow_up_of"
             + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
             + " JOIN account a ON a.account_id = d.account_id LEFT JOIN notice_engagement g ON g.delivery_id = d.id"
             + " WHERE d.id = ?";
@@ -37,6 +37,9 @@ public class RecipientNotices {
             + " WHERE NOT EXISTS (SELECT 1 FROM notice_engagement WHERE delivery_id = ?)";
     static final String ACKNOWLEDGED_AT = "SELECT acknowledged_at FROM notice_engagement WHERE delivery_id = ?";
 
+    static final String TRANSLATIONS = "SELECT t.locale, t.title, t.description FROM campaign c"
+            + " JOIN incident_translation t ON t.incident_id = c.incident_id WHERE c.id = ?";
+
     static final String BY_REFERENCE = "SELECT d.reference, d.channel, d.sent_at, COALESCE(c.public_title, i.title)"
             + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
             + " WHERE d.reference IN (%s) AND d.sent_at IS NOT NULL ORDER BY d.sent_at";
@@ -46,7 +49,35 @@ public class RecipientNotices {
                          String reference, String templateSet, int templatesVersion, OffsetDateTime campaignEndedAt,
                          String incidentTitle, String incidentDescription, OffsetDateTime occurredAt,
                          OffsetDateTime discoveredAt, String timezone, String country, String region,
-                         String categories, OffsetDateTime openedAt, OffsetDateTime acknowledgedAt) {
+                         String categories, OffsetDateTime openedAt, OffsetDateTime acknowledgedAt,
+                         String followUpOf) {
+    }
+
+    /** One of a person's notices about an incident, as the advisory page lists them. */
+    public record Listed(long deliveryId, String campaignId, String reference, OffsetDateTime sentAt, String channel,
+                         String title) {
+    }
+
+    /** The person's sent notices about the same incident as this delivery's, newest first (at most 50). */
+    static final String INCIDENT_NOTICES = "SELECT o.id, o.campaign_id, o.reference, o.sent_at, o.channel,"
+            + " COALESCE(oc.public_title, i.title) FROM delivery d JOIN campaign c ON c.id = d.campaign_id"
+            + " JOIN delivery o ON o.account_id = d.account_id JOIN campaign oc ON oc.id = o.campaign_id"
+            + " JOIN incident i ON i.id = oc.incident_id"
+            + " WHERE d.id = ? AND oc.incident_id = c.incident_id AND o.sent_at IS NOT NULL"
+            + " ORDER BY o.sent_at DESC, o.id DESC FETCH FIRST 50 ROWS ONLY";
+
+    public List<Listed> incidentNotices(long deliveryId) throws SQLException {
+        List<Listed> found = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INCIDENT_NOTICES)) {
+            ps.setLong(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Listed(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getObject(4, OffsetDateTime.class), rs.getString(5), rs.getString(6)));
+                }
+            }
+        }
+        return found;
     }
 
     /** What /verify may say about a reference: nothing about the person. */
@@ -68,9 +99,24 @@ public class RecipientNotices {
                         rs.getObject(9, OffsetDateTime.class), rs.getString(10), rs.getString(11),
                         rs.getObject(12, OffsetDateTime.class), rs.getObject(13, OffsetDateTime.class),
                         rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
-                        rs.getObject(18, OffsetDateTime.class), rs.getObject(19, OffsetDateTime.class)));
+                        rs.getObject(18, OffsetDateTime.class), rs.getObject(19, OffsetDateTime.class),
+                        rs.getString(20)));
             }
         }
+    }
+
+    /** The incident's title and description per locale, for a campaign's notices. */
+    public java.util.Map<String, dev.tocsin.template.IncidentText> translations(String campaignId) throws SQLException {
+        java.util.Map<String, dev.tocsin.template.IncidentText> found = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TRANSLATIONS)) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new dev.tocsin.template.IncidentText(rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return found;
     }
 
     /** The first view of the advisory page; later views change nothing. */

@@ -102,7 +102,14 @@ public class RecipientPagesResource {
         PageText text = PageText.forTag(shown.get().localeTag());
         String sent = AdvisoryPage.date(n.sentAt(), n.timezone(), text);
         Map<String, String> t = words(text, "pageTitle", "referenceLabel", "ackHeading", "ackExplain", "ackButton",
-                "verifyLink");
+                "verifyLink", "noticesHeading", "thisNotice");
+        // the incident's notices to this person, newest first, each with its own page (shown when there are several)
+        List<Map<String, Object>> listed = new java.util.ArrayList<>();
+        for (RecipientNotices.Listed l : shown.get().incidentNotices()) {
+            listed.add(Map.of("date", AdvisoryPage.date(l.sentAt(), n.timezone(), text), "title", l.title(),
+                    "reference", l.reference() == null ? "" : l.reference(), "token", codes.advisoryToken(l.deliveryId()),
+                    "current", l.deliveryId() == n.deliveryId()));
+        }
         t.put("intro", text.get("intro", companyName(), sent, text.get("channel." + n.channel())));
         t.put("neverAsk", text.get("neverAsk", companyName()));
         t.put("pageTitle", text.get("pageTitle", companyName()));
@@ -114,7 +121,7 @@ public class RecipientPagesResource {
                 .data("noticeLang", shown.get().localeTag()).data("company", companyName())
                 .data("reference", n.reference() == null ? codes.verificationReference(n.deliveryId()) : n.reference())
                 .data("body", shown.get().bodyHtml()).data("acknowledged", n.acknowledgedAt() != null)
-                .data("token", token).data("root", ROOT).render();
+                .data("token", token).data("notices", listed.size() > 1 ? listed : List.of()).data("root", ROOT).render();
         return Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
     }
 

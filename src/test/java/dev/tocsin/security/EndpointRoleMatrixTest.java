@@ -39,6 +39,7 @@ class EndpointRoleMatrixTest {
     private static final Map<String, Set<String>> MATRIX = new TreeMap<>(Map.ofEntries(
             Map.entry("POST /api/incidents", Set.of("operator")),
             Map.entry("GET /api/incidents/{id}", READERS),
+            Map.entry("PUT /api/incidents/{id}/translations/{locale}", Set.of("operator")),
             Map.entry("POST /api/incidents/{incidentId}/accounts", Set.of("operator")),
             Map.entry("GET /api/incidents/{incidentId}/uploads", Set.of("operator", "auditor")),
             Map.entry("GET /api/incidents/{incidentId}/uploads/{uploadId}", Set.of("operator", "auditor")),

@@ -14,12 +14,25 @@ public final class Api {
     private Api() {
     }
 
+    /** An incident with its title and description in every language of the template library, as a team would write them. */
     public static String createIncident(String title) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("title", title, "description", "Attackers copied the user table from a backup server.",
-                        "occurredAt", "2026-11-01T22:30:00Z", "discoveredAt", "2026-11-20T09:00:00Z"))
+                        "occurredAt", "2026-11-01T22:30:00Z", "discoveredAt", "2026-11-20T09:00:00Z",
+                        "translations", TRANSLATIONS.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, e -> Map.of("title", e.getValue()[0],
+                                        "description", e.getValue()[1])))))
                 .post("/api/incidents").then().statusCode(201).extract().path("id");
     }
+
+    /** The incident's words in each library language: title, description. */
+    public static final Map<String, String[]> TRANSLATIONS = Map.of(
+            "es", new String[]{"Copia de una copia de seguridad", "Unos atacantes copiaron la tabla de usuarios de un servidor de copias de seguridad."},
+            "pt-BR", new String[]{"Cópia de um backup", "Invasores copiaram a tabela de usuários de um servidor de backup."},
+            "fr", new String[]{"Copie d’une sauvegarde", "Des attaquants ont copié la table des utilisateurs depuis un serveur de sauvegarde."},
+            "de", new String[]{"Kopie einer Sicherung", "Angreifer haben die Benutzertabelle von einem Sicherungsserver kopiert."},
+            "ja", new String[]{"バックアップの複製", "攻撃者がバックアップサーバーからユーザーテーブルを複製しました。"},
+            "ar", new String[]{"نسخ نسخة احتياطية", "نسخ مهاجمون جدول المستخدمين من خادم النسخ الاحتياطي."});
 
     public static ValidatableResponse uploadCsv(String incidentId, String csv) {
         return given().contentType("text/csv").body(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8))

@@ -92,6 +92,9 @@ class RecipientPagesTest {
         assertTrue(ja.selectFirst("h1").text().contains("セキュリティ"), ja.selectFirst("h1").text());
         Document ar = Jsoup.parse(page("/a/" + got.get("ar").token()).asString());
         assertTrue(ar.selectFirst("h1").text().contains("إشعار أمني"), ar.selectFirst("h1").text());
+        // what happened, in Arabic (the incident's translation), not the English title
+        assertTrue(ar.selectFirst("article.notice").text().contains("نسخ نسخة احتياطية"), ar.text());
+        assertFalse(ar.selectFirst("article.notice").text().contains("Recipient pages"), ar.text());
 
         // the first view is the open; views since (above, and a link preview's GET) move nothing, acknowledge nothing
         String en = got.get("en").address();

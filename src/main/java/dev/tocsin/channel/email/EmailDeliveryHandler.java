@@ -48,7 +48,7 @@ public class EmailDeliveryHandler implements ChannelSender {
     @Override
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
         return RenderAndSend.run(Channel.EMAIL, deliveries, templates, (d, set) -> {
-            NoticeData data = notices.forDelivery(d);
+            NoticeData data = notices.forDelivery(d, set);
             return new OutgoingEmail(d.id(), d.campaignId(), d.address(), data.reference(), templates.renderEmail(set, data));
         }, gateway::send, metrics);
     }

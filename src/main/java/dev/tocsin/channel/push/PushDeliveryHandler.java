@@ -88,7 +88,7 @@ public class PushDeliveryHandler implements ChannelSender {
             long subscriptionId = Long.parseLong(d.address());
             Keys keys = subscriptions.get(subscriptionId);
             return new OutgoingPush(d.id(), d.campaignId(), subscriptionId, keys.endpoint(), keys.p256dh(), keys.auth(),
-                    payload(templates.renderPush(set, notices.forDelivery(d))));
+                    payload(templates.renderPush(set, notices.forDelivery(d, set))));
         }, gateway::send, metrics));
         return results;
     }

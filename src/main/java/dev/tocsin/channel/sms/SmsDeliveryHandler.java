@@ -47,7 +47,7 @@ public class SmsDeliveryHandler implements ChannelSender {
     @Override
     public List<SendResult> send(List<ClaimedDelivery> deliveries) {
         return RenderAndSend.run(Channel.SMS, deliveries, templates, (d, set) ->
-                new OutgoingSms(d.id(), d.campaignId(), d.address(), templates.renderSms(set, notices.forDelivery(d))),
+                new OutgoingSms(d.id(), d.campaignId(), d.address(), templates.renderSms(set, notices.forDelivery(d, set))),
                 gateway::send, metrics);
     }
 }
