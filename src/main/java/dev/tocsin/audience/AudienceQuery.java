@@ -108,6 +108,27 @@ public class AudienceQuery {
         return byLocale;
     }
 
+    /** One group of the audience: a locale and a place (region may be null), and how many people. */
+    public record LocaleAndPlace(String locale, String country, String region, long count) {
+    }
+
+    /** The audience by locale and place: which jurisdiction blocks, in which languages, the notices need. */
+    public List<LocaleAndPlace> byLocaleAndPlace(String incidentId, Segment segment) throws SQLException {
+        Segment.Sql where = segment.toSql();
+        List<LocaleAndPlace> groups = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(a.locale, 'en'), a.country, a.region, COUNT(*)" + FROM + where.where()
+                        + " AND a.country IS NOT NULL GROUP BY COALESCE(a.locale, 'en'), a.country, a.region")) {
+            bind(ps, incidentId, where);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    groups.add(new LocaleAndPlace(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        }
+        return groups;
+    }
+
     /**
      * The campaign's people no channel reached, per place (US-CA when the account names a region, else the
      * country; "unknown" without one): no delivery was possible (no usable contact data), or every one it got

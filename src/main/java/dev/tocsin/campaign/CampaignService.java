@@ -161,6 +161,29 @@ public class CampaignService {
                 List.copyOf(dev.tocsin.audience.ExposureCategory.codes()), null, null);
         List<dev.tocsin.template.ContentProblem> problems = new ArrayList<>(
                 templates.checkRequiredContent(set.get(), c.channelList(), c.smsSegmentBudget(), sample));
+        // a jurisdiction block the set has, missing in the language some of that place's readers get
+        var declared = set.get().locales().get(set.get().defaultLocale()).blocksHtml().keySet();
+        Map<String, Long> missingBlocks = new java.util.TreeMap<>();
+        for (var group : audienceQuery.byLocaleAndPlace(c.incidentId, c.segment())) {
+            String resolved = set.get().resolveTag(group.locale());
+            String country = group.country().toUpperCase(Locale.ROOT);
+            for (String key : group.region() == null || group.region().isBlank() ? List.of(country)
+                    : List.of(country + "-" + group.region().toUpperCase(Locale.ROOT), country)) {
+                if (declared.contains(key)) {
+                    if (!set.get().locales().get(resolved).blocksHtml().containsKey(key)) {
+                        missingBlocks.merge(resolved + "/" + key, group.count(), Long::sum);
+                    }
+                    break;
+                }
+            }
+        }
+        missingBlocks.forEach((where, count) -> {
+            String tag = where.substring(0, where.indexOf('/'));
+            String key = where.substring(where.indexOf('/') + 1);
+            problems.add(new dev.tocsin.template.ContentProblem(tag, "jurisdiction/" + key + ".html", "jurisdiction",
+                    count + " recipient(s) in " + key + " would get the '" + set.get().defaultLocale() + "' block inside a '"
+                            + tag + "' notice: add jurisdiction/" + key + ".html and .txt for '" + tag + "'"));
+        });
         var translations = incidents.translations(c.incidentId);
         Map<String, Long> untranslated = new java.util.TreeMap<>();
         audienceQuery.byLocale(c.incidentId, c.segment()).forEach((tag, count) -> {

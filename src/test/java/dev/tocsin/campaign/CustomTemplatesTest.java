@@ -92,6 +92,25 @@ class CustomTemplatesTest {
         put(campaign, "es", "email-subject.txt", "demasiado tarde").statusCode(409).body("error", equalTo("wrong_state"));
     }
 
+    @Test
+    void aLocaleAddedWithoutItsJurisdictionBlocksIsNamedAtApproval() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String incident = Api.createIncident("custom locale " + run);
+        Api.uploadCsv(incident, "account_id,email,locale,country,region,exposed\n"
+                + "it1-" + run + ",it1-" + run + "@example.com,it,US,CA,password\n"
+                + "it2-" + run + ",it2-" + run + "@example.com,it,IT,,password\n").statusCode(200);
+        String campaign = Api.campaign(incident).name("italian").create();
+        // an Italian locale uploaded for this campaign (its text here is the English one: what matters is the blocks)
+        for (String part : List.of("email-subject.txt", "email.html", "email.txt")) {
+            put(campaign, "it", part, java.nio.file.Files.readString(
+                    java.nio.file.Path.of("templates", "credential-exposure", "en", part))).statusCode(200);
+        }
+        Api.approve(campaign).statusCode(409).body("error", equalTo("required_content_missing"))
+                .body("details.findAll { it.element == 'jurisdiction' }.locale", equalTo(List.of("it")))
+                .body("details.find { it.element == 'jurisdiction' }.part", equalTo("jurisdiction/US-CA.html"))
+                .body("details.find { it.element == 'jurisdiction' }.problem", containsString("1 recipient(s) in US-CA"));
+    }
+
     private static String subject(MimeMessage m) {
         try {
             return m.getSubject();

@@ -216,10 +216,37 @@ class NoticeTemplatesTest {
         RenderedEmail ny = templates.renderEmail(set, livingIn("en", "US", "NY"));
         assertFalse(ny.text().contains("NOTICE OF DATA BREACH") || ny.text().contains("security freeze"), "no block for New York");
         assertTrue(ny.text().startsWith("Dear \u2068Pat\u2069,"), ny.text());
-        // a Spanish-speaking Californian: the legal block in the set's default language rather than none
+        // a Spanish-speaking Californian: California's title and headings in Spanish, as this notice words them
         RenderedEmail es = templates.renderEmail(set, livingIn("es", "US", "CA"));
         assertTrue(es.subject().startsWith("Aviso de seguridad"));
-        assertTrue(es.html().contains("<h1>Notice of Data Breach</h1>"));
+        assertTrue(es.html().contains("<h1>Aviso de violación de datos (Notice of Data Breach)</h1>"), es.html());
+        for (String heading : List.of("Qué ocurrió", "Qué información se vio afectada", "Qué estamos haciendo",
+                "Qué debe hacer", "Más información")) {
+            assertTrue(es.html().contains("<h2>" + heading + "</h2>"), "the notice uses the heading it names: " + heading);
+            assertTrue(es.text().replaceAll("\\s+", " ").contains(heading), "the block names the heading: " + heading);
+        }
+        assertFalse(es.text().contains("What Happened"), "no English headings inside a Spanish notice");
+    }
+
+    @Test
+    void everyLocaleOfEverySetHasEveryJurisdictionBlockInItsOwnLanguage() {
+        NoticeTemplates templates = library(Optional.empty());
+        for (String kind : List.of("credential-exposure", "personal-data-exposure", "payment-card-exposure")) {
+            TemplateSet set = templates.find(kind).orElseThrow();
+            for (String tag : set.localeTags()) {
+                for (String place : List.of("CA", "MA")) {
+                    TemplateSet.LocaleTemplates t = set.locales().get(tag);
+                    assertTrue(t.blocksHtml().containsKey("US-" + place) && t.blocksText().containsKey("US-" + place),
+                            kind + "/" + tag + " has US-" + place);
+                }
+                if (!tag.equals("en")) {
+                    RenderedEmail ma = templates.renderEmail(set, livingIn(tag, "US", "MA"));
+                    assertFalse(ma.text().contains("Massachusetts law") || ma.text().contains("security freeze on"),
+                            kind + "/" + tag + ": the Massachusetts block is not the English one");
+                    assertTrue(ma.text().contains("Equifax") && ma.text().contains("1-888-298-0045"), kind + "/" + tag);
+                }
+            }
+        }
     }
 
     @Test
