@@ -32,6 +32,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class AdvisoryPage {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AdvisoryPage.class);
+
     /** Elements and attributes a notice body keeps on the page; links only to http(s) and mail addresses. */
     private static final Safelist NOTICE_ELEMENTS = new Safelist()
             .addTags("p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i", "span", "div",
@@ -83,8 +85,16 @@ public class AdvisoryPage {
                 data = data.updating(original.get().reference(), original.get().sentAt());
             }
         }
-        String html = templates.renderEmail(set.get(), data).html();
-        return Optional.of(new Shown(tag, clean(html), all));
+        String body;
+        try {
+            body = clean(templates.renderEmail(set.get(), data).html());
+        } catch (RuntimeException e) {
+            // a campaign's uploaded template that cannot render for this person: the page still shows the
+            // reference, the acknowledgement and how to reach the company
+            LOG.warnf("advisory page of delivery %d: the notice could not be rendered: %s", n.deliveryId(), e.getMessage());
+            body = "";
+        }
+        return Optional.of(new Shown(tag, body, all));
     }
 
     /** The locale tag the notice was rendered in (the set's fallback chain), for the pages around it. */

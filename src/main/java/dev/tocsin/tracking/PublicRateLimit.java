@@ -38,6 +38,9 @@ public class PublicRateLimit {
             key = key.substring(0, 100);
         }
         int limit = config.recipientPages().verifyPerMinute();
+        if (limit <= 0) {
+            return OptionalLong.empty(); // 0: no limit (like the provider throttles)
+        }
         try (Connection c = dataSource.getConnection()) {
             for (int attempt = 0; attempt < 2; attempt++) {
                 try (PreparedStatement ps = c.prepareStatement(TAKE)) {
@@ -52,7 +55,7 @@ public class PublicRateLimit {
                     ps.setString(1, key);
                     ps.setLong(2, window);
                     ps.executeUpdate();
-                    return limit > 0 ? OptionalLong.empty() : OptionalLong.of(60 - now % 60);
+                    return OptionalLong.empty();
                 } catch (SQLException e) {
                     if (!"23505".equals(e.getSQLState()) && !"23001".equals(e.getSQLState())) {
                         throw e;
