@@ -108,7 +108,7 @@ abstract class EmailCampaignFlowContract {
 
         MimeMessage toCarla = byRecipient.get(carla).get(0);
         assertEquals("Aviso de segurança importante da Example Corp sobre sua conta", toCarla.getSubject());
-        assertTrue(Mail.part(toCarla, "text/plain").contains("senha (armazenada de forma criptografada)"));
+        assertTrue(Mail.part(toCarla, "text/plain").contains("senha (armazenada em forma de hash)"));
         assertTrue(Mail.part(toCarla, "text/plain").contains("número de telefone"));
 
         // pt-PT has no template of its own: Portuguese (pt-BR) beats English. No locale at all: the set's default.
