@@ -108,8 +108,11 @@ public class AudienceQuery {
         return byLocale;
     }
 
-    /** One group of the audience: a locale and a place (region may be null), and how many people. */
-    public record LocaleAndPlace(String locale, String country, String region, long count) {
+    /**
+     * One group of the audience: a locale and a place (region may be null), how many people, and every data
+     * category exposed for any of them (what the place's law asks of the notice depends on it).
+     */
+    public record LocaleAndPlace(String locale, String country, String region, long count, java.util.Set<String> categories) {
     }
 
     /** The audience by locale and place: which jurisdiction blocks, in which languages, the notices need. */
@@ -117,14 +120,23 @@ public class AudienceQuery {
         Segment.Sql where = segment.toSql();
         List<LocaleAndPlace> groups = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(a.locale, 'en'), a.country, a.region, COUNT(*)" + FROM + where.where()
-                        + " AND a.country IS NOT NULL GROUP BY COALESCE(a.locale, 'en'), a.country, a.region")) {
+                "SELECT COALESCE(a.locale, 'en'), a.country, a.region, e.categories, COUNT(*)" + FROM + where.where()
+                        + " AND a.country IS NOT NULL GROUP BY COALESCE(a.locale, 'en'), a.country, a.region, e.categories")) {
             bind(ps, incidentId, where);
+            java.util.Map<java.util.List<String>, LocaleAndPlace> merged = new java.util.LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    groups.add(new LocaleAndPlace(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    java.util.List<String> key = java.util.Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3));
+                    java.util.Set<String> categories = new java.util.TreeSet<>(ExposureCategory.fromStored(rs.getString(4)));
+                    LocaleAndPlace known = merged.get(key);
+                    if (known != null) {
+                        categories.addAll(known.categories());
+                    }
+                    merged.put(key, new LocaleAndPlace(key.get(0), key.get(1), key.get(2),
+                            rs.getLong(5) + (known == null ? 0 : known.count()), categories));
                 }
             }
+            groups.addAll(merged.values());
         }
         return groups;
     }

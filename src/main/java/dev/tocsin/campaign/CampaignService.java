@@ -142,6 +142,17 @@ public class CampaignService {
      * (every locale, every channel it uses, the SMS segment budget) and a locale its audience needs that the
      * set does not have (those recipients would get another language).
      */
+    @Inject
+    dev.tocsin.common.CompanyConfig company;
+
+    private List<String> linkDomains() {
+        return company.company().linkDomains().orElse(List.of()).stream().map(String::strip).filter(d -> !d.isEmpty())
+                .map(d -> d.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** Distinct (place, language, exposed data) notices the approval renders at most: each costs a render. */
+    private static final int MAX_PLACE_CHECKS = 2_000;
+
     public List<dev.tocsin.template.ContentProblem> contentProblems(String id, List<String> allowFallback)
             throws SQLException {
         record Loaded(Campaign campaign, Incident incident) {
@@ -160,9 +171,10 @@ public class CampaignService {
         var sample = notices.forPreview(set.get(), null, "UTC", "Alex Example", incident,
                 List.copyOf(dev.tocsin.audience.ExposureCategory.codes()), null, null);
         List<dev.tocsin.template.ContentProblem> problems = new ArrayList<>(
-                templates.checkRequiredContent(set.get(), c.channelList(), c.smsSegmentBudget(), sample));
+                templates.checkRequiredContent(set.get(), c.channelList(), c.smsSegmentBudget(), sample,
+                        linkDomains()));
         // a jurisdiction block the set has, missing in the language some of that place's readers get
-        var declared = set.get().locales().get(set.get().defaultLocale()).blocksHtml().keySet();
+        var declared = set.get().everyLocaleJurisdictions();
         Map<String, Long> missingBlocks = new java.util.TreeMap<>();
         for (var group : audienceQuery.byLocaleAndPlace(c.incidentId, c.segment())) {
             String resolved = set.get().resolveTag(group.locale());
@@ -177,6 +189,19 @@ public class CampaignService {
                 }
             }
         }
+        // what each place's law requires, in the notice its readers get, with the data exposed there
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        java.util.Set<dev.tocsin.template.ContentProblem> placeProblems = new java.util.LinkedHashSet<>();
+        for (var group : audienceQuery.byLocaleAndPlace(c.incidentId, c.segment())) {
+            String resolved = set.get().resolveTag(group.locale());
+            String place = group.country() + "-" + group.region() + "|" + resolved + "|" + group.categories();
+            if (checked.size() < MAX_PLACE_CHECKS && checked.add(place)) {
+                var data = notices.forPreview(set.get(), resolved, "UTC", "Alex Example", incident,
+                        List.copyOf(group.categories()), group.country(), group.region());
+                placeProblems.addAll(templates.checkPlace(set.get(), data));
+            }
+        }
+        problems.addAll(placeProblems);
         missingBlocks.forEach((where, count) -> {
             String tag = where.substring(0, where.indexOf('/'));
             String key = where.substring(where.indexOf('/') + 1);
@@ -192,15 +217,18 @@ public class CampaignService {
                 problems.add(new dev.tocsin.template.ContentProblem(tag, "-", "locale", "the set has no '" + tag
                         + "' templates: " + count + " recipient(s) would get '" + resolved + "'"));
             }
+            var picked = dev.tocsin.template.IncidentText.pick(translations, resolved);
+            boolean ownActions = incident.companyActions != null && !incident.companyActions.isBlank();
             if (!resolved.equals(set.get().defaultLocale())
-                    && dev.tocsin.template.IncidentText.pick(translations, resolved).isEmpty()) {
+                    && (picked.isEmpty() || (ownActions && picked.get().companyActions().isEmpty()))) {
                 untranslated.merge(resolved, count, Long::sum);
             }
         });
         untranslated.forEach((tag, count) -> {
             if (allowFallback == null || allowFallback.stream().noneMatch(tag::equalsIgnoreCase)) {
                 problems.add(new dev.tocsin.template.ContentProblem(tag, "incident", "translation", count
-                        + " recipient(s) would read the incident's title and description in '" + set.get().defaultLocale()
+                        + " recipient(s) would read the incident's title, description or what the company did in '"
+                        + set.get().defaultLocale()
                         + "' inside a '" + tag + "' notice: translate them (PUT /api/incidents/" + c.incidentId
                         + "/translations/" + tag + ") or approve with allowFallback [\"" + tag + "\"]"));
             }

@@ -8,6 +8,7 @@ import dev.tocsin.common.AdvisoryLinks;
 import dev.tocsin.common.CompanyConfig;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.template.NoticeData;
+import dev.tocsin.template.NoticeFacts;
 import dev.tocsin.tracking.NoticeCodes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,21 +40,23 @@ public class NoticeDataFactory {
                                  dev.tocsin.incident.Incident incident, java.util.List<String> categories,
                                  String country, String region) {
         IncidentText text = IncidentText.forLocale(incidents.translations(incident.id), set.resolveTag(locale),
-                incident.title, incident.description);
+                Incidents.ownText(incident));
         return new NoticeData(locale, timezone, name, text.title(), text.description(), incident.occurredAt,
                 incident.discoveredAt, categories, company.company().name(), company.company().contact(), PREVIEW_REFERENCE,
                 links.baseUrl() + "/a/preview.0000000000000000000000", // as long as a real token
-                country, region);
+                country, region, null, null)
+                .withFacts(NoticeFacts.fromStored(incident.facts), text, NoticeData.today(timezone));
 
     }
 
     /** The incident's text is its translation for the locale the set renders this notice in, if it has one. */
     public NoticeData forDelivery(ClaimedDelivery d, TemplateSet set) {
         IncidentText text = IncidentText.forLocale(d.campaign().translations(), set.resolveTag(d.locale()),
-                d.incidentTitle(), d.incidentDescription());
+                d.campaign().incidentText());
         return new NoticeData(d.locale(), d.timezone(), d.name(), text.title(), text.description(),
                 d.occurredAt(), d.discoveredAt(), ExposureCategory.fromStored(d.categories()), company.company().name(),
                 company.company().contact(), codes.verificationReference(d.id()), links.baseUrl() + "/a/" + codes.advisoryToken(d.id()),
-                d.country(), d.region(), d.updatesReference(), d.updatesSentAt());
+                d.country(), d.region(), d.updatesReference(), d.updatesSentAt())
+                .withFacts(d.campaign().facts(), text, NoticeData.today(d.timezone()));
     }
 }

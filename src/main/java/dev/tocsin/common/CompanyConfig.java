@@ -17,6 +17,12 @@ public interface CompanyConfig {
 
         /** How a recipient reaches the company (an address or a URL), printed in every notice. */
         String contact();
+
+        /**
+         * Hosts besides the advisory's that a notice may link to (an offered service's enrolment site);
+         * a host's subdomains too. Empty: none.
+         */
+        Optional<java.util.List<String>> linkDomains();
     }
 
     interface Advisory {

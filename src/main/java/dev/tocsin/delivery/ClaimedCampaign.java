@@ -1,6 +1,7 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.template.IncidentText;
+import dev.tocsin.template.NoticeFacts;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -11,7 +12,15 @@ import java.util.Map;
  * returned by the database and held once per row.
  */
 public record ClaimedCampaign(String id, int maxAttempts, String templateSet, int templatesVersion, String channels,
-                              String channelPolicy, String incidentTitle, String incidentDescription,
+                              String channelPolicy, IncidentText incidentText, NoticeFacts facts,
                               OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
                               Map<String, IncidentText> translations, String followUpOf) {
+
+    public String incidentTitle() {
+        return incidentText.title();
+    }
+
+    public String incidentDescription() {
+        return incidentText.description();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.tocsin.delivery;
 
 import dev.tocsin.template.IncidentText;
+import dev.tocsin.template.NoticeFacts;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,8 @@ public class DeliveryClaims {
 
     static final String CLAIMED_CAMPAIGNS = "SELECT c.id, c.max_attempts, c.template_set,"
             + " COALESCE(c.templates_version, 0), c.channels, c.channel_policy, i.title, i.description,"
-            + " i.occurred_at, i.discovered_at, c.follow_up_of FROM campaign c JOIN incident i ON i.id = c.incident_id"
+            + " i.occurred_at, i.discovered_at, c.follow_up_of, i.facts, i.company_actions, i.delay_note,"
+            + " i.security_measures FROM campaign c JOIN incident i ON i.id = c.incident_id"
             + " WHERE c.id IN (%s)";
 
     /** Each recipient's sent notices of an earlier campaign, first sent first (a follow-up names the first). */
@@ -43,7 +45,8 @@ public class DeliveryClaims {
             + " AND account_id IN (%s) AND sent_at IS NOT NULL AND reference IS NOT NULL ORDER BY sent_at";
 
     /** The incident's title and description per locale, for the claimed deliveries' campaigns. */
-    static final String CLAIMED_TRANSLATIONS = "SELECT c.id, t.locale, t.title, t.description FROM campaign c"
+    static final String CLAIMED_TRANSLATIONS = "SELECT c.id, t.locale, t.title, t.description,"
+            + " t.company_actions, t.delay_note, t.security_measures FROM campaign c"
             + " JOIN incident_translation t ON t.incident_id = c.incident_id WHERE c.id IN (%s)";
 
     static final String DEFER = "UPDATE delivery SET status = 'QUEUED', claim_token = NULL,"
@@ -189,7 +192,8 @@ public class DeliveryClaims {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     translations.computeIfAbsent(rs.getString(1), k -> new java.util.HashMap<>())
-                            .put(rs.getString(2), new IncidentText(rs.getString(3), rs.getString(4)));
+                            .put(rs.getString(2), new IncidentText(rs.getString(3), rs.getString(4),
+                                    IncidentText.paragraphs(rs.getString(5)), rs.getString(6), rs.getString(7)));
                 }
             }
         }
@@ -201,7 +205,10 @@ public class DeliveryClaims {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     campaigns.put(rs.getString(1), new ClaimedCampaign(rs.getString(1), rs.getInt(2), rs.getString(3),
-                            rs.getInt(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                            rs.getInt(4), rs.getString(5), rs.getString(6),
+                            new IncidentText(rs.getString(7), rs.getString(8), IncidentText.paragraphs(rs.getString(13)),
+                                    rs.getString(14), rs.getString(15)),
+                            NoticeFacts.fromStored(rs.getString(12)),
                             rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
                             java.util.Map.copyOf(translations.getOrDefault(rs.getString(1), java.util.Map.of())),
                             rs.getString(11)));

@@ -29,4 +29,18 @@ public class Incident extends PanacheEntityBase {
 
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
+
+    /** The structured facts a notice states (NoticeFacts as JSON; null: none recorded). */
+    @Column(length = 20000)
+    public String facts;
+
+    /** What the company did, paragraphs separated by a blank line, in the default language. */
+    @Column(name = "company_actions", length = 20000)
+    public String companyActions;
+
+    @Column(name = "delay_note", length = 2000)
+    public String delayNote;
+
+    @Column(name = "security_measures", length = 4000)
+    public String securityMeasures;
 }

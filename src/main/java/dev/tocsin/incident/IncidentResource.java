@@ -7,7 +7,11 @@ import dev.tocsin.template.IncidentText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import dev.tocsin.template.NoticeFacts;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +26,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -43,22 +48,75 @@ public class IncidentResource {
             @Size(max = 20000) String description,
             @NotNull OffsetDateTime occurredAt,
             @NotNull OffsetDateTime discoveredAt,
-            /* The title and description per locale tag (e.g. "ar", "ja"); the fields above are the set's default language. */
-            @Size(max = 50) Map<String, @Valid @NotNull Translation> translations) {
+            /* The title, description and worded facts per locale tag (e.g. "ar", "ja"); the fields above are the set's default language. */
+            @Size(max = 50) Map<String, @Valid @NotNull Translation> translations,
+            /* What the notices state about the incident (optional here; PUT .../facts later). */
+            @Valid Facts facts) {
     }
 
-    /** The incident's title and description in one language. */
-    public record Translation(@NotBlank @Size(max = 500) String title, @Size(max = 20000) String description) {
+    /** The incident's text in one language: title, description, and the facts that are words. */
+    public record Translation(@NotBlank @Size(max = 500) String title, @Size(max = 20000) String description,
+                              @Size(max = 20) List<@NotBlank @Size(max = 2000) String> companyActions,
+                              @Size(max = 2000) String delayNote, @Size(max = 4000) String securityMeasures) {
+        IncidentText text() {
+            return new IncidentText(title, description, companyActions, delayNote, securityMeasures);
+        }
+    }
+
+    /** A person or desk recipients can reach. */
+    public record ContactPoint(@Size(max = 200) String name, @Size(max = 254) String email, @Size(max = 40) String phone,
+                               @Size(max = 500) String postalAddress) {
+        NoticeFacts.Contact fact() {
+            return new NoticeFacts.Contact(strip(name), strip(email), strip(phone), strip(postalAddress));
+        }
+    }
+
+    /** A protection service offered free of charge (credit monitoring, identity-theft protection). */
+    public record Offer(@NotBlank @Size(max = 200) String service, @Min(1) @Max(120) int months,
+                        @NotBlank @Size(max = 2000) String enrolmentUrl, LocalDate enrolBy) {
+    }
+
+    /**
+     * What the law asks notices to state. occurredUntil and occurredEstimated: the breach period's end, and
+     * whether its dates are estimates. lawEnforcementDelay: whether an investigation delayed the notice
+     * (delayNote says why, in words). companyActions: what the company did, one paragraph each (no fixed
+     * claims are printed otherwise). contact and dpo: where recipients ask (dpo: the data protection officer
+     * GDPR Art. 34 and LGPD Art. 48 name). offer: a service offered free, with its enrolment link (on the
+     * advisory domain or TOCSIN_LINK_DOMAINS). affectedCount: how many people (Rhode Island notices state it;
+     * Illinois notices must not).
+     */
+    public record Facts(OffsetDateTime occurredUntil, Boolean occurredEstimated, Boolean lawEnforcementDelay,
+                        @Size(max = 2000) String delayNote,
+                        @Size(max = 20) List<@NotBlank @Size(max = 2000) String> companyActions,
+                        @Size(max = 4000) String securityMeasures, @Valid ContactPoint contact, @Valid ContactPoint dpo,
+                        @Valid Offer offer, @PositiveOrZero @Max(10_000_000_000L) Long affectedCount) {
+        NoticeFacts facts() {
+            return new NoticeFacts(occurredUntil, Boolean.TRUE.equals(occurredEstimated),
+                    Boolean.TRUE.equals(lawEnforcementDelay), contact == null ? null : contact.fact(),
+                    dpo == null ? null : dpo.fact(), offer == null ? null
+                    : new NoticeFacts.Offer(offer.service().strip(), offer.months(), offer.enrolmentUrl().strip(),
+                    offer.enrolBy()), affectedCount);
+        }
+    }
+
+    /** The facts as recorded, with their words in the incident's own language. */
+    public record FactsView(NoticeFacts facts, List<String> companyActions, String delayNote, String securityMeasures) {
     }
 
     public record IncidentView(String id, String title, String description, OffsetDateTime occurredAt,
                                OffsetDateTime discoveredAt, OffsetDateTime createdAt,
-                               Map<String, IncidentText> translations, List<Deadlines.Deadline> deadlines) {
+                               Map<String, IncidentText> translations, FactsView facts,
+                               List<Deadlines.Deadline> deadlines) {
     }
 
     private IncidentView view(Incident i) {
         return new IncidentView(i.id, i.title, i.description, i.occurredAt, i.discoveredAt, i.createdAt,
-                incidents.translations(i.id), incidents.deadlines(i));
+                incidents.translations(i.id), new FactsView(NoticeFacts.fromStored(i.facts),
+                IncidentText.paragraphs(i.companyActions), i.delayNote, i.securityMeasures), incidents.deadlines(i));
+    }
+
+    private static String strip(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     @POST
@@ -70,7 +128,11 @@ public class IncidentResource {
         given.forEach((tag, t) -> translations.put(Incidents.localeTag("translations." + tag, tag), t));
         Incident incident = incidents.open(request.title(), request.description(), request.occurredAt(),
                 request.discoveredAt());
-        translations.forEach((tag, t) -> incidents.translate(incident.id, tag, t.title(), t.description()));
+        translations.forEach((tag, t) -> incidents.translate(incident.id, tag, t.text()));
+        if (request.facts() != null) {
+            Facts f = request.facts();
+            incidents.recordFacts(incident.id, f.facts(), f.companyActions(), f.delayNote(), f.securityMeasures());
+        }
         audit.object("incident", incident.id).after(view(incident));
         return Response.status(201).entity(view(incident)).build();
     }
@@ -85,9 +147,25 @@ public class IncidentResource {
         String tag = Incidents.localeTag("locale", locale);
         Incident incident = incidents.find(id);
         IncidentView before = view(incident);
-        incidents.translate(id, tag, request.title(), request.description());
+        incidents.translate(id, tag, request.text());
         IncidentView after = view(incidents.find(id));
         audit.object("incident", id).details("translation " + tag).before(before).after(after);
+        return after;
+    }
+
+    @PUT
+    @Path("{id}/facts")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(operationId = "recordIncidentFacts", summary = "Record what the notices state about the incident",
+            description = "Replaces the recorded facts: breach period, law-enforcement delay, what the company did, contact,"
+                    + " data protection officer, offer, number affected. Notices render them in the words of their"
+                    + " templates; the approval check refuses a campaign whose readers' law needs a fact not recorded.")
+    public IncidentView recordFacts(@PathParam("id") String id, @Valid @NotNull Facts request) {
+        IncidentView before = view(incidents.find(id));
+        // the incident as the transaction left it (a find() here could return this request's copy from before)
+        IncidentView after = view(incidents.recordFacts(id, request.facts(), request.companyActions(), request.delayNote(),
+                request.securityMeasures()));
+        audit.object("incident", id).details("facts").before(before).after(after);
         return after;
     }
 

@@ -88,8 +88,15 @@ public class Incidents {
     public java.util.Map<String, IncidentText> translations(String incidentId) {
         java.util.Map<String, IncidentText> found = new java.util.TreeMap<>();
         IncidentTranslation.<IncidentTranslation>list("key.incidentId", incidentId)
-                .forEach(t -> found.put(t.key.locale, new IncidentText(t.title, t.description)));
+                .forEach(t -> found.put(t.key.locale, new IncidentText(t.title, t.description,
+                        IncidentText.paragraphs(t.companyActions), t.delayNote, t.securityMeasures)));
         return found;
+    }
+
+    /** The incident's own text: the template set's default language. */
+    public static IncidentText ownText(Incident incident) {
+        return new IncidentText(incident.title, incident.description, IncidentText.paragraphs(incident.companyActions),
+                incident.delayNote, incident.securityMeasures);
     }
 
     /**
@@ -115,19 +122,46 @@ public class Incidents {
 
     /** Adds or replaces the incident's text in one locale. */
     @Transactional
-    public void translate(String incidentId, String locale, String title, String description) {
+    public void translate(String incidentId, String locale, IncidentText text) {
         find(incidentId);
         IncidentTranslation t = IncidentTranslation.findById(new IncidentTranslation.Key(incidentId, locale));
-        if (t == null) {
+        boolean created = t == null;
+        if (created) {
             t = new IncidentTranslation();
             t.key = new IncidentTranslation.Key(incidentId, locale);
-            t.title = title.strip();
-            t.description = description;
-            t.persist();
-        } else {
-            t.title = title.strip();
-            t.description = description;
         }
+        t.title = text.title().strip();
+        t.description = text.description();
+        t.companyActions = IncidentText.storedParagraphs(text.companyActions());
+        t.delayNote = blankToNull(text.delayNote());
+        t.securityMeasures = blankToNull(text.securityMeasures());
+        if (created) {
+            t.persist();
+        }
+    }
+
+    @Inject
+    IncidentFactsRules factsRules;
+
+    /**
+     * Records what the notices state about the incident (replacing what was recorded): the facts, and their
+     * words in the incident's own language. Refused, with every field at fault, when a fact is implausible or
+     * an offer's enrolment link leads outside the domains notices may link to.
+     */
+    @Transactional
+    public Incident recordFacts(String incidentId, dev.tocsin.template.NoticeFacts facts, List<String> companyActions,
+                                String delayNote, String securityMeasures) {
+        Incident incident = find(incidentId);
+        factsRules.check(incident, facts);
+        incident.facts = facts.equals(dev.tocsin.template.NoticeFacts.NONE) ? null : facts.toStored();
+        incident.companyActions = IncidentText.storedParagraphs(companyActions);
+        incident.delayNote = blankToNull(delayNote);
+        incident.securityMeasures = blankToNull(securityMeasures);
+        return incident;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     public Incident find(String id) {

@@ -23,7 +23,7 @@ final class Isolates implements ResultMapper {
 
     static final char FSI = '\u2068';
     static final char PDI = '\u2069';
-    static final Set<String> NOT_ISOLATED = Set.of("advisoryUrl", "locale", "jurisdictionHtml", "jurisdictionText",
+    static final Set<String> NOT_ISOLATED = Set.of("advisoryUrl", "offerUrl", "locale", "jurisdictionHtml", "jurisdictionText",
             "exposedSentence");
 
     private final HtmlEscaper html = new HtmlEscaper(List.of(Variant.TEXT_HTML));

@@ -1,6 +1,8 @@
 package dev.tocsin.template;
 
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
@@ -17,7 +19,25 @@ public record NoticeData(String locale, String timezone, String recipientName, S
                          String incidentDescription, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
                          List<String> categories, String companyName, String companyContact, String reference,
                          String advisoryUrl, String country, String region, String updatesReference,
-                         OffsetDateTime updatesSentAt) {
+                         OffsetDateTime updatesSentAt, NoticeFacts facts, List<String> companyActions, String delayNote,
+                         String securityMeasures, LocalDate noticeDate) {
+
+    public NoticeData {
+        facts = facts == null ? NoticeFacts.NONE : facts;
+        companyActions = companyActions == null ? List.of() : List.copyOf(companyActions);
+        noticeDate = noticeDate == null ? LocalDate.now(ZoneOffset.UTC) : noticeDate;
+    }
+
+    /** A notice without recorded facts (tests, samples): they come with {@link #withFacts}. */
+    public NoticeData(String locale, String timezone, String recipientName, String incidentTitle,
+                      String incidentDescription, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
+                      List<String> categories, String companyName, String companyContact, String reference,
+                      String advisoryUrl, String country, String region, String updatesReference,
+                      OffsetDateTime updatesSentAt) {
+        this(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt, categories,
+                companyName, companyContact, reference, advisoryUrl, country, region, updatesReference, updatesSentAt,
+                NoticeFacts.NONE, List.of(), null, null, null);
+    }
 
     /** A first notice (not a follow-up). */
     public NoticeData(String locale, String timezone, String recipientName, String incidentTitle,
@@ -32,7 +52,41 @@ public record NoticeData(String locale, String timezone, String recipientName, S
     public NoticeData updating(String reference, OffsetDateTime sentAt) {
         return new NoticeData(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt,
                 discoveredAt, categories, companyName, companyContact, this.reference, advisoryUrl, country, region,
-                reference, sentAt);
+                reference, sentAt, facts, companyActions, delayNote, securityMeasures, noticeDate);
+    }
+
+    /**
+     * The same notice with the incident's facts, its text facts in the notice's language, and the date it is
+     * sent (the day in the recipient's time zone: the notice says "date of this notice").
+     */
+    public NoticeData withFacts(NoticeFacts facts, IncidentText text, LocalDate noticeDate) {
+        return new NoticeData(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt,
+                discoveredAt, categories, companyName, companyContact, reference, advisoryUrl, country, region,
+                updatesReference, updatesSentAt, facts, text == null ? List.of() : text.companyActions(),
+                text == null ? null : text.delayNote(), text == null ? null : text.securityMeasures(), noticeDate);
+    }
+
+    /** The same notice for someone else's exposed data and place (the approval's check, tests). */
+    public NoticeData about(List<String> categories, String country, String region) {
+        return new NoticeData(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt,
+                discoveredAt, categories, companyName, companyContact, reference, advisoryUrl, country, region,
+                updatesReference, updatesSentAt, facts, companyActions, delayNote, securityMeasures, noticeDate);
+    }
+
+    /** The same notice with the recipient's own values replaced (NoticeShapes renders with markers). */
+    NoticeData withRecipientValues(String name, String reference, String link) {
+        return new NoticeData(locale, timezone, name, incidentTitle, incidentDescription, occurredAt, discoveredAt,
+                categories, companyName, companyContact, reference, link, country, region, updatesReference, updatesSentAt,
+                facts, companyActions, delayNote, securityMeasures, noticeDate);
+    }
+
+    /** The day a notice sent now carries, in the recipient's time zone. */
+    public static LocalDate today(String timezone) {
+        try {
+            return LocalDate.now(timezone == null ? ZoneOffset.UTC : ZoneId.of(timezone));
+        } catch (java.time.DateTimeException e) {
+            return LocalDate.now(ZoneOffset.UTC);
+        }
     }
 
     /** Where the recipient lives, most specific first (US-CA, then US): picks the jurisdiction block. */
@@ -48,7 +102,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
     public NoticeData inLocale(String tag) {
         return new NoticeData(tag, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt,
                 categories, companyName, companyContact, reference, advisoryUrl, country, region, updatesReference,
-                updatesSentAt);
+                updatesSentAt, facts, companyActions, delayNote, securityMeasures, noticeDate);
     }
 
     /** One formatter per locale: building one per notice showed in the fan-out profile. */
@@ -82,6 +136,51 @@ public record NoticeData(String locale, String timezone, String recipientName, S
         // a follow-up names the notice it updates ({#if updatesReference} in the templates)
         model.put("updatesReference", updatesReference == null ? "" : updatesReference);
         model.put("updatesOn", updatesSentAt == null ? "" : dates.format(updatesSentAt.atZoneSameInstant(zone)));
+        putFacts(model, dates, zone);
         return model;
     }
+
+    /**
+     * The facts as template values. Every name is always present (strict rendering: a template may test any of
+     * them); a fact not recorded is empty, false or 0, so {#if offerService} reads "if there is an offer".
+     */
+    private void putFacts(Map<String, Object> model, DateTimeFormatter dates, ZoneId zone) {
+        model.put("noticeOn", dates.format(noticeDate));
+        model.put("occurredUntilOn", facts.occurredUntil() == null ? ""
+                : dates.format(facts.occurredUntil().atZoneSameInstant(zone)));
+        model.put("occurredEstimated", facts.occurredEstimated());
+        model.put("lawEnforcementDelay", facts.lawEnforcementDelay());
+        model.put("delayNote", delayNote == null ? "" : delayNote);
+        model.put("companyActions", companyActions);
+        model.put("securityMeasures", securityMeasures == null ? "" : securityMeasures);
+        NoticeFacts.Contact contact = facts.contact();
+        model.put("contactName", contact == null || contact.name() == null ? "" : contact.name());
+        model.put("contactEmail", contact == null || contact.email() == null ? "" : contact.email());
+        model.put("contactPhone", contact == null || contact.phone() == null ? "" : contact.phone());
+        model.put("contactAddress", contact == null || contact.postalAddress() == null ? "" : contact.postalAddress());
+        NoticeFacts.Contact dpo = facts.dpo();
+        model.put("dpoName", dpo == null || dpo.name() == null ? "" : dpo.name());
+        model.put("dpoEmail", dpo == null || dpo.email() == null ? "" : dpo.email());
+        model.put("dpoPhone", dpo == null || dpo.phone() == null ? "" : dpo.phone());
+        model.put("dpoAddress", dpo == null || dpo.postalAddress() == null ? "" : dpo.postalAddress());
+        NoticeFacts.Offer offer = facts.offer();
+        model.put("offerService", offer == null ? "" : offer.service());
+        model.put("offerMonths", offer == null ? 0 : offer.months());
+        model.put("offerUrl", offer == null || offer.enrolmentUrl() == null ? "" : offer.enrolmentUrl());
+        model.put("offerEnrolBy", offer == null || offer.enrolBy() == null ? "" : dates.format(offer.enrolBy()));
+        model.put("affectedCount", facts.affectedCount() == null ? ""
+                : java.text.NumberFormat.getIntegerInstance(dates.getLocale()).format(facts.affectedCount()));
+        // The codes of the exposed data (e.g. {#if exposed.ssn || exposed.drivers_license}): every known code is a
+        // key, so a misspelt one is an error at upload rather than a block silently never shown.
+        Map<String, Boolean> exposed = new java.util.TreeMap<>();
+        for (String code : CATEGORY_CODES) {
+            exposed.put(code, categories.contains(code));
+        }
+        model.put("exposed", exposed);
+    }
+
+    /** The data categories an accounts file may name (audience.ExposureCategory keeps the same list). */
+    public static final List<String> CATEGORY_CODES = List.of("email", "password", "password_hash", "username", "name",
+            "phone", "address", "date_of_birth", "ssn", "national_id", "passport", "drivers_license", "payment_card",
+            "bank_account", "security_questions", "ip_address", "health", "biometric");
 }

@@ -315,9 +315,7 @@ final class NoticeShapes {
     }
 
     private static NoticeData withValues(NoticeData d, String name, String reference, String link) {
-        return new NoticeData(d.locale(), d.timezone(), name, d.incidentTitle(), d.incidentDescription(), d.occurredAt(),
-                d.discoveredAt(), d.categories(), d.companyName(), d.companyContact(), reference, link, d.country(),
-                d.region(), d.updatesReference(), d.updatesSentAt());
+        return d.withRecipientValues(name, reference, link);
     }
 
     /** The key's copy of the data: whether there is a name, not which. */

@@ -167,7 +167,8 @@ public class NoticeTemplates {
                 locales.put(tag, t);
             }
         }
-        return new TemplateSet(name, base.defaultLocale(), Map.copyOf(locales), base.withholdIncidentDetails());
+        return new TemplateSet(name, base.defaultLocale(), Map.copyOf(locales), base.withholdIncidentDetails(),
+                base.everyLocaleJurisdictions());
     }
 
     /**
@@ -239,8 +240,11 @@ public class NoticeTemplates {
 
     private TemplateSet load(String name, Properties descriptor) {
         String defaultLocale = descriptor.getProperty("default-locale", "en");
-        List<String> jurisdictions = java.util.Arrays.stream(descriptor.getProperty("jurisdictions", "").split(","))
+        List<String> declared = java.util.Arrays.stream(descriptor.getProperty("jurisdictions", "").split(","))
                 .map(String::strip).filter(k -> !k.isEmpty()).toList();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(declared);
+        keys.addAll(libraryKeys());
+        List<String> jurisdictions = List.copyOf(keys);
         Map<String, TemplateSet.LocaleTemplates> locales = new LinkedHashMap<>();
         for (String tag : descriptor.getProperty("locales", "en").split(",")) {
             tag = tag.strip();
@@ -265,35 +269,65 @@ public class NoticeTemplates {
         // Places whose law forbids a notice to state the nature of the breach (Massachusetts, M.G.L. c. 93H s. 3)
         java.util.Set<String> withhold = java.util.Arrays.stream(descriptor.getProperty("withhold-incident-details", "")
                 .split(",")).map(String::strip).filter(k -> !k.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
-        return new TemplateSet(name, defaultLocale, Map.copyOf(locales), withhold);
+        return new TemplateSet(name, defaultLocale, Map.copyOf(locales), withhold, java.util.Set.copyOf(declared));
     }
 
-    /** A locale's jurisdiction blocks (jurisdiction/US-CA.html, ...) for the keys the set declares. */
+    /** The places the jurisdiction library has blocks for (jurisdictions/library.properties keys=). */
+    private List<String> libraryKeys() {
+        return read(LIBRARY + "library.properties").map(NoticeTemplates::properties)
+                .map(p -> java.util.Arrays.stream(p.getProperty("keys", "").split(",")).map(String::strip)
+                        .filter(k -> !k.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    private static final String LIBRARY = "jurisdictions/";
+
+    /**
+     * A locale's jurisdiction blocks (jurisdiction/US-CA.html, ...): the set's own, else the library's in that
+     * language (jurisdictions/{locale}/US-CA.html).
+     */
     private Map<String, Template> blocks(String dir, List<String> keys, String extension, String contentType, String tag) {
         Map<String, Template> blocks = new LinkedHashMap<>();
         for (String key : keys) {
-            String path = dir + "jurisdiction/" + key + extension;
-            if (read(path).isPresent()) {
-                blocks.put(key, parse(path, contentType, tag));
+            for (String path : List.of(dir + "jurisdiction/" + key + extension, LIBRARY + tag + "/" + key + extension)) {
+                if (read(path).isPresent()) {
+                    blocks.put(key, parse(path, contentType, tag));
+                    break;
+                }
             }
         }
         return Map.copyOf(blocks);
     }
 
     /**
-     * The block for where the recipient lives (US-CA before US), in the notice's locale or else the set's
-     * default one: legal text the law asks for is better in the default language than missing.
+     * The blocks for where the recipient lives, the country's first and then the region's (US, then US-CA),
+     * each in the notice's locale or else the set's default one: legal text the law asks for is better in the
+     * default language than missing.
      */
-    private Template block(TemplateSet set, TemplateSet.LocaleTemplates t, NoticeData data, boolean html) {
-        for (String key : data.jurisdictionKeys()) {
+    private List<Template> blocks(TemplateSet set, TemplateSet.LocaleTemplates t, NoticeData data, boolean html) {
+        List<String> keys = data.jurisdictionKeys();
+        List<Template> found = new java.util.ArrayList<>(keys.size());
+        for (int i = keys.size() - 1; i >= 0; i--) {
             for (TemplateSet.LocaleTemplates candidate : List.of(t, set.locales().get(set.defaultLocale()))) {
-                Template block = (html ? candidate.blocksHtml() : candidate.blocksText()).get(key);
+                Template block = (html ? candidate.blocksHtml() : candidate.blocksText()).get(keys.get(i));
                 if (block != null) {
-                    return block;
+                    found.add(block);
+                    break;
                 }
             }
         }
-        return null;
+        return found;
+    }
+
+    private static String renderBlocks(List<Template> blocks, Map<String, Object> model) {
+        if (blocks.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Template block : blocks) {
+            out.append(RenderBudget.render(block, model));
+        }
+        return out.toString();
     }
 
     /** Parts only some channels need (SMS, push): absent means the set cannot send on that channel. */
@@ -342,20 +376,16 @@ public class NoticeTemplates {
     /** Renders the email notice for one recipient. */
     public RenderedEmail renderEmail(TemplateSet set, NoticeData data) {
         TemplateSet.LocaleTemplates t = resolve(set, data.locale());
-        Template blockHtml = block(set, t, data, true);
-        Template blockText = block(set, t, data, false);
+        List<Template> blocksHtml = blocks(set, t, data, true);
+        List<Template> blocksText = blocks(set, t, data, false);
         List<Template> used = new java.util.ArrayList<>(List.of(t.emailSubject(), t.emailHtml(), t.emailText()));
-        if (blockHtml != null) {
-            used.add(blockHtml);
-        }
-        if (blockText != null) {
-            used.add(blockText);
-        }
+        used.addAll(blocksHtml);
+        used.addAll(blocksText);
         NoticeShapes.Outputs rendered = shapes.render(key("email", set, t, data), data, used, EMAIL_HTML, d -> {
             Map<String, Object> model = model(set, t, d);
             // Our own template files, rendered with escaping already: inserted as they are.
-            model.put("jurisdictionHtml", new RawString(blockHtml == null ? "" : RenderBudget.render(blockHtml, model)));
-            model.put("jurisdictionText", blockText == null ? "" : RenderBudget.render(blockText, model));
+            model.put("jurisdictionHtml", new RawString(renderBlocks(blocksHtml, model)));
+            model.put("jurisdictionText", renderBlocks(blocksText, model));
             return new String[]{RenderBudget.render(t.emailSubject(), model), RenderBudget.render(t.emailHtml(), model),
                     RenderBudget.render(t.emailText(), model)};
         });
@@ -448,8 +478,31 @@ public class NoticeTemplates {
      * The required-content check of one template set, locale by locale ({@link RequiredContent}): every
      * required element marked and shown, links only to the advisory domain, the SMS within its budget.
      */
-    public List<ContentProblem> checkRequiredContent(TemplateSet set, List<Channel> channels, int smsBudget, NoticeData sample) {
-        return RequiredContent.check(this, set, channels, smsBudget, sample);
+    public List<ContentProblem> checkRequiredContent(TemplateSet set, List<Channel> channels, int smsBudget, NoticeData sample,
+                                                     List<String> linkDomains) {
+        return RequiredContent.check(this, set, channels, smsBudget, sample, linkDomains);
+    }
+
+    /**
+     * What the law of the reader's place requires of this notice ({@link Jurisdictions}): rendered as that
+     * reader would get it, every element that applies shown, every fact it needs recorded, nothing forbidden.
+     */
+    public List<ContentProblem> checkPlace(TemplateSet set, NoticeData data) {
+        if (Jurisdictions.of(data).isEmpty()) {
+            return List.of();
+        }
+        TemplateSet.LocaleTemplates t = resolve(set, data.locale());
+        RenderedEmail email;
+        try {
+            email = renderEmail(set, data);
+        } catch (RuntimeException e) {
+            return List.of(new ContentProblem(t.locale(), "email", "rendering", e.getMessage()));
+        }
+        Map<String, Object> model = model(set, t, data);
+        Map<String, String> rendered = new LinkedHashMap<>();
+        rendered.put("email.html", Isolates.strip(org.jsoup.Jsoup.parse(email.html()).text()));
+        rendered.put("email.txt", Isolates.strip(email.text()).replaceAll("\\s+", " "));
+        return Jurisdictions.check(data, model, t.locale(), rendered);
     }
 
     /** Locales of the set that lack the parts a channel needs (email parts are required of every locale). */

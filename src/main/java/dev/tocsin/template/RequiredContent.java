@@ -33,7 +33,7 @@ final class RequiredContent {
      * longest it can be).
      */
     static List<ContentProblem> check(NoticeTemplates templates, TemplateSet set, List<Channel> channels, int smsBudget,
-                                      NoticeData sample) {
+                                      NoticeData sample, List<String> linkDomains) {
         List<ContentProblem> problems = new java.util.ArrayList<>();
         for (String tag : set.localeTags()) {
             TemplateSet.LocaleTemplates t = set.locales().get(tag);
@@ -48,6 +48,11 @@ final class RequiredContent {
                 }
             }
             NoticeData data = sample.inLocale(tag);
+            if (data.companyActions().isEmpty()) {
+                problems.add(new ContentProblem(tag, "incident", "company-actions", "the incident records nothing the company"
+                        + " did, so 'What We Are Doing' would be empty: record facts.companyActions (PUT /api/incidents/{id}/facts,"
+                        + " and per language with the translations)"));
+            }
             RenderedEmail email;
             try {
                 email = templates.renderEmail(set, data);
@@ -62,7 +67,7 @@ final class RequiredContent {
                 requireShown(problems, tag, part.getKey(), "contact", text, data.companyContact());
                 requireShown(problems, tag, part.getKey(), "advisory link", text, data.advisoryUrl());
                 requireShown(problems, tag, part.getKey(), "data-involved", text, names.get(0));
-                linksStayHome(problems, tag, part.getKey(), part.getValue(), data.advisoryUrl());
+                linksStayHome(problems, tag, part.getKey(), part.getValue(), data.advisoryUrl(), linkDomains);
             }
             if (channels.contains(Channel.SMS)) {
                 if (t.sms() == null) {
@@ -78,7 +83,7 @@ final class RequiredContent {
                 }
                 requireShown(problems, tag, "sms.txt", "reference", sms, data.reference());
                 requireShown(problems, tag, "sms.txt", "advisory link", sms, data.advisoryUrl());
-                linksStayHome(problems, tag, "sms.txt", sms, data.advisoryUrl());
+                linksStayHome(problems, tag, "sms.txt", sms, data.advisoryUrl(), List.of());
                 SmsSegments.Count count = SmsSegments.count(sms);
                 if (count.segments() > smsBudget) {
                     problems.add(new ContentProblem(tag, "sms.txt", "segments", count.segments() + " segments ("
@@ -96,14 +101,35 @@ final class RequiredContent {
      * A breach notice links only to the company's advisory domain: a link elsewhere is what phishing looks
      * like, and recipients are told to trust nothing else.
      */
-    private static void linksStayHome(List<ContentProblem> problems, String tag, String part, String text, String advisoryUrl) {
+    private static void linksStayHome(List<ContentProblem> problems, String tag, String part, String text, String advisoryUrl,
+                                      List<String> linkDomains) {
         java.net.URI advisory = java.net.URI.create(advisoryUrl);
         String home = advisory.getScheme() + "://" + advisory.getRawAuthority() + "/";
+        // https on the advisory's own host (another port or path) is as much the company's as the advisory
+        List<String> hosts = new java.util.ArrayList<>(linkDomains);
+        if (advisory.getHost() != null) {
+            hosts.add(advisory.getHost().toLowerCase(Locale.ROOT));
+        }
         LINK.matcher(text).results().map(java.util.regex.MatchResult::group)
                 .filter(link -> !(link + "/").toLowerCase(Locale.ROOT).startsWith(home.toLowerCase(Locale.ROOT)))
+                .filter(link -> !onAllowedDomain(link, hosts))
                 .distinct()
                 .forEach(link -> problems.add(new ContentProblem(tag, part, "links", "links to " + link
                         + ", outside the advisory domain " + home)));
+    }
+
+    /** An https link on one of the configured partner domains (an offer's enrolment site), subdomains included. */
+    private static boolean onAllowedDomain(String link, List<String> linkDomains) {
+        if (linkDomains.isEmpty() || !link.regionMatches(true, 0, "https://", 0, 8)) {
+            return false;
+        }
+        try {
+            String host = java.net.URI.create(link).getHost();
+            return host != null && linkDomains.stream().anyMatch(d -> host.equalsIgnoreCase(d)
+                    || host.toLowerCase(Locale.ROOT).endsWith("." + d));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void requireShown(List<ContentProblem> problems, String tag, String part, String element, String text,

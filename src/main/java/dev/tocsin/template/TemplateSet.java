@@ -12,13 +12,18 @@ import java.util.Optional;
  * parsed once when the set is loaded, never per recipient.
  */
 public record TemplateSet(String name, String defaultLocale, Map<String, LocaleTemplates> locales,
-                          java.util.Set<String> withholdIncidentDetails) {
+                          java.util.Set<String> withholdIncidentDetails, java.util.Set<String> everyLocaleJurisdictions) {
 
     public TemplateSet(String name, String defaultLocale, Map<String, LocaleTemplates> locales) {
-        this(name, defaultLocale, locales, java.util.Set.of());
+        this(name, defaultLocale, locales, java.util.Set.of(), java.util.Set.of());
     }
 
-    /** The compiled templates and localized data-category names of one locale. */
+    /**
+     * The compiled templates and localized data-category names of one locale, with the jurisdiction blocks
+     * in its language (the set's own, else the library's), keyed by place (US, US-CA, ...).
+     * everyLocaleJurisdictions (set.properties jurisdictions=): the places whose block every locale of the set
+     * must have in its own language; the approval check names readers who would get another language's.
+     */
     public record LocaleTemplates(String locale, Template emailSubject, Template emailHtml, Template emailText,
                                   Template sms, Template pushTitle, Template pushBody,
                                   Map<String, String> categoryNames, Map<String, Template> blocksHtml,

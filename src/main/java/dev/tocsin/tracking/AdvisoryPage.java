@@ -69,12 +69,13 @@ public class AdvisoryPage {
         }
         String tag = set.get().resolveTag(n.locale());
         String reference = n.reference() != null ? n.reference() : codes.verificationReference(n.deliveryId());
-        IncidentText text = IncidentText.forLocale(notices.translations(n.campaignId()), tag, n.incidentTitle(),
-                n.incidentDescription());
+        IncidentText text = IncidentText.forLocale(notices.translations(n.campaignId()), tag, n.incidentText());
         NoticeData data = new NoticeData(tag, n.timezone(), null, text.title(), text.description(),
                 n.occurredAt(), n.discoveredAt(), ExposureCategory.fromStored(n.categories()), company.company().name(),
                 company.company().contact(), reference,
-                links.baseUrl() + "/a/" + codes.advisoryToken(n.deliveryId()), n.country(), n.region());
+                links.baseUrl() + "/a/" + codes.advisoryToken(n.deliveryId()), n.country(), n.region(), null, null)
+                .withFacts(n.facts(), text, n.sentAt() == null ? NoticeData.today(n.timezone())
+                        : n.sentAt().atZoneSameInstant(zoneOf(n.timezone())).toLocalDate());
         List<RecipientNotices.Listed> all = notices.incidentNotices(n.deliveryId());
         if (n.followUpOf() != null) {
             // the notice it updates: this person's first one of the earlier campaign
@@ -129,5 +130,13 @@ public class AdvisoryPage {
         }
         return DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(text.locale())
                 .format(at.atZoneSameInstant(zone));
+    }
+
+    private static java.time.ZoneId zoneOf(String timezone) {
+        try {
+            return timezone == null ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(timezone);
+        } catch (java.time.DateTimeException e) {
+            return java.time.ZoneOffset.UTC;
+        }
     }
 }

@@ -24,8 +24,8 @@ public class RecipientNotices {
             + " c.template_set, COALESCE(c.templates_version, 0), COALESCE(c.completed_at, c.launched_at, c.created_at),"
             + " i.title, i.description, i.occurred_at, i.discovered_at, a.timezone, a.country, a.region,"
             + " (SELECT e.categories FROM exposure e WHERE e.incident_id = c.incident_id AND e.account_id = d.account_id),"
-            + " g.opened_at, g.acknowledged_at, c.follow_up_of"
-            + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
+            + " g.opened_at, g.acknowledged_at, c.follow_up_of, i.facts, i.company_actions, i.delay_note,"
+            + " i.security_measures FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
             + " JOIN account a ON a.account_id = d.account_id LEFT JOIN notice_engagement g ON g.delivery_id = d.id"
             + " WHERE d.id = ?";
 
@@ -37,7 +37,8 @@ public class RecipientNotices {
             + " WHERE NOT EXISTS (SELECT 1 FROM notice_engagement WHERE delivery_id = ?)";
     static final String ACKNOWLEDGED_AT = "SELECT acknowledged_at FROM notice_engagement WHERE delivery_id = ?";
 
-    static final String TRANSLATIONS = "SELECT t.locale, t.title, t.description FROM campaign c"
+    static final String TRANSLATIONS = "SELECT t.locale, t.title, t.description, t.company_actions,"
+            + " t.delay_note, t.security_measures FROM campaign c"
             + " JOIN incident_translation t ON t.incident_id = c.incident_id WHERE c.id = ?";
 
     static final String BY_REFERENCE = "SELECT d.reference, d.channel, d.sent_at, COALESCE(c.public_title, i.title)"
@@ -47,7 +48,8 @@ public class RecipientNotices {
     /** A sent notice as the advisory page needs it. */
     public record Notice(long deliveryId, String campaignId, String channel, String locale, OffsetDateTime sentAt,
                          String reference, String templateSet, int templatesVersion, OffsetDateTime campaignEndedAt,
-                         String incidentTitle, String incidentDescription, OffsetDateTime occurredAt,
+                         dev.tocsin.template.IncidentText incidentText, dev.tocsin.template.NoticeFacts facts,
+                         OffsetDateTime occurredAt,
                          OffsetDateTime discoveredAt, String timezone, String country, String region,
                          String categories, OffsetDateTime openedAt, OffsetDateTime acknowledgedAt,
                          String followUpOf) {
@@ -96,7 +98,11 @@ public class RecipientNotices {
                 }
                 return Optional.of(new Notice(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getObject(5, OffsetDateTime.class), rs.getString(6), rs.getString(7), rs.getInt(8),
-                        rs.getObject(9, OffsetDateTime.class), rs.getString(10), rs.getString(11),
+                        rs.getObject(9, OffsetDateTime.class),
+                        new dev.tocsin.template.IncidentText(rs.getString(10), rs.getString(11),
+                                dev.tocsin.template.IncidentText.paragraphs(rs.getString(22)), rs.getString(23),
+                                rs.getString(24)),
+                        dev.tocsin.template.NoticeFacts.fromStored(rs.getString(21)),
                         rs.getObject(12, OffsetDateTime.class), rs.getObject(13, OffsetDateTime.class),
                         rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
                         rs.getObject(18, OffsetDateTime.class), rs.getObject(19, OffsetDateTime.class),
@@ -112,7 +118,8 @@ public class RecipientNotices {
             ps.setString(1, campaignId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.put(rs.getString(1), new dev.tocsin.template.IncidentText(rs.getString(2), rs.getString(3)));
+                    found.put(rs.getString(1), new dev.tocsin.template.IncidentText(rs.getString(2), rs.getString(3),
+                            dev.tocsin.template.IncidentText.paragraphs(rs.getString(4)), rs.getString(5), rs.getString(6)));
                 }
             }
         }

@@ -43,7 +43,9 @@ class IncidentTranslationTest {
                 .body(Map.of("title", "Backup copied " + run, "description", "Attackers copied a backup.",
                         "occurredAt", "2026-11-01T22:30:00Z", "discoveredAt", "2026-11-20T09:00:00Z",
                         "translations", Map.of("ja", Map.of("title", "バックアップの複製 " + run,
-                                "description", "攻撃者がバックアップを複製しました。"))))
+                                "description", "攻撃者がバックアップを複製しました。",
+                                "companyActions", List.of("すべてのセッションを無効化しました。"))),
+                        "facts", Map.of("companyActions", List.of("We reset every session."))))
                 .post("/api/incidents").then().statusCode(201)
                 .body("translations.ja.title", equalTo("バックアップの複製 " + run)).extract().path("id");
         String ar = "tr-ar-" + run + "@example.com";
@@ -61,7 +63,8 @@ class IncidentTranslationTest {
                 .body("details.find { it.locale == 'ar' }.problem", containsString("'en' inside a 'ar' notice"));
         // a translation added later counts; a bad tag is refused
         TestUsers.as(TestUsers.OPERATOR).contentType(ContentType.JSON)
-                .body(Map.of("title", "نسخ نسخة احتياطية " + run, "description", "نسخ مهاجمون نسخة احتياطية."))
+                .body(Map.of("title", "نسخ نسخة احتياطية " + run, "description", "نسخ مهاجمون نسخة احتياطية.",
+                        "companyActions", List.of("أنهينا جميع الجلسات.")))
                 .put("/api/incidents/" + incident + "/translations/ar").then().statusCode(200)
                 .body("translations.ar.title", equalTo("نسخ نسخة احتياطية " + run));
         TestUsers.as(TestUsers.OPERATOR).contentType(ContentType.JSON).body(Map.of("title", "x"))

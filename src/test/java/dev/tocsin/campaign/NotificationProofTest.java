@@ -54,7 +54,9 @@ class NotificationProofTest {
                 .withNano(0);
         String incident = given().contentType(io.restassured.http.ContentType.JSON)
                 .body(Map.of("title", "Proof " + run, "description", "A backup was copied.",
-                        "occurredAt", discovered.minusDays(1).toString(), "discoveredAt", discovered.toString()))
+                        "occurredAt", discovered.minusDays(1).toString(), "discoveredAt", discovered.toString(),
+                        "facts", Map.of("companyActions", List.of("We locked the backup server."),
+                                "dpo", Map.of("name", "Dana Officer", "email", "dpo@example.com"))))
                 .post("/api/incidents").then().statusCode(201).extract().path("id");
         StringBuilder csv = new StringBuilder("account_id,email,country,region,exposed\n");
         csv.append("=1+2-").append(run).append(",formula-").append(run).append("@example.com,US,CA,password\n");

@@ -103,7 +103,8 @@ class CrashRecoveryIT {
                     .post("/api/users").then().statusCode(201);
         }
         String incident = as("olivia").contentType(ContentType.JSON)
-                .body(Map.of("title", "crash", "occurredAt", "2026-11-01T00:00:00Z", "discoveredAt", "2026-11-02T00:00:00Z"))
+                .body(Map.of("title", "crash", "occurredAt", "2026-11-01T00:00:00Z", "discoveredAt", "2026-11-02T00:00:00Z",
+                        "facts", Map.of("companyActions", List.of("We reset every session."))))
                 .post("/api/incidents").then().statusCode(201).extract().path("id");
         StringBuilder csv = new StringBuilder("account_id,email,exposed\n");
         for (int i = 0; i < RECIPIENTS; i++) {

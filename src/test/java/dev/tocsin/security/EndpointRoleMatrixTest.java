@@ -40,6 +40,7 @@ class EndpointRoleMatrixTest {
             Map.entry("POST /api/incidents", Set.of("operator")),
             Map.entry("GET /api/incidents/{id}", READERS),
             Map.entry("PUT /api/incidents/{id}/translations/{locale}", Set.of("operator")),
+            Map.entry("PUT /api/incidents/{id}/facts", Set.of("operator")),
             Map.entry("POST /api/incidents/{incidentId}/accounts", Set.of("operator")),
             Map.entry("GET /api/incidents/{incidentId}/uploads", Set.of("operator", "auditor")),
             Map.entry("GET /api/incidents/{incidentId}/uploads/{uploadId}", Set.of("operator", "auditor")),

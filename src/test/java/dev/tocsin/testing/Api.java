@@ -21,18 +21,25 @@ public final class Api {
                         "occurredAt", "2026-11-01T22:30:00Z", "discoveredAt", "2026-11-20T09:00:00Z",
                         "translations", TRANSLATIONS.entrySet().stream().collect(java.util.stream.Collectors.toMap(
                                 Map.Entry::getKey, e -> Map.of("title", e.getValue()[0],
-                                        "description", e.getValue()[1])))))
+                                        "description", e.getValue()[1], "companyActions", List.of(e.getValue()[2])))),
+                        "facts", Map.of("companyActions", List.of("We reset every sign-in session on 20 November."))))
                 .post("/api/incidents").then().statusCode(201).extract().path("id");
     }
 
     /** The incident's words in each library language: title, description. */
     public static final Map<String, String[]> TRANSLATIONS = Map.of(
-            "es", new String[]{"Copia de una copia de seguridad", "Unos atacantes copiaron la tabla de usuarios de un servidor de copias de seguridad."},
-            "pt-BR", new String[]{"Cópia de um backup", "Invasores copiaram a tabela de usuários de um servidor de backup."},
-            "fr", new String[]{"Copie d’une sauvegarde", "Des attaquants ont copié la table des utilisateurs depuis un serveur de sauvegarde."},
-            "de", new String[]{"Kopie einer Sicherung", "Angreifer haben die Benutzertabelle von einem Sicherungsserver kopiert."},
-            "ja", new String[]{"バックアップの複製", "攻撃者がバックアップサーバーからユーザーテーブルを複製しました。"},
-            "ar", new String[]{"نسخ نسخة احتياطية", "نسخ مهاجمون جدول المستخدمين من خادم النسخ الاحتياطي."});
+            "es", new String[]{"Copia de una copia de seguridad", "Unos atacantes copiaron la tabla de usuarios de un servidor de copias de seguridad.",
+                    "Cerramos todas las sesiones el 20 de noviembre."},
+            "pt-BR", new String[]{"Cópia de um backup", "Invasores copiaram a tabela de usuários de um servidor de backup.",
+                    "Encerramos todas as sessões em 20 de novembro."},
+            "fr", new String[]{"Copie d’une sauvegarde", "Des attaquants ont copié la table des utilisateurs depuis un serveur de sauvegarde.",
+                    "Nous avons fermé toutes les sessions le 20 novembre."},
+            "de", new String[]{"Kopie einer Sicherung", "Angreifer haben die Benutzertabelle von einem Sicherungsserver kopiert.",
+                    "Wir haben am 20. November alle Sitzungen beendet."},
+            "ja", new String[]{"バックアップの複製", "攻撃者がバックアップサーバーからユーザーテーブルを複製しました。",
+                    "11月20日にすべてのログインセッションを無効化しました。"},
+            "ar", new String[]{"نسخ نسخة احتياطية", "نسخ مهاجمون جدول المستخدمين من خادم النسخ الاحتياطي.",
+                    "أنهينا جميع جلسات تسجيل الدخول في 20 نوفمبر."});
 
     public static ValidatableResponse uploadCsv(String incidentId, String csv) {
         return given().contentType("text/csv").body(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8))

@@ -46,6 +46,11 @@ public final class Configs {
             public String contact() {
                 return contact;
             }
+
+            @Override
+            public java.util.Optional<java.util.List<String>> linkDomains() {
+                return java.util.Optional.empty();
+            }
         };
         CompanyConfig.Advisory advisory = () -> java.util.Optional.ofNullable(advisoryBaseUrl);
         return new CompanyConfig() {
