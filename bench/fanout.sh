@@ -94,10 +94,11 @@ wait_completed() { # polls the campaign itself (cheap), not its stats (a count o
 incident() {
   curl -sf -u "olivia:$PW" -X POST "$API/api/incidents" -H 'Content-Type: application/json' \
     -d '{"title":"Password hashes copied from a backup","description":"An attacker copied a database backup.","occurredAt":"2026-11-01T22:30:00Z","discoveredAt":"2026-11-20T09:00:00Z",
-         "translations":{"es":{"title":"Copia de hashes de contraseñas","description":"Un atacante copió una copia de seguridad."},
-                         "pt-BR":{"title":"Cópia de hashes de senhas","description":"Um invasor copiou um backup."},
-                         "fr":{"title":"Copie d’empreintes de mots de passe","description":"Un attaquant a copié une sauvegarde."},
-                         "de":{"title":"Kopie von Passwort-Hashes","description":"Ein Angreifer hat eine Sicherung kopiert."}}}' | json '["id"]'
+         "facts":{"companyActions":["We took the backup server offline and reset every session."]},
+         "translations":{"es":{"title":"Copia de hashes de contraseñas","description":"Un atacante copió una copia de seguridad.","companyActions":["Desconectamos el servidor y cerramos todas las sesiones."]},
+                         "pt-BR":{"title":"Cópia de hashes de senhas","description":"Um invasor copiou um backup.","companyActions":["Desligamos o servidor e encerramos todas as sessões."]},
+                         "fr":{"title":"Copie d’empreintes de mots de passe","description":"Un attaquant a copié une sauvegarde.","companyActions":["Nous avons coupé le serveur et fermé toutes les sessions."]},
+                         "de":{"title":"Kopie von Passwort-Hashes","description":"Ein Angreifer hat eine Sicherung kopiert.","companyActions":["Wir haben den Server abgeschaltet und alle Sitzungen beendet."]}}}' | json '["id"]'
 }
 
 generate() { # rows prefix file
@@ -105,7 +106,7 @@ generate() { # rows prefix file
     print "account_id,email,phone,locale,timezone,country,name,exposed";
     split("en es pt-BR fr de", loc, " ");
     for (i = 1; i <= n; i++)
-      printf "%s%d,user%d@%s.example.com,+1415%07d,%s,UTC,US,User %d,email;password_hash\n", p, i, i, p, i % 10000000, loc[i % 5 + 1], i, i;
+      printf "%s%d,user%d@%s.example.com,+1415%07d,%s,UTC,US,User %d,email;password_hash\n", p, i, i, p, 2000000 + i % 8000000, loc[i % 5 + 1], i, i;
   }' > "$3"
 }
 

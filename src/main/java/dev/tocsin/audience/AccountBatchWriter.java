@@ -112,28 +112,49 @@ public class AccountBatchWriter {
     private void mergeAccounts(Connection c, List<AccountRow> rows) throws SQLException {
         StringBuilder sql = new StringBuilder("MERGE INTO account a USING (VALUES ");
         appendPlaceholders(sql, rows.size(),
-                "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(320)), CAST(? AS VARCHAR(20)), CAST(? AS VARCHAR(35)),"
-                        + " CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(2)), CAST(? AS VARCHAR(10)), CAST(? AS VARCHAR(300)))");
-        // A blank value in a re-upload keeps what we knew: an upload never silently erases a contact.
-        sql.append(") AS s (account_id, email, phone, locale, timezone, country, region, name)"
+                "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(320)), CAST(? AS VARCHAR(20)), CAST(? AS BOOLEAN),"
+                        + " CAST(? AS VARCHAR(35)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(2)), CAST(? AS VARCHAR(10)),"
+                        + " CAST(? AS VARCHAR(300)), CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(200)),"
+                        + " CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(20)))");
+        // A blank value in a re-upload keeps what we knew: an upload never silently erases a contact. A postal
+        // address comes whole: a new first line replaces the other parts with the file's (blank ones too).
+        sql.append(") AS s (account_id, email, phone, phone_sms, locale, timezone, country, region, name,"
+                + " address_line1, address_line2, city, postal_code)"
                 + " ON a.account_id = s.account_id"
                 + " WHEN MATCHED THEN UPDATE SET email = COALESCE(s.email, a.email), phone = COALESCE(s.phone, a.phone),"
+                + " phone_sms = CASE WHEN s.phone IS NULL THEN a.phone_sms ELSE s.phone_sms END,"
                 + " locale = COALESCE(s.locale, a.locale), timezone = COALESCE(s.timezone, a.timezone),"
                 + " country = COALESCE(s.country, a.country), region = COALESCE(s.region, a.region),"
-                + " name = COALESCE(s.name, a.name), updated_at = CURRENT_TIMESTAMP"
-                + " WHEN NOT MATCHED THEN INSERT (account_id, email, phone, locale, timezone, country, region, name, updated_at)"
-                + " VALUES (s.account_id, s.email, s.phone, s.locale, s.timezone, s.country, s.region, s.name, CURRENT_TIMESTAMP)");
+                + " name = COALESCE(s.name, a.name),"
+                + " address_line1 = COALESCE(s.address_line1, a.address_line1),"
+                + " address_line2 = CASE WHEN s.address_line1 IS NULL THEN a.address_line2 ELSE s.address_line2 END,"
+                + " city = CASE WHEN s.address_line1 IS NULL THEN a.city ELSE s.city END,"
+                + " postal_code = CASE WHEN s.address_line1 IS NULL THEN a.postal_code ELSE s.postal_code END,"
+                + " updated_at = CURRENT_TIMESTAMP"
+                + " WHEN NOT MATCHED THEN INSERT (account_id, email, phone, phone_sms, locale, timezone, country, region, name,"
+                + " address_line1, address_line2, city, postal_code, updated_at)"
+                + " VALUES (s.account_id, s.email, s.phone, s.phone_sms, s.locale, s.timezone, s.country, s.region, s.name,"
+                + " s.address_line1, s.address_line2, s.city, s.postal_code, CURRENT_TIMESTAMP)");
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             for (AccountRow r : rows) {
                 ps.setString(i++, r.accountId());
                 ps.setString(i++, r.email());
                 ps.setString(i++, r.phone());
+                if (r.phoneTakesSms() == null) {
+                    ps.setNull(i++, java.sql.Types.BOOLEAN);
+                } else {
+                    ps.setBoolean(i++, r.phoneTakesSms());
+                }
                 ps.setString(i++, r.locale());
                 ps.setString(i++, r.timezone());
                 ps.setString(i++, r.country());
                 ps.setString(i++, r.region());
                 ps.setString(i++, r.name());
+                ps.setString(i++, r.addressLine1());
+                ps.setString(i++, r.addressLine2());
+                ps.setString(i++, r.city());
+                ps.setString(i++, r.postalCode());
             }
             ps.executeUpdate();
         }
@@ -141,19 +162,21 @@ public class AccountBatchWriter {
 
     private void mergeExposures(Connection c, String incidentId, String uploadId, List<AccountRow> rows) throws SQLException {
         StringBuilder sql = new StringBuilder("MERGE INTO exposure e USING (VALUES ");
-        appendPlaceholders(sql, rows.size(), "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(1000)), CAST(? AS BIGINT))");
-        sql.append(") AS s (account_id, categories, upload_line)"
+        appendPlaceholders(sql, rows.size(),
+                "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(1000)), CAST(? AS BIGINT), CAST(? AS VARCHAR(64)))");
+        sql.append(") AS s (account_id, categories, upload_line, enrolment_code)"
                 + " ON e.incident_id = ? AND e.account_id = s.account_id"
                 + " WHEN MATCHED THEN UPDATE SET categories = s.categories, upload_id = ?, upload_line = s.upload_line,"
-                + " updated_at = CURRENT_TIMESTAMP"
-                + " WHEN NOT MATCHED THEN INSERT (incident_id, account_id, categories, upload_id, upload_line, updated_at)"
-                + " VALUES (?, s.account_id, s.categories, ?, s.upload_line, CURRENT_TIMESTAMP)");
+                + " enrolment_code = COALESCE(s.enrolment_code, e.enrolment_code), updated_at = CURRENT_TIMESTAMP"
+                + " WHEN NOT MATCHED THEN INSERT (incident_id, account_id, categories, upload_id, upload_line, enrolment_code,"
+                + " updated_at) VALUES (?, s.account_id, s.categories, ?, s.upload_line, s.enrolment_code, CURRENT_TIMESTAMP)");
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             for (AccountRow r : rows) {
                 ps.setString(i++, r.accountId());
                 ps.setString(i++, r.categories());
                 ps.setLong(i++, r.line());
+                ps.setString(i++, r.enrolmentCode());
             }
             ps.setString(i++, incidentId);
             ps.setString(i++, uploadId);

@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.IllformedLocaleException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -68,9 +69,11 @@ public final class AccountRowValidator {
     public static Result validate(RawAccount raw) {
         String[][] fields = {{"account_id", raw.accountId()}, {"email", raw.email()}, {"phone", raw.phone()},
                 {"locale", raw.locale()}, {"timezone", raw.timezone()}, {"country", raw.country()},
-                {"region", raw.region()}, {"name", raw.name()}, {"exposed", raw.exposed()}};
+                {"region", raw.region()}, {"name", raw.name()}, {"exposed", raw.exposed()},
+                {"enrolment_code", raw.enrolmentCode()}, {"address_line1", raw.addressLine1()},
+                {"address_line2", raw.addressLine2()}, {"city", raw.city()}, {"postal_code", raw.postalCode()}};
         for (String[] field : fields) {
-            String problem = unprintable(field[1], field[0].equals("name"));
+            String problem = unprintable(field[1], FREE_TEXT.contains(field[0]));
             if (problem != null) {
                 return Result.fail(raw, field[0] + " " + problem);
             }
@@ -90,9 +93,22 @@ public final class AccountRowValidator {
             int at = email.lastIndexOf('@');
             email = email.substring(0, at) + email.substring(at).toLowerCase(Locale.ROOT);
         }
+        String country = raw.country();
+        if (country != null) {
+            country = country.toUpperCase(Locale.ROOT);
+            if (!COUNTRIES.contains(country)) {
+                return Result.fail(raw, "country '" + raw.country() + "' is not an ISO 3166 two-letter country code (e.g. US, BR)");
+            }
+        }
         String phone = raw.phone();
-        if (phone != null && !E164.matcher(phone).matches()) {
-            return Result.fail(raw, "phone '" + phone + "' is not in E.164 format (a '+', the country code and the number, digits only, e.g. +14155550123)");
+        Boolean takesSms = null;
+        if (phone != null) {
+            PhoneNumbers.Parsed parsed = PhoneNumbers.parse(phone, country);
+            if (parsed.problem() != null) {
+                return Result.fail(raw, parsed.problem());
+            }
+            phone = parsed.e164();
+            takesSms = parsed.takesSms();
         }
         String locale = null;
         if (raw.locale() != null) {
@@ -116,13 +132,6 @@ public final class AccountRowValidator {
                 timezone = ZoneId.of(timezone).getId();
             } catch (DateTimeException e) {
                 return Result.fail(raw, "timezone '" + raw.timezone() + "' is not a known IANA time zone (e.g. Europe/Paris)");
-            }
-        }
-        String country = raw.country();
-        if (country != null) {
-            country = country.toUpperCase(Locale.ROOT);
-            if (!COUNTRIES.contains(country)) {
-                return Result.fail(raw, "country '" + raw.country() + "' is not an ISO 3166 two-letter country code (e.g. US, BR)");
             }
         }
         String region = raw.region();
@@ -152,7 +161,56 @@ public final class AccountRowValidator {
         if (categories.isEmpty()) {
             return Result.fail(raw, "exposed is empty: list the data categories this breach exposed for the account, separated by ';'");
         }
-        return Result.ok(new AccountRow(raw.line(), raw.accountId(), email, phone, locale, timezone, country, region,
-                raw.name(), ExposureCategory.toStored(categories)));
+        if (raw.enrolmentCode() != null && !ENROLMENT_CODE.matcher(raw.enrolmentCode()).matches()) {
+            return Result.fail(raw, "enrolment_code '" + raw.enrolmentCode() + "' may hold only letters, digits, '-' and '_'"
+                    + " (at most 64)");
+        }
+        String addressProblem = postalAddressProblem(raw, country);
+        if (addressProblem != null) {
+            return Result.fail(raw, addressProblem);
+        }
+        return Result.ok(new AccountRow(raw.line(), raw.accountId(), email, phone, takesSms, locale, timezone, country,
+                region, raw.name(), ExposureCategory.toStored(categories), raw.enrolmentCode(), raw.addressLine1(),
+                raw.addressLine2(), raw.city(), raw.postalCode() == null ? null : raw.postalCode().toUpperCase(Locale.ROOT)));
+    }
+
+    private static final java.util.regex.Pattern ENROLMENT_CODE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final java.util.regex.Pattern POSTAL_CODE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9 -]{0,19}");
+    /** Columns people type prose into: tabs are tolerated there. */
+    private static final Set<String> FREE_TEXT = Set.of("name", "address_line1", "address_line2", "city");
+
+    /**
+     * A postal address is whole (address_line1, city and country, and a postal code in a well-formed shape when
+     * given) or absent: a letter cannot go to half an address, and a partial one is reported rather than kept.
+     */
+    private static String postalAddressProblem(RawAccount raw, String country) {
+        boolean any = raw.addressLine1() != null || raw.addressLine2() != null || raw.city() != null || raw.postalCode() != null;
+        if (!any) {
+            return null;
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        if (raw.addressLine1() == null) {
+            missing.add("address_line1");
+        }
+        if (raw.city() == null) {
+            missing.add("city");
+        }
+        if (country == null) {
+            missing.add("country");
+        }
+        if (!missing.isEmpty()) {
+            return "the postal address is incomplete: " + String.join(", ", missing) + " missing (a letter needs"
+                    + " address_line1, city and country, and postal_code where the country has them)";
+        }
+        if (raw.addressLine1().length() > 200 || (raw.addressLine2() != null && raw.addressLine2().length() > 200)) {
+            return "an address line is longer than 200 characters";
+        }
+        if (raw.city().length() > 100) {
+            return "city is longer than 100 characters";
+        }
+        if (raw.postalCode() != null && !POSTAL_CODE.matcher(raw.postalCode()).matches()) {
+            return "postal_code '" + raw.postalCode() + "' is not a postal code (letters, digits, spaces and '-', at most 20)";
+        }
+        return null;
     }
 }

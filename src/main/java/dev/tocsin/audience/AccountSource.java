@@ -17,7 +17,8 @@ public interface AccountSource {
 
     /** Column names (CSV header or NDJSON keys) the uploader may use, in the order DESIGN.md lists them. */
     java.util.List<String> COLUMNS = java.util.List.of(
-            "account_id", "email", "phone", "locale", "timezone", "country", "name", "exposed", "region");
+            "account_id", "email", "phone", "locale", "timezone", "country", "name", "exposed", "region",
+            "enrolment_code", "address_line1", "address_line2", "city", "postal_code");
 
     static String blankToNull(String value) {
         if (value == null) {

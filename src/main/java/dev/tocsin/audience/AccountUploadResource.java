@@ -50,9 +50,13 @@ public class AccountUploadResource {
     @RolesAllowed(Roles.OPERATOR)
     @Consumes({"text/csv", NDJSON})
     @Operation(operationId = "uploadAccounts", summary = "Upload affected accounts",
-            description = "Streams a CSV (header account_id,email,phone,locale,timezone,country,name,exposed[,region]) or NDJSON"
-                    + " file. Valid rows are stored in batches as they arrive; each rejected line is reported with its"
-                    + " physical line number (the CSV header is line 1) and the reason. Re-uploading an account updates it.")
+            description = "Streams a CSV (header account_id,email,phone,locale,timezone,country,name,exposed and, optionally,"
+                    + " region, enrolment_code, address_line1, address_line2, city, postal_code) or NDJSON file. Phone"
+                    + " numbers are international (+33 6 12 34 56 78) or national with the account's country; a fixed line"
+                    + " is kept but not counted as reachable by SMS. A postal address is whole (address_line1, city,"
+                    + " country) or absent. Valid rows are stored in batches as they arrive; each rejected line is reported"
+                    + " with its physical line number (the CSV header is line 1) and the reason. Re-uploading an account"
+                    + " updates it.")
     public Response upload(@PathParam("incidentId") String incidentId,
                            @HeaderParam("Content-Type") String contentType,
                            @HeaderParam("Content-Length") Long contentLength,

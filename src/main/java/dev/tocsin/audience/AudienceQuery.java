@@ -27,8 +27,12 @@ public class AudienceQuery {
                                 List<String> exposed) {
     }
 
+    /**
+     * phonesWithoutSms: accounts whose phone is a fixed line (or another type that takes no SMS): kept, and
+     * not counted as reachable by SMS.
+     */
     public record Audience(long total, Map<String, Long> byChannel, Map<String, Long> byLocale, long unreachable,
-                           List<SampleAccount> sample) {
+                           long phonesWithoutSms, List<SampleAccount> sample) {
     }
 
     private static final String FROM = " FROM exposure e JOIN account a ON a.account_id = e.account_id WHERE e.incident_id = ? AND ";
@@ -83,7 +87,16 @@ public class AudienceQuery {
                     }
                 }
             }
-            return new Audience(counts.total(), counts.byChannel(), byLocale, counts.unreachable(), sample);
+            long landlines;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + FROM + where.where()
+                    + " AND a.phone IS NOT NULL AND a.phone_sms = FALSE")) {
+                bind(ps, incidentId, where);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    landlines = rs.getLong(1);
+                }
+            }
+            return new Audience(counts.total(), counts.byChannel(), byLocale, counts.unreachable(), landlines, sample);
         }
     }
 

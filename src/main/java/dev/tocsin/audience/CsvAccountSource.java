@@ -104,7 +104,8 @@ public final class CsvAccountSource implements AccountSource {
                                 + " (a comma inside a value needs the value in double quotes)"));
             }
             return new Parsed(new RawAccount(startLine, accountId, value(record, 1), value(record, 2), value(record, 3),
-                    value(record, 4), value(record, 5), value(record, 8), value(record, 6), value(record, 7)), null);
+                    value(record, 4), value(record, 5), value(record, 8), value(record, 6), value(record, 7),
+                    value(record, 9), value(record, 10), value(record, 11), value(record, 12), value(record, 13)), null);
         }
     }
 

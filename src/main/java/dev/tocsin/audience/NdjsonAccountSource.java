@@ -88,7 +88,9 @@ public final class NdjsonAccountSource implements AccountSource {
             }
             return new Parsed(new RawAccount(lineNo, accountId, text(node.get("email")), text(node.get("phone")),
                     text(node.get("locale")), text(node.get("timezone")), text(node.get("country")),
-                    text(node.get("region")), text(node.get("name")), AccountSource.blankToNull(exposed)), null);
+                    text(node.get("region")), text(node.get("name")), AccountSource.blankToNull(exposed),
+                    text(node.get("enrolment_code")), text(node.get("address_line1")), text(node.get("address_line2")),
+                    text(node.get("city")), text(node.get("postal_code"))), null);
         }
     }
 

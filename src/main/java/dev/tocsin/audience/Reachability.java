@@ -28,7 +28,9 @@ public final class Reachability {
             return "EXISTS (SELECT 1 FROM push_subscription p WHERE p.account_id = a.account_id)";
         }
         String column = addressColumn(channel);
-        return "(" + column + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.channel = '" + channel.code()
+        // a fixed-line number is kept (support may call it) but an SMS to it would be lost
+        String takes = channel == Channel.SMS ? " AND (a.phone_sms IS NULL OR a.phone_sms)" : "";
+        return "(" + column + " IS NOT NULL" + takes + " AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.channel = '" + channel.code()
                 + "' AND s.address = " + column + "))";
     }
 }

@@ -49,6 +49,26 @@ class AccountUploadTest {
     }
 
     @Test
+    void nationalNumbersAreNormalizedAndFixedLinesAreKeptButNotCountedForSms() {
+        String r = run();
+        String incident = Api.createIncident("phones " + r);
+        Api.uploadCsv(incident, "account_id,phone,country,exposed\n"
+                + "mobile-" + r + ",06 12 34 56 78,FR,password\n"
+                + "landline-" + r + ",01 42 68 53 00,FR,password\n"
+                + "nowhere-" + r + ",0612345678,,password\n"
+                + "invalid-" + r + ",+1 415 000 0001,US,password\n").statusCode(200)
+                .body("accepted", equalTo(2)).body("rejected", equalTo(2))
+                .body("errors[0].line", equalTo(4)).body("errors[0].reason", containsString("has no country code"))
+                .body("errors[1].line", equalTo(5)).body("errors[1].reason", containsString("not a valid number in United States"));
+        String campaign = Api.campaign(incident).channels("sms").create();
+        Api.get("/api/campaigns/" + campaign + "/audience").statusCode(200)
+                .body("total", equalTo(2)).body("byChannel.sms", equalTo(1)).body("phonesWithoutSms", equalTo(1))
+                .body("unreachable", equalTo(1));
+        QuarkusTransaction.requiringNew().run(() ->
+                assertEquals("+33142685300", ((Account) Account.findById("landline-" + r)).phone, "kept, in E.164"));
+    }
+
+    @Test
     void everyBadRowIsReportedWithItsLineAndReasonAndGoodRowsAreKept() {
         String r = run();
         String incident = Api.createIncident("bad rows " + r);
@@ -130,7 +150,7 @@ class AccountUploadTest {
                 + "{\"account_id\":\"n2-" + r + "\",\"email\":\"n2@example.com\",\"exposed\":\"password\"\n"
                 + "{\"account_id\":\"n3-" + r + "\",\"shoe\":\"42\",\"exposed\":\"password\"}\n"
                 + "[1,2]\n"
-                + "{\"account_id\":\"n4-" + r + "\",\"phone\":\"+447700900123\",\"exposed\":\"ssn\"}";
+                + "{\"account_id\":\"n4-" + r + "\",\"phone\":\"+447946012343\",\"exposed\":\"ssn\"}";
         Api.uploadNdjson(incident, body).statusCode(200)
                 .body("accepted", equalTo(2))
                 .body("rejected", equalTo(3))

@@ -30,7 +30,7 @@ final class GeneratedCsv extends InputStream {
             line = "account_id,email,phone,locale,timezone,country,name,exposed\n";
         } else {
             int i = next + 1;
-            String phone = badEvery > 0 && i % badEvery == 0 ? "12345" : "+1415" + String.format("%07d", i);
+            String phone = badEvery > 0 && i % badEvery == 0 ? "12345" : "+1415" + (2_000_000 + i);
             line = "gen-" + prefix + "-" + i + ",user" + i + "-" + prefix + "@example.com," + phone + ","
                     + LOCALES[i % LOCALES.length] + ",UTC,US,User " + i + ",email;password_hash\n";
         }

@@ -70,7 +70,7 @@ class ThrottleAndControlTest {
         StringBuilder csv = new StringBuilder("account_id,phone,exposed\n");
         List<String> phones = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            String phone = "+1415" + digits + String.format("%03d", i);
+            String phone = "+14157" + digits + String.format("%02d", i);
             phones.add(phone);
             csv.append("cap").append(i).append('-').append(run).append(',').append(phone).append(",password\n");
         }

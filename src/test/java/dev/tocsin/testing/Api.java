@@ -22,7 +22,9 @@ public final class Api {
                         "translations", TRANSLATIONS.entrySet().stream().collect(java.util.stream.Collectors.toMap(
                                 Map.Entry::getKey, e -> Map.of("title", e.getValue()[0],
                                         "description", e.getValue()[1], "companyActions", List.of(e.getValue()[2])))),
-                        "facts", Map.of("companyActions", List.of("We reset every sign-in session on 20 November."))))
+                        "facts", Map.of("companyActions", List.of("We reset every sign-in session on 20 November."),
+                                "dpo", Map.of("name", "Dana Officer", "email", "dpo@example.com"),
+                                "securityMeasures", "Passwords were stored as salted bcrypt hashes.")))
                 .post("/api/incidents").then().statusCode(201).extract().path("id");
     }
 
