@@ -57,6 +57,7 @@ public class NoticeDataFactory {
                 d.occurredAt(), d.discoveredAt(), ExposureCategory.fromStored(d.categories()), company.company().name(),
                 company.company().contact(), codes.verificationReference(d.id()), links.baseUrl() + "/a/" + codes.advisoryToken(d.id()),
                 d.country(), d.region(), d.updatesReference(), d.updatesSentAt())
-                .withFacts(d.campaign().facts(), text, NoticeData.today(d.timezone()));
+                .withFacts(d.campaign().facts(), text, NoticeData.today(d.timezone()))
+                .withEnrolmentCode(d.enrolmentCode());
     }
 }

@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 public record ClaimedDelivery(long id, ClaimedCampaign campaign, String accountId, Channel channel, String address,
                               String locale, int attempts, String name, String timezone, String categories,
                               String suppressedBecause, String country, String region, String claimToken,
-                              String updatesReference, OffsetDateTime updatesSentAt) {
+                              String updatesReference, OffsetDateTime updatesSentAt, String enrolmentCode) {
 
     public String campaignId() {
         return campaign.id();

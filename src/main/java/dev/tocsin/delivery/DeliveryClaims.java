@@ -104,7 +104,8 @@ public class DeliveryClaims {
                         dev.tocsin.common.Channel.fromCode(r.channel()).orElse(null),
                         r.address(), r.locale(), r.attempts(), r.name(), r.timezone(), r.categories(),
                         r.suppressedBecause(), r.country(), r.region(), token,
-                        original == null ? null : original.reference(), original == null ? null : original.sentAt()));
+                        original == null ? null : original.reference(), original == null ? null : original.sentAt(),
+                        r.enrolmentCode()));
             }
             claimed.sort(java.util.Comparator.comparingLong(ClaimedDelivery::id));
             return claimed;
@@ -114,7 +115,7 @@ public class DeliveryClaims {
     /** A claimed row as the database returns it, before its campaign's shared part is attached. */
     record ClaimRow(long id, String campaignId, String accountId, String channel, String address,
                               String locale, int attempts, String name, String timezone, String categories,
-                              String suppressedBecause, String country, String region) {
+                              String suppressedBecause, String country, String region, String enrolmentCode) {
     }
 
     /**
@@ -123,14 +124,19 @@ public class DeliveryClaims {
      */
     static final String CLAIMED_COLUMNS = "d.id, d.campaign_id, d.account_id, d.channel, d.address, d.locale,"
             + " d.attempts, a.name, a.timezone,"
-            + " (SELECT e.categories FROM exposure e WHERE e.incident_id = c.incident_id AND e.account_id = d.account_id),"
+            // the exposed data and the person's enrolment code in one lookup: "categories|code"
+            + " (SELECT e.categories || COALESCE('|' || e.enrolment_code, '') FROM exposure e"
+            + " WHERE e.incident_id = c.incident_id AND e.account_id = d.account_id),"
             + " (SELECT s.reason FROM suppression s WHERE s.channel = d.channel AND s.address = d.address),"
             + " a.country, a.region";
 
     static ClaimRow claimRow(ResultSet rs) throws SQLException {
+        String exposure = rs.getString(10);
+        int bar = exposure == null ? -1 : exposure.indexOf('|');
         return new ClaimRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getInt(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getString(13));
+                rs.getString(6), rs.getInt(7), rs.getString(8), rs.getString(9),
+                bar < 0 ? exposure : exposure.substring(0, bar), rs.getString(11),
+                rs.getString(12), rs.getString(13), bar < 0 ? null : exposure.substring(bar + 1));
     }
 
     /** Every claimed row a statement returns. */

@@ -20,7 +20,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
                          List<String> categories, String companyName, String companyContact, String reference,
                          String advisoryUrl, String country, String region, String updatesReference,
                          OffsetDateTime updatesSentAt, NoticeFacts facts, List<String> companyActions, String delayNote,
-                         String securityMeasures, LocalDate noticeDate) {
+                         String securityMeasures, LocalDate noticeDate, String enrolmentCode) {
 
     public NoticeData {
         facts = facts == null ? NoticeFacts.NONE : facts;
@@ -36,7 +36,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
                       OffsetDateTime updatesSentAt) {
         this(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt, categories,
                 companyName, companyContact, reference, advisoryUrl, country, region, updatesReference, updatesSentAt,
-                NoticeFacts.NONE, List.of(), null, null, null);
+                NoticeFacts.NONE, List.of(), null, null, null, null);
     }
 
     /** A first notice (not a follow-up). */
@@ -52,7 +52,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
     public NoticeData updating(String reference, OffsetDateTime sentAt) {
         return new NoticeData(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt,
                 discoveredAt, categories, companyName, companyContact, this.reference, advisoryUrl, country, region,
-                reference, sentAt, facts, companyActions, delayNote, securityMeasures, noticeDate);
+                reference, sentAt, facts, companyActions, delayNote, securityMeasures, noticeDate, enrolmentCode);
     }
 
     /**
@@ -63,21 +63,28 @@ public record NoticeData(String locale, String timezone, String recipientName, S
         return new NoticeData(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt,
                 discoveredAt, categories, companyName, companyContact, reference, advisoryUrl, country, region,
                 updatesReference, updatesSentAt, facts, text == null ? List.of() : text.companyActions(),
-                text == null ? null : text.delayNote(), text == null ? null : text.securityMeasures(), noticeDate);
+                text == null ? null : text.delayNote(), text == null ? null : text.securityMeasures(), noticeDate,
+                enrolmentCode);
     }
 
     /** The same notice for someone else's exposed data and place (the approval's check, tests). */
     public NoticeData about(List<String> categories, String country, String region) {
         return new NoticeData(locale, timezone, recipientName, incidentTitle, incidentDescription, occurredAt,
                 discoveredAt, categories, companyName, companyContact, reference, advisoryUrl, country, region,
-                updatesReference, updatesSentAt, facts, companyActions, delayNote, securityMeasures, noticeDate);
+                updatesReference, updatesSentAt, facts, companyActions, delayNote, securityMeasures, noticeDate,
+                enrolmentCode);
     }
 
     /** The same notice with the recipient's own values replaced (NoticeShapes renders with markers). */
-    NoticeData withRecipientValues(String name, String reference, String link) {
+    NoticeData withRecipientValues(String name, String reference, String link, String code) {
         return new NoticeData(locale, timezone, name, incidentTitle, incidentDescription, occurredAt, discoveredAt,
                 categories, companyName, companyContact, reference, link, country, region, updatesReference, updatesSentAt,
-                facts, companyActions, delayNote, securityMeasures, noticeDate);
+                facts, companyActions, delayNote, securityMeasures, noticeDate, code);
+    }
+
+    /** The same notice with the recipient's code for the offered service (from the accounts file). */
+    public NoticeData withEnrolmentCode(String code) {
+        return withRecipientValues(recipientName, reference, advisoryUrl, code);
     }
 
     /** The day a notice sent now carries, in the recipient's time zone. */
@@ -102,7 +109,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
     public NoticeData inLocale(String tag) {
         return new NoticeData(tag, timezone, recipientName, incidentTitle, incidentDescription, occurredAt, discoveredAt,
                 categories, companyName, companyContact, reference, advisoryUrl, country, region, updatesReference,
-                updatesSentAt, facts, companyActions, delayNote, securityMeasures, noticeDate);
+                updatesSentAt, facts, companyActions, delayNote, securityMeasures, noticeDate, enrolmentCode);
     }
 
     /** One formatter per locale: building one per notice showed in the fan-out profile. */
@@ -168,6 +175,7 @@ public record NoticeData(String locale, String timezone, String recipientName, S
         model.put("offerMonths", offer == null ? 0 : offer.months());
         model.put("offerUrl", offer == null || offer.enrolmentUrl() == null ? "" : offer.enrolmentUrl());
         model.put("offerEnrolBy", offer == null || offer.enrolBy() == null ? "" : dates.format(offer.enrolBy()));
+        model.put("enrolmentCode", enrolmentCode == null ? "" : enrolmentCode);
         model.put("affectedCount", facts.affectedCount() == null ? ""
                 : java.text.NumberFormat.getIntegerInstance(dates.getLocale()).format(facts.affectedCount()));
         // The codes of the exposed data (e.g. {#if exposed.ssn || exposed.drivers_license}): every known code is a

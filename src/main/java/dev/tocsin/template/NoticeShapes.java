@@ -35,15 +35,15 @@ import java.util.function.Function;
 final class NoticeShapes {
 
     /** The recipient's own values, in the order of {@link #values}. */
-    static final List<String> RECIPIENT_VALUES = List.of("name", "reference", "advisoryUrl");
+    static final List<String> RECIPIENT_VALUES = List.of("name", "reference", "advisoryUrl", "enrolmentCode");
 
     private static final char OPEN = '\uE000';
     private static final char CLOSE = '\uE001';
     /** Marks from Unicode's private use area: nothing escapes, folds or strips them. */
-    private static final String[] MARKS = {OPEN + "0" + CLOSE, OPEN + "1" + CLOSE, OPEN + "2" + CLOSE};
+    private static final String[] MARKS = {OPEN + "0" + CLOSE, OPEN + "1" + CLOSE, OPEN + "2" + CLOSE, OPEN + "3" + CLOSE};
     /** The values the splice must reproduce a full render of. */
     private static final String[] CHECK = {"Zoë <O'Brien> & \"Ana\"  Lï", "TCS-CHECK-99999",
-            "https://check.invalid/a/x?y=1&z=<2>"};
+            "https://check.invalid/a/x?y=1&z=<2>", "ENR_CHECK-42<&>"};
 
     /** More shapes than this (a campaign's locales x zones x data sets x places) and the cache starts over. */
     private static final int MAX_SHAPES = 2_000;
@@ -274,16 +274,19 @@ final class NoticeShapes {
             }
         }
         boolean named = data.recipientName() != null && !data.recipientName().isEmpty();
+        boolean coded = data.enrolmentCode() != null && !data.enrolmentCode().isEmpty();
         String[] marked;
         String[] checked;
         try {
-            marked = render.apply(withValues(data, named ? MARKS[0] : data.recipientName(), MARKS[1], MARKS[2]));
-            checked = render.apply(withValues(data, named ? CHECK[0] : data.recipientName(), CHECK[1], CHECK[2]));
+            marked = render.apply(withValues(data, named ? MARKS[0] : data.recipientName(), MARKS[1], MARKS[2],
+                    coded ? MARKS[3] : data.enrolmentCode()));
+            checked = render.apply(withValues(data, named ? CHECK[0] : data.recipientName(), CHECK[1], CHECK[2],
+                    coded ? CHECK[3] : data.enrolmentCode()));
         } catch (RuntimeException e) {
             return FULL_RENDER; // the full render reports it
         }
         Cut[] cuts = new Cut[marked.length];
-        String[] checkValues = {named ? CHECK[0] : "", CHECK[1], CHECK[2]};
+        String[] checkValues = {named ? CHECK[0] : "", CHECK[1], CHECK[2], coded ? CHECK[3] : ""};
         for (int i = 0; i < marked.length; i++) {
             cuts[i] = cutAtMarks(marked[i], html[i]);
             if (cuts[i] == null || !cuts[i].fill(new Shown(checkValues, html[i])).equals(checked[i])) {
@@ -299,7 +302,7 @@ final class NoticeShapes {
         int from = 0;
         for (int at = rendered.indexOf(OPEN); at >= 0; at = rendered.indexOf(OPEN, from)) {
             if (at + 2 >= rendered.length() || rendered.charAt(at + 2) != CLOSE
-                    || rendered.charAt(at + 1) < '0' || rendered.charAt(at + 1) > '2') {
+                    || rendered.charAt(at + 1) < '0' || rendered.charAt(at + 1) > '3') {
                 return null; // a mark the template changed: not a plain copy of the value
             }
             text.add(rendered.substring(from, at));
@@ -311,17 +314,19 @@ final class NoticeShapes {
     }
 
     private static String[] values(NoticeData data) {
-        return new String[]{data.recipientName() == null ? "" : data.recipientName(), data.reference(), data.advisoryUrl()};
+        return new String[]{data.recipientName() == null ? "" : data.recipientName(), data.reference(), data.advisoryUrl(),
+                data.enrolmentCode() == null ? "" : data.enrolmentCode()};
     }
 
-    private static NoticeData withValues(NoticeData d, String name, String reference, String link) {
-        return d.withRecipientValues(name, reference, link);
+    private static NoticeData withValues(NoticeData d, String name, String reference, String link, String code) {
+        return d.withRecipientValues(name, reference, link, code);
     }
 
     /** The key's copy of the data: whether there is a name, not which. */
     static NoticeData shared(NoticeData d) {
         boolean named = d.recipientName() != null && !d.recipientName().isEmpty();
-        return withValues(d, named ? "*" : "", null, null);
+        boolean coded = d.enrolmentCode() != null && !d.enrolmentCode().isEmpty();
+        return withValues(d, named ? "*" : "", null, null, coded ? "*" : "");
     }
 
     /**

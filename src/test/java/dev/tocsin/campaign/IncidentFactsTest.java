@@ -90,9 +90,11 @@ class IncidentFactsTest {
         String incident = Api.createIncident("Facts " + run);
         String californian = "ca-" + run + "@example.com";
         String briton = "gb-" + run + "@example.com";
-        Api.uploadCsv(incident, "account_id,email,locale,country,region,exposed\n"
-                + "ca-" + run + "," + californian + ",en,US,CA,ssn;email\n"
-                + "gb-" + run + "," + briton + ",en,GB,,email;password_hash\n").statusCode(200);
+        String secondCalifornian = "ca2-" + run + "@example.com";
+        Api.uploadCsv(incident, "account_id,email,locale,country,region,exposed,enrolment_code\n"
+                + "ca-" + run + "," + californian + ",en,US,CA,ssn;email,IDG-" + run + "\n"
+                + "ca2-" + run + "," + secondCalifornian + ",en,US,CA,ssn;email,IDG-2-" + run + "\n"
+                + "gb-" + run + "," + briton + ",en,GB,,email;password_hash,\n").statusCode(200);
         given().contentType(ContentType.JSON).body(facts(false, false)).put("/api/incidents/" + incident + "/facts")
                 .then().statusCode(200).body("facts.facts.lawEnforcementDelay", equalTo(true));
         String campaign = Api.campaign(incident).name("facts " + run).create();
@@ -116,15 +118,20 @@ class IncidentFactsTest {
                 "The police asked us to wait five days.", "We took the backup server offline on 20 November.",
                 "We are offering you 24 months of IdentityGuard Plus, free of charge. To enrol, go to https://localhost/enrol",
                 "P.O. Box 105788, Atlanta, GA 30348-5788", "California Civil Code section 1798.82",
+                "Your enrolment code: IDG-" + run + ".",
                 "Incident desk", "1-800-555-0100")) {
             assertTrue(toCalifornia.contains(stated), "the Californian's notice states: " + stated + "\n" + toCalifornia);
         }
         assertFalse(toCalifornia.contains("informed the authorities") || toCalifornia.contains("closed the weakness"),
                 "no claim the incident does not record");
+        // each person's own code, even where the rest of the notice is the same
+        String toSecond = Mail.part(received(secondCalifornian), "text/plain").replaceAll("[\u2068\u2069]", "");
+        assertTrue(toSecond.contains("Your enrolment code: IDG-2-" + run + ".") && !toSecond.contains("IDG-" + run + "."), toSecond);
         String toBriton = Mail.part(received(briton), "text/plain").replaceAll("[\u2068\u2069]", "");
         assertTrue(toBriton.contains("Dana Officer") && toBriton.contains("dpo@example.com") && toBriton.contains("ico.org.uk"),
                 toBriton);
         assertFalse(toBriton.contains("Equifax, P.O. Box"), "no US credit bureaus for a UK resident");
+        assertFalse(toBriton.contains("enrolment code"), "no code, no sentence about one");
     }
 
     private static MimeMessage received(String address) {

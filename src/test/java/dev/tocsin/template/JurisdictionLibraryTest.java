@@ -246,6 +246,24 @@ class JurisdictionLibraryTest {
         }
     }
 
+    @Test
+    void eachPersonsEnrolmentCodeIsTheirsWhenNoticesAreSplicedFromOneShape() {
+        NoticeTemplates spliced = library(Optional.empty());
+        TemplateSet set = spliced.find("credential-exposure").orElseThrow();
+        for (int i = 0; i < 5; i++) {
+            NoticeData data = complete("en", "US", "CA").withEnrolmentCode("CODE-" + i + "<&>");
+            RenderedEmail email = spliced.renderEmail(set, data);
+            RenderedEmail fresh = library(Optional.empty()).renderEmail(set, data);
+            assertEquals(fresh.html(), email.html(), "notice " + i);
+            assertEquals(fresh.text(), email.text(), "notice " + i);
+            assertTrue(Isolates.strip(email.text()).contains("Your enrolment code: CODE-" + i + "<&>."), email.text());
+            assertTrue(email.html().contains("CODE-" + i + "&lt;&amp;&gt;"), "escaped in HTML");
+        }
+        assertEquals(1, spliced.splicedShapes("email"), "one shape, five people");
+        String none = spliced.renderEmail(set, complete("en", "US", "CA")).text();
+        assertFalse(none.contains("enrolment code"), "no code: no sentence");
+    }
+
     /** templates/README.md's glossary: the word each locale uses for "hashed" (and not the one for "encrypted"). */
     @Test
     void everyLocaleSaysHashedWithItsGlossaryWordAndNeverEncrypted() throws Exception {

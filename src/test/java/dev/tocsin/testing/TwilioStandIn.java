@@ -37,7 +37,8 @@ public final class TwilioStandIn {
     public static final String UNSUBSCRIBED = "+15005550004";
     public static final String FLAKY = "+15005550009";
     public static final String FLAKY_TOO = "+15005550019";
-    public static final String STORM_PREFIX = "+1999";
+    /** +1 500 4xx xxxx: valid (personal) numbers, apart from the fixed ones above (+1 500 555 ...). */
+    public static final String STORM_PREFIX = "+15004";
     /** Always answered with the message SID {@link #EARLY_SID}, so a test can send its callback first. */
     public static final String EARLY = "+15005550006";
     public static final String EARLY_SID = "SM0000000000000000000000000ea71e5";
