@@ -18,6 +18,9 @@ public final class Reachability {
             case EMAIL -> "a.email";
             case SMS -> "a.phone";
             case PUSH -> "(SELECT CAST(MAX(p.id) AS VARCHAR(20)) FROM push_subscription p WHERE p.account_id = a.account_id)";
+            // the postal address as one line (NULL unless whole): the delivery's snapshot and the suppression key
+            case LETTER -> "SUBSTRING(a.address_line1 || ', ' || COALESCE(a.postal_code || ' ', '') || a.city || ', '"
+                    + " || a.country FROM 1 FOR 320)";
         };
     }
 

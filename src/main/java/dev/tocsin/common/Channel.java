@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * one constant here and one package under channel/ with a {@code delivery.ChannelSender}.
  */
 public enum Channel {
-    EMAIL, SMS, PUSH;
+    EMAIL, SMS, PUSH, LETTER;
 
     /** Looked up for every claimed delivery: a map, not a scan. */
     private static final Map<String, Channel> BY_CODE = Arrays.stream(values())

@@ -31,6 +31,16 @@ public final class Masking {
             case SMS -> phone(address);
             case PUSH -> address;
             case EMAIL -> email(address);
+            case LETTER -> postal(address);
         };
+    }
+
+    /** A postal address as one line ("1 Main St, 94105 San Francisco, US"): the street hidden, the town kept. */
+    public static String postal(String address) {
+        if (address == null) {
+            return null;
+        }
+        int first = address.indexOf(", ");
+        return first < 0 ? "***" : "***" + address.substring(first);
     }
 }

@@ -144,15 +144,6 @@ public class ProofReport {
 
     /** One CSV field: quoted when it must be, with formula-looking text defused. */
     static String field(String value) {
-        if (value == null || value.isEmpty()) {
-            return "";
-        }
-        String v = value;
-        char first = v.charAt(0);
-        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') {
-            v = "'" + v;
-        }
-        boolean quote = v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
-        return quote ? '"' + v.replace("\"", "\"\"") + '"' : v;
+        return dev.tocsin.common.CsvField.of(value);
     }
 }

@@ -41,6 +41,13 @@ public class ProviderCallbacks {
             + " p.detail, p.suppress FROM provider_callback p WHERE EXISTS (SELECT 1 FROM delivery d"
             + " WHERE d.provider_message_id = p.provider_message_id AND d.channel = 'sms') ORDER BY p.id";
 
+    static final String BY_ID = "SELECT d.status, d.address, c.channels, c.channel_policy, d.channel"
+            + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id WHERE d.id = ?";
+
+    /** Moves only from the statuses given (inlined from the enum, never from a request): a race moves it once. */
+    static final String SETTLE_BY_ID = "UPDATE delivery SET status = ?, settled_at = ?, updated_at = ?, last_error = ?"
+            + " WHERE id = ? AND status IN (%s)";
+
     static final String FORGET_OLD_CALLBACKS = "DELETE FROM provider_callback WHERE received_at < ?";
 
     static final String DELETE_CALLBACK = "DELETE FROM provider_callback WHERE id = ?";
@@ -100,6 +107,75 @@ public class ProviderCallbacks {
                 }
                 c.commit();
                 return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** What a word about one delivery did. */
+    public enum Settled { MOVED, UNKNOWN, OTHER_CHANNEL, ALREADY }
+
+    /**
+     * Later word about one delivery known by its id (a letter handed to the mail house, a letter that came
+     * back): moves it to {@code status} only from one of {@code from}, with an event; a delivery that did not
+     * arrive may suppress its address for later campaigns and falls back to the campaign's next channel under
+     * first-available. Nothing else moves it, so a repeated word changes nothing.
+     */
+    public Settled settleById(Channel channel, long deliveryId, DeliveryStatus status, java.util.Set<DeliveryStatus> from,
+                              String detail, boolean suppress) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String address;
+                String channels;
+                String policy;
+                try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
+                    ps.setLong(1, deliveryId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return Settled.UNKNOWN;
+                        }
+                        if (!channel.code().equals(rs.getString(5))) {
+                            c.rollback();
+                            return Settled.OTHER_CHANNEL;
+                        }
+                        if (!from.contains(DeliveryStatus.valueOf(rs.getString(1)))) {
+                            c.rollback();
+                            return Settled.ALREADY;
+                        }
+                        address = rs.getString(2);
+                        channels = rs.getString(3);
+                        policy = rs.getString(4);
+                    }
+                }
+                String allowed = String.join(",", from.stream().map(f -> "'" + f.name() + "'").sorted().toList());
+                try (PreparedStatement ps = c.prepareStatement(SETTLE_BY_ID.formatted(allowed))) {
+                    ps.setString(1, status.name());
+                    ps.setObject(2, now);
+                    ps.setObject(3, now);
+                    ps.setString(4, status == DeliveryStatus.DELIVERED ? null : truncate(detail, 2000));
+                    ps.setLong(5, deliveryId);
+                    if (ps.executeUpdate() == 0) {
+                        c.rollback();
+                        return Settled.ALREADY;
+                    }
+                }
+                try (PreparedStatement event = c.prepareStatement(DeliveryOutcomes.INSERT_EVENT)) {
+                    DeliveryOutcomes.addEvent(event, deliveryId, status.name(), now, detail);
+                    event.executeBatch();
+                }
+                if (status != DeliveryStatus.DELIVERED) {
+                    if (suppress) {
+                        DeliveryOutcomes.suppress(c, channel, address, detail, now);
+                    }
+                    DeliveryOutcomes.fallBack(c, deliveryId, channel, channels, policy, now);
+                }
+                c.commit();
+                return Settled.MOVED;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -510,7 +510,7 @@ public class NoticeTemplates {
         return set.locales().values().stream().filter(t -> switch (channel) {
             case SMS -> t.sms() == null;
             case PUSH -> t.pushTitle() == null || t.pushBody() == null;
-            case EMAIL -> false;
+            case EMAIL, LETTER -> false; // a letter prints the email's HTML part
         }).map(TemplateSet.LocaleTemplates::locale).sorted().toList();
     }
 

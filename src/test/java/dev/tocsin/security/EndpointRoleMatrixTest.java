@@ -41,6 +41,12 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /api/incidents/{id}", READERS),
             Map.entry("PUT /api/incidents/{id}/translations/{locale}", Set.of("operator")),
             Map.entry("PUT /api/incidents/{id}/facts", Set.of("operator")),
+            Map.entry("GET /api/letters/batches", Set.of("operator", "auditor")),
+            Map.entry("POST /api/letters/batches", Set.of("operator")),
+            Map.entry("GET /api/letters/batches/{id}", Set.of("operator", "auditor")),
+            Map.entry("GET /api/letters/batches/{id}/letters.zip", Set.of("operator")),
+            Map.entry("POST /api/letters/batches/{id}/handover", Set.of("operator")),
+            Map.entry("POST /api/letters/returned", Set.of("operator")),
             Map.entry("POST /api/incidents/{incidentId}/accounts", Set.of("operator")),
             Map.entry("GET /api/incidents/{incidentId}/uploads", Set.of("operator", "auditor")),
             Map.entry("GET /api/incidents/{incidentId}/uploads/{uploadId}", Set.of("operator", "auditor")),
@@ -137,6 +143,8 @@ class EndpointRoleMatrixTest {
         RequestSpecification s = spec.redirects().follow(false);
         if (path.endsWith("/accounts")) {
             s = s.contentType("text/csv").body("account_id,exposed\n".getBytes());
+        } else if (path.endsWith("/returned")) {
+            s = s.contentType("text/plain").body("reference\n".getBytes());
         } else if (!method.equals("GET") && !method.equals("DELETE")) {
             s = s.contentType("application/json").body("{}");
         }
