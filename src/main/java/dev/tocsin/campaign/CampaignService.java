@@ -218,7 +218,7 @@ public class CampaignService {
                         + "' templates: " + count + " recipient(s) would get '" + resolved + "'"));
             }
             var picked = dev.tocsin.template.IncidentText.pick(translations, resolved);
-            boolean ownActions = incident.companyActions != null && !incident.companyActions.isBlank();
+            boolean ownActions = !dev.tocsin.incident.Incidents.ownText(incident).companyActions().isEmpty();
             if (!resolved.equals(set.get().defaultLocale())
                     && (picked.isEmpty() || (ownActions && picked.get().companyActions().isEmpty()))) {
                 untranslated.merge(resolved, count, Long::sum);

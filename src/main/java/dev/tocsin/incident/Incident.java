@@ -34,13 +34,7 @@ public class Incident extends PanacheEntityBase {
     @Column(length = 20000)
     public String facts;
 
-    /** What the company did, paragraphs separated by a blank line, in the default language. */
-    @Column(name = "company_actions", length = 20000)
-    public String companyActions;
-
-    @Column(name = "delay_note", length = 2000)
-    public String delayNote;
-
-    @Column(name = "security_measures", length = 4000)
-    public String securityMeasures;
+    /** What the company did, why the notice was delayed, the security measures: in this text's language. */
+    @jakarta.persistence.Embedded
+    public WordedFacts words = new WordedFacts();
 }

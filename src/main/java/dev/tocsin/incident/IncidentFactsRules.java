@@ -76,6 +76,19 @@ public class IncidentFactsRules {
         }
     }
 
+    /** What the company did, as stored, fits its column: refused with the field otherwise. */
+    static void checkActionsFit(String field, List<String> actions) {
+        String stored = dev.tocsin.template.IncidentText.storedParagraphs(actions);
+        if (stored != null && stored.length() > MAX_ACTIONS_CHARS) {
+            throw ApiException.badRequest("invalid_request", field + " holds " + stored.length() + " characters; at most "
+                    + MAX_ACTIONS_CHARS + " in all: shorten the paragraphs or link the details from the advisory page.",
+                    List.of(new FieldError(field, "more than " + MAX_ACTIONS_CHARS + " characters in all")));
+        }
+    }
+
+    /** The column's size (V21). */
+    static final int MAX_ACTIONS_CHARS = 20_000;
+
     /** Why a link may not appear in a notice, or null: https, on the advisory's host or a configured domain. */
     String linkProblem(String url) {
         URI uri;

@@ -111,8 +111,12 @@ public class IncidentResource {
 
     private IncidentView view(Incident i) {
         return new IncidentView(i.id, i.title, i.description, i.occurredAt, i.discoveredAt, i.createdAt,
-                incidents.translations(i.id), new FactsView(NoticeFacts.fromStored(i.facts),
-                IncidentText.paragraphs(i.companyActions), i.delayNote, i.securityMeasures), incidents.deadlines(i));
+                incidents.translations(i.id), factsView(i), incidents.deadlines(i));
+    }
+
+    private static FactsView factsView(Incident i) {
+        IncidentText own = Incidents.ownText(i);
+        return new FactsView(NoticeFacts.fromStored(i.facts), own.companyActions(), own.delayNote(), own.securityMeasures());
     }
 
     private static String strip(String s) {
@@ -126,13 +130,13 @@ public class IncidentResource {
         Map<String, Translation> given = request.translations() == null ? Map.of() : request.translations();
         Map<String, Translation> translations = new java.util.TreeMap<>();
         given.forEach((tag, t) -> translations.put(Incidents.localeTag("translations." + tag, tag), t));
-        Incident incident = incidents.open(request.title(), request.description(), request.occurredAt(),
-                request.discoveredAt());
-        translations.forEach((tag, t) -> incidents.translate(incident.id, tag, t.text()));
-        if (request.facts() != null) {
-            Facts f = request.facts();
-            incidents.recordFacts(incident.id, f.facts(), f.companyActions(), f.delayNote(), f.securityMeasures());
-        }
+        Map<String, IncidentText> texts = new java.util.TreeMap<>();
+        translations.forEach((tag, t) -> texts.put(tag, t.text()));
+        Facts f = request.facts();
+        // one transaction: an incident whose translations or facts are refused is not kept half made
+        Incident incident = incidents.openWith(request.title(), request.description(), request.occurredAt(),
+                request.discoveredAt(), texts, f == null ? null : f.facts(), f == null ? null : f.companyActions(),
+                f == null ? null : f.delayNote(), f == null ? null : f.securityMeasures());
         audit.object("incident", incident.id).after(view(incident));
         return Response.status(201).entity(view(incident)).build();
     }

@@ -48,12 +48,7 @@ public class IncidentTranslation extends PanacheEntityBase {
     @Column(length = 20000)
     public String description;
 
-    @Column(name = "company_actions", length = 20000)
-    public String companyActions;
-
-    @Column(name = "delay_note", length = 2000)
-    public String delayNote;
-
-    @Column(name = "security_measures", length = 4000)
-    public String securityMeasures;
+    /** What the company did, why the notice was delayed, the security measures: in this text's language. */
+    @jakarta.persistence.Embedded
+    public WordedFacts words = new WordedFacts();
 }

@@ -54,6 +54,22 @@ public class Incidents {
         return incident;
     }
 
+    /**
+     * Opens an incident with its translations and facts, all or nothing: a refused translation or fact leaves
+     * no incident behind.
+     */
+    @Transactional
+    public Incident openWith(String title, String description, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
+                             java.util.Map<String, IncidentText> translations, dev.tocsin.template.NoticeFacts facts,
+                             List<String> companyActions, String delayNote, String securityMeasures) {
+        Incident incident = open(title, description, occurredAt, discoveredAt);
+        translations.forEach((tag, text) -> translate(incident.id, tag, text));
+        if (facts != null) {
+            recordFacts(incident.id, facts, companyActions, delayNote, securityMeasures);
+        }
+        return incident;
+    }
+
     static final String LAST_NOTICE = "SELECT MAX(d.sent_at),"
             + " (SELECT COUNT(*) FROM campaign w WHERE w.incident_id = ? AND w.status IN ('RUNNING', 'PAUSED', 'SCHEDULED'))"
             + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id WHERE c.incident_id = ? AND c.status = 'COMPLETED'";
@@ -88,15 +104,13 @@ public class Incidents {
     public java.util.Map<String, IncidentText> translations(String incidentId) {
         java.util.Map<String, IncidentText> found = new java.util.TreeMap<>();
         IncidentTranslation.<IncidentTranslation>list("key.incidentId", incidentId)
-                .forEach(t -> found.put(t.key.locale, new IncidentText(t.title, t.description,
-                        IncidentText.paragraphs(t.companyActions), t.delayNote, t.securityMeasures)));
+                .forEach(t -> found.put(t.key.locale, words(t.words).withTitle(t.title, t.description)));
         return found;
     }
 
     /** The incident's own text: the template set's default language. */
     public static IncidentText ownText(Incident incident) {
-        return new IncidentText(incident.title, incident.description, IncidentText.paragraphs(incident.companyActions),
-                incident.delayNote, incident.securityMeasures);
+        return words(incident.words).withTitle(incident.title, incident.description);
     }
 
     /**
@@ -124,6 +138,7 @@ public class Incidents {
     @Transactional
     public void translate(String incidentId, String locale, IncidentText text) {
         find(incidentId);
+        IncidentFactsRules.checkActionsFit("translations." + locale + ".companyActions", text.companyActions());
         IncidentTranslation t = IncidentTranslation.findById(new IncidentTranslation.Key(incidentId, locale));
         boolean created = t == null;
         if (created) {
@@ -132,9 +147,8 @@ public class Incidents {
         }
         t.title = text.title().strip();
         t.description = text.description();
-        t.companyActions = IncidentText.storedParagraphs(text.companyActions());
-        t.delayNote = blankToNull(text.delayNote());
-        t.securityMeasures = blankToNull(text.securityMeasures());
+        t.words = words(t.words);
+        t.words.set(text.companyActions(), text.delayNote(), text.securityMeasures());
         if (created) {
             t.persist();
         }
@@ -153,15 +167,16 @@ public class Incidents {
                                 String delayNote, String securityMeasures) {
         Incident incident = find(incidentId);
         factsRules.check(incident, facts);
+        IncidentFactsRules.checkActionsFit("facts.companyActions", companyActions);
         incident.facts = facts.equals(dev.tocsin.template.NoticeFacts.NONE) ? null : facts.toStored();
-        incident.companyActions = IncidentText.storedParagraphs(companyActions);
-        incident.delayNote = blankToNull(delayNote);
-        incident.securityMeasures = blankToNull(securityMeasures);
+        incident.words = words(incident.words);
+        incident.words.set(companyActions, delayNote, securityMeasures);
         return incident;
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+    /** Hibernate leaves an embedded value null when all its columns are: none recorded is no words. */
+    private static WordedFacts words(WordedFacts words) {
+        return words == null ? new WordedFacts() : words;
     }
 
     public Incident find(String id) {

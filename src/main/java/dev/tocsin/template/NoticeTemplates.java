@@ -243,7 +243,7 @@ public class NoticeTemplates {
         List<String> declared = java.util.Arrays.stream(descriptor.getProperty("jurisdictions", "").split(","))
                 .map(String::strip).filter(k -> !k.isEmpty()).toList();
         java.util.Set<String> keys = new java.util.LinkedHashSet<>(declared);
-        keys.addAll(libraryKeys());
+        keys.addAll(JurisdictionBlocks.libraryKeys(this::read));
         List<String> jurisdictions = List.copyOf(keys);
         Map<String, TemplateSet.LocaleTemplates> locales = new LinkedHashMap<>();
         for (String tag : descriptor.getProperty("locales", "en").split(",")) {
@@ -260,8 +260,8 @@ public class NoticeTemplates {
                     optional(dir + "push-title.txt", tag),
                     optional(dir + "push.txt", tag),
                     categoryNames,
-                    blocks(dir, jurisdictions, ".html", "text/html", tag),
-                    blocks(dir, jurisdictions, ".txt", "text/plain", tag)));
+                    JurisdictionBlocks.load(this::read, this::parse, dir, jurisdictions, ".html", "text/html", tag),
+                    JurisdictionBlocks.load(this::read, this::parse, dir, jurisdictions, ".txt", "text/plain", tag)));
         }
         if (!locales.containsKey(defaultLocale)) {
             throw new IllegalStateException("template set " + name + " has no folder for its default locale " + defaultLocale);
@@ -270,64 +270,6 @@ public class NoticeTemplates {
         java.util.Set<String> withhold = java.util.Arrays.stream(descriptor.getProperty("withhold-incident-details", "")
                 .split(",")).map(String::strip).filter(k -> !k.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
         return new TemplateSet(name, defaultLocale, Map.copyOf(locales), withhold, java.util.Set.copyOf(declared));
-    }
-
-    /** The places the jurisdiction library has blocks for (jurisdictions/library.properties keys=). */
-    private List<String> libraryKeys() {
-        return read(LIBRARY + "library.properties").map(NoticeTemplates::properties)
-                .map(p -> java.util.Arrays.stream(p.getProperty("keys", "").split(",")).map(String::strip)
-                        .filter(k -> !k.isEmpty()).toList())
-                .orElse(List.of());
-    }
-
-    private static final String LIBRARY = "jurisdictions/";
-
-    /**
-     * A locale's jurisdiction blocks (jurisdiction/US-CA.html, ...): the set's own, else the library's in that
-     * language (jurisdictions/{locale}/US-CA.html).
-     */
-    private Map<String, Template> blocks(String dir, List<String> keys, String extension, String contentType, String tag) {
-        Map<String, Template> blocks = new LinkedHashMap<>();
-        for (String key : keys) {
-            for (String path : List.of(dir + "jurisdiction/" + key + extension, LIBRARY + tag + "/" + key + extension)) {
-                if (read(path).isPresent()) {
-                    blocks.put(key, parse(path, contentType, tag));
-                    break;
-                }
-            }
-        }
-        return Map.copyOf(blocks);
-    }
-
-    /**
-     * The blocks for where the recipient lives, the country's first and then the region's (US, then US-CA),
-     * each in the notice's locale or else the set's default one: legal text the law asks for is better in the
-     * default language than missing.
-     */
-    private List<Template> blocks(TemplateSet set, TemplateSet.LocaleTemplates t, NoticeData data, boolean html) {
-        List<String> keys = data.jurisdictionKeys();
-        List<Template> found = new java.util.ArrayList<>(keys.size());
-        for (int i = keys.size() - 1; i >= 0; i--) {
-            for (TemplateSet.LocaleTemplates candidate : List.of(t, set.locales().get(set.defaultLocale()))) {
-                Template block = (html ? candidate.blocksHtml() : candidate.blocksText()).get(keys.get(i));
-                if (block != null) {
-                    found.add(block);
-                    break;
-                }
-            }
-        }
-        return found;
-    }
-
-    private static String renderBlocks(List<Template> blocks, Map<String, Object> model) {
-        if (blocks.isEmpty()) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder();
-        for (Template block : blocks) {
-            out.append(RenderBudget.render(block, model));
-        }
-        return out.toString();
     }
 
     /** Parts only some channels need (SMS, push): absent means the set cannot send on that channel. */
@@ -376,16 +318,16 @@ public class NoticeTemplates {
     /** Renders the email notice for one recipient. */
     public RenderedEmail renderEmail(TemplateSet set, NoticeData data) {
         TemplateSet.LocaleTemplates t = resolve(set, data.locale());
-        List<Template> blocksHtml = blocks(set, t, data, true);
-        List<Template> blocksText = blocks(set, t, data, false);
+        List<Template> blocksHtml = JurisdictionBlocks.forReader(set, t, data, true);
+        List<Template> blocksText = JurisdictionBlocks.forReader(set, t, data, false);
         List<Template> used = new java.util.ArrayList<>(List.of(t.emailSubject(), t.emailHtml(), t.emailText()));
         used.addAll(blocksHtml);
         used.addAll(blocksText);
         NoticeShapes.Outputs rendered = shapes.render(key("email", set, t, data), data, used, EMAIL_HTML, d -> {
             Map<String, Object> model = model(set, t, d);
             // Our own template files, rendered with escaping already: inserted as they are.
-            model.put("jurisdictionHtml", new RawString(renderBlocks(blocksHtml, model)));
-            model.put("jurisdictionText", renderBlocks(blocksText, model));
+            model.put("jurisdictionHtml", new RawString(JurisdictionBlocks.render(blocksHtml, model)));
+            model.put("jurisdictionText", JurisdictionBlocks.render(blocksText, model));
             return new String[]{RenderBudget.render(t.emailSubject(), model), RenderBudget.render(t.emailHtml(), model),
                     RenderBudget.render(t.emailText(), model)};
         });

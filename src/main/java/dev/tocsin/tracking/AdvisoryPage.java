@@ -75,7 +75,8 @@ public class AdvisoryPage {
                 company.company().contact(), reference,
                 links.baseUrl() + "/a/" + codes.advisoryToken(n.deliveryId()), n.country(), n.region(), null, null)
                 .withFacts(n.facts(), text, n.sentAt() == null ? NoticeData.today(n.timezone())
-                        : n.sentAt().atZoneSameInstant(zoneOf(n.timezone())).toLocalDate());
+                        : n.sentAt().atZoneSameInstant(zoneOf(n.timezone())).toLocalDate())
+                .withEnrolmentCode(n.enrolmentCode());
         List<RecipientNotices.Listed> all = notices.incidentNotices(n.deliveryId());
         if (n.followUpOf() != null) {
             // the notice it updates: this person's first one of the earlier campaign

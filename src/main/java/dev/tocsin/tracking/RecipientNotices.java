@@ -25,7 +25,9 @@ public class RecipientNotices {
             + " i.title, i.description, i.occurred_at, i.discovered_at, a.timezone, a.country, a.region,"
             + " (SELECT e.categories FROM exposure e WHERE e.incident_id = c.incident_id AND e.account_id = d.account_id),"
             + " g.opened_at, g.acknowledged_at, c.follow_up_of, i.facts, i.company_actions, i.delay_note,"
-            + " i.security_measures FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
+            + " i.security_measures,"
+            + " (SELECT e.enrolment_code FROM exposure e WHERE e.incident_id = c.incident_id AND e.account_id = d.account_id)"
+            + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id JOIN incident i ON i.id = c.incident_id"
             + " JOIN account a ON a.account_id = d.account_id LEFT JOIN notice_engagement g ON g.delivery_id = d.id"
             + " WHERE d.id = ?";
 
@@ -52,7 +54,7 @@ public class RecipientNotices {
                          OffsetDateTime occurredAt,
                          OffsetDateTime discoveredAt, String timezone, String country, String region,
                          String categories, OffsetDateTime openedAt, OffsetDateTime acknowledgedAt,
-                         String followUpOf) {
+                         String followUpOf, String enrolmentCode) {
     }
 
     /** One of a person's notices about an incident, as the advisory page lists them. */
@@ -106,7 +108,7 @@ public class RecipientNotices {
                         rs.getObject(12, OffsetDateTime.class), rs.getObject(13, OffsetDateTime.class),
                         rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
                         rs.getObject(18, OffsetDateTime.class), rs.getObject(19, OffsetDateTime.class),
-                        rs.getString(20)));
+                        rs.getString(20), rs.getString(25)));
             }
         }
     }

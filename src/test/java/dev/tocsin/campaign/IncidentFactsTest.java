@@ -23,6 +23,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,17 @@ class IncidentFactsTest {
         tooLong.put("offer", Map.of("service", "Monitor", "months", 1000, "enrolmentUrl", "https://localhost/enrol"));
         given().contentType(ContentType.JSON).body(tooLong).put("/api/incidents/" + incident + "/facts").then()
                 .statusCode(400).body("details.field", hasItem(containsString("months")));
+        // refused on creation: no half-made incident is left behind
+        String title = "refused " + UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(Map.of("title", title, "occurredAt", "2026-11-01T00:00:00Z",
+                        "discoveredAt", "2026-11-02T00:00:00Z", "translations", Map.of("es", Map.of("title", "t")),
+                        "facts", Map.of("companyActions", List.of("x".repeat(1900), "y".repeat(1900), "z".repeat(1900),
+                                "x".repeat(1900), "y".repeat(1900), "z".repeat(1900), "x".repeat(1900), "y".repeat(1900),
+                                "z".repeat(1900), "x".repeat(1900), "y".repeat(1900)))))
+                .post("/api/incidents").then().statusCode(400)
+                .body("details.field", hasItem("facts.companyActions"));
+        assertEquals(0L, io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                dev.tocsin.incident.Incident.count("title", title)), "nothing kept of a refused incident");
         // an auditor reads facts but does not record them; nothing changed
         TestUsers.as(TestUsers.AUDITOR).contentType(ContentType.JSON).body(facts(true, true))
                 .put("/api/incidents/" + incident + "/facts").then().statusCode(403);
