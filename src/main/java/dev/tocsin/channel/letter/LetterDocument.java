@@ -108,7 +108,11 @@ final class LetterDocument {
         PdfRendererBuilder builder = new PdfRendererBuilder();
         builder.useFastMode();
         for (LetterFonts.Font font : fonts.available()) {
-            builder.useFont(font.file(), font.family());
+            if (font.file() != null) {
+                builder.useFont(font.file(), font.family());
+            } else {
+                builder.useFont(font::open, font.family());
+            }
         }
         builder.useUnicodeBidiSplitter(new ICUBidiSplitter.ICUBidiSplitterFactory());
         builder.useUnicodeBidiReorderer(new ICUBidiReorderer());
@@ -148,18 +152,18 @@ final class LetterDocument {
         letter.outputSettings().syntax(Document.OutputSettings.Syntax.xml).charset("UTF-8");
         letter.selectFirst("html").attr("lang", locale);
         letter.head().appendElement("style").appendText(
-                "@page { size: " + paper.width + "mm " + paper.height + "mm; margin: " + margin + "mm; }\n"
+                "@page { size: " + mm(paper.width) + " " + mm(paper.height) + "; margin: " + mm(margin) + "; }\n"
                 + "body { font-family: " + LetterFonts.FAMILIES + "; font-size: 11pt; line-height: 1.35; color: #000; margin: 0; }\n"
                 + "h1 { font-size: 16pt; margin: 0 0 3mm 0; } h2 { font-size: 12.5pt; margin: 5mm 0 1.5mm 0; }\n"
                 + "p, li { margin: 0 0 2mm 0; } ul, ol { margin: 0 0 2mm 0; }\n"
-                + ".sender { position: absolute; top: 0; left: 0; width: " + (paper.width - 2 * margin) + "mm; font-size: 10pt; }\n"
+                + ".sender { position: absolute; top: 0; left: 0; width: " + mm(paper.width - 2 * margin) + "; font-size: 10pt; }\n"
                 + ".sender .company { font-size: 14pt; font-weight: bold; }\n"
-                + ".window { position: absolute; left: " + (w.left() + 4 - margin) + "mm; top: " + (w.top() + 3 - margin)
-                + "mm; width: " + (w.width() - 8) + "mm; height: " + (w.height() - 6) + "mm; font-size: 10pt; line-height: 12pt;"
+                + ".window { position: absolute; left: " + mm(w.left() + 4 - margin) + "; top: " + mm(w.top() + 3 - margin)
+                + "; width: " + mm(w.width() - 8) + "; height: " + mm(w.height() - 6) + "; font-size: 10pt; line-height: 12pt;"
                 + " overflow: hidden; direction: ltr; text-align: left; }\n"
-                + ".reference { position: absolute; top: " + (w.top() - margin) + "mm; left: " + (w.left() + w.width() + 8 - margin)
-                + "mm; width: " + (paper.width - margin - (w.left() + w.width() + 8)) + "mm; font-size: 10pt; }\n"
-                + ".content { margin-top: " + (w.top() + w.height() + 8 - margin) + "mm; }\n");
+                + ".reference { position: absolute; top: " + mm(w.top() - margin) + "; left: " + mm(w.left() + w.width() + 8 - margin)
+                + "; width: " + mm(paper.width - margin - (w.left() + w.width() + 8)) + "; font-size: 10pt; }\n"
+                + ".content { margin-top: " + mm(w.top() + w.height() + 8 - margin) + "; }\n");
         Element page = letter.body();
         Element sender = page.appendElement("div").addClass("sender");
         sender.appendElement("div").addClass("company").text(heading.company());
@@ -177,5 +181,9 @@ final class LetterDocument {
         Element content = page.appendElement("div").addClass("content").attr("dir", rightToLeft ? "rtl" : "ltr");
         content.append(cleaned);
         return letter;
+    }
+
+    private static String mm(double value) {
+        return String.format(Locale.ROOT, "%.2fmm", value);
     }
 }

@@ -19,9 +19,20 @@ import java.util.stream.Stream;
  */
 final class LetterFonts {
 
-    /** A font file and the CSS family name letters use for it. */
-    record Font(String family, File file) {
+    /** A font (a file, or a resource bundled with Tocsin) and the CSS family name letters use for it. */
+    record Font(String family, File file, String resource) {
+
+        java.io.InputStream open() {
+            return LetterFonts.class.getClassLoader().getResourceAsStream(resource);
+        }
     }
+
+    /**
+     * Bundled with Tocsin (SIL Open Font License, letter-fonts/COPYRIGHT-noto.txt), so a letter prints with no
+     * fonts installed: Latin and Arabic. Japanese is too large to bundle (fonts-ipafont-gothic).
+     */
+    private static final Map<String, String> BUNDLED = Map.of("TocsinLatin", "letter-fonts/NotoSans-Regular.ttf",
+            "TocsinArabic", "letter-fonts/NotoNaskhArabic-Regular.ttf");
 
     /** Families in the order the renderer tries them for each character. */
     static final String FAMILIES = "'TocsinLatin', 'TocsinArabic', 'TocsinJapanese', sans-serif";
@@ -56,8 +67,14 @@ final class LetterFonts {
             }
         }
         List<Font> found = new ArrayList<>();
-        CANDIDATES.forEach((family, names) -> names.stream().map(byName::get).filter(java.util.Objects::nonNull).findFirst()
-                .ifPresent(p -> found.add(new Font(family, p.toFile()))));
+        CANDIDATES.forEach((family, names) -> {
+            Optional<Path> file = names.stream().map(byName::get).filter(java.util.Objects::nonNull).findFirst();
+            if (file.isPresent()) {
+                found.add(new Font(family, file.get().toFile(), null));
+            } else if (BUNDLED.containsKey(family)) {
+                found.add(new Font(family, null, BUNDLED.get(family)));
+            }
+        });
         return new LetterFonts(found);
     }
 
