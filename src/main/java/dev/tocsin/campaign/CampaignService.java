@@ -150,9 +150,6 @@ public class CampaignService {
                 .map(d -> d.toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** Distinct (place, language, exposed data) notices the approval renders at most: each costs a render. */
-    private static final int MAX_PLACE_CHECKS = 2_000;
-
     public List<dev.tocsin.template.ContentProblem> contentProblems(String id, List<String> allowFallback)
             throws SQLException {
         record Loaded(Campaign campaign, Incident incident) {
@@ -189,18 +186,24 @@ public class CampaignService {
                 }
             }
         }
-        // what each place's law requires, in the notice its readers get, with the data exposed there
-        java.util.Set<String> checked = new java.util.HashSet<>();
-        java.util.Set<dev.tocsin.template.ContentProblem> placeProblems = new java.util.LinkedHashSet<>();
+        // what each place's law requires, in the notice its readers get, with the data exposed there: one
+        // render per place with rules and language (places without rules of their own are not rendered)
+        record Place(String country, String region, String locale) {
+        }
+        Map<Place, java.util.Set<String>> places = new java.util.LinkedHashMap<>();
         for (var group : audienceQuery.byLocaleAndPlace(c.incidentId, c.segment())) {
-            String resolved = set.get().resolveTag(group.locale());
-            String place = group.country() + "-" + group.region() + "|" + resolved + "|" + group.categories();
-            if (checked.size() < MAX_PLACE_CHECKS && checked.add(place)) {
-                var data = notices.forPreview(set.get(), resolved, "UTC", "Alex Example", incident,
-                        List.copyOf(group.categories()), group.country(), group.region());
-                placeProblems.addAll(templates.checkPlace(set.get(), data));
+            var ruled = dev.tocsin.template.NoticeTemplates.ruledPlace(group.country(), group.region());
+            if (ruled.isPresent()) {
+                places.computeIfAbsent(new Place(ruled.get()[0], ruled.get()[1], set.get().resolveTag(group.locale())),
+                        k -> new java.util.TreeSet<>()).addAll(group.categories());
             }
         }
+        java.util.Set<dev.tocsin.template.ContentProblem> placeProblems = new java.util.LinkedHashSet<>();
+        places.forEach((place, categories) -> {
+            var data = notices.forPreview(set.get(), place.locale(), "UTC", "Alex Example", incident,
+                    List.copyOf(categories), place.country(), place.region());
+            placeProblems.addAll(templates.checkPlace(set.get(), data));
+        });
         problems.addAll(placeProblems);
         missingBlocks.forEach((where, count) -> {
             String tag = where.substring(0, where.indexOf('/'));

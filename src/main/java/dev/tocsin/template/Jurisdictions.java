@@ -3,6 +3,7 @@ package dev.tocsin.template;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -149,6 +150,21 @@ final class Jurisdictions {
     /** The EU and EEA countries: GDPR Art. 34 applies to their residents. */
     private static final Set<String> EEA = Set.of("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
             "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO");
+
+    static Optional<String[]> ruledPlace(String country, String region) {
+        if (country == null || country.isBlank()) {
+            return Optional.empty();
+        }
+        String c = country.toUpperCase(java.util.Locale.ROOT);
+        if (region != null && !region.isBlank()) {
+            String r = region.toUpperCase(java.util.Locale.ROOT);
+            if (ALL.stream().anyMatch(j -> j.key().equals(c + "-" + r))) {
+                return Optional.of(new String[]{c, r});
+            }
+        }
+        return ALL.stream().anyMatch(j -> j.key().equals(c)) || EEA.contains(c)
+                ? Optional.of(new String[]{c, null}) : Optional.empty();
+    }
 
     /** The jurisdictions a reader in a place falls under, the country's first. */
     static List<Jurisdiction> of(NoticeData data) {

@@ -447,6 +447,15 @@ public class NoticeTemplates {
         return Jurisdictions.check(data, model, t.locale(), rendered);
     }
 
+    /**
+     * The place whose law decides a reader's notice, as {country, region}: the region when it has rules of its
+     * own (US-CA), else the country when it has (US, GB, an EEA country), else none. Bounded by the library:
+     * an accounts file naming a thousand regions gives at most one place per jurisdiction.
+     */
+    public static Optional<String[]> ruledPlace(String country, String region) {
+        return Jurisdictions.ruledPlace(country, region);
+    }
+
     /** Locales of the set that lack the parts a channel needs (email parts are required of every locale). */
     public List<String> localesWithout(TemplateSet set, Channel channel) {
         return set.locales().values().stream().filter(t -> switch (channel) {

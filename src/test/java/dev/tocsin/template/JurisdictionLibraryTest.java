@@ -247,6 +247,17 @@ class JurisdictionLibraryTest {
     }
 
     @Test
+    void theApprovalRendersOneNoticePerPlaceWithRulesNotPerRegionAFileNames() {
+        assertEquals(List.of("US", "CA"), List.of(NoticeTemplates.ruledPlace("us", "ca").orElseThrow()));
+        assertEquals("US", NoticeTemplates.ruledPlace("US", "TX").orElseThrow()[0], "Texas: the federal block only");
+        assertEquals(null, NoticeTemplates.ruledPlace("US", "TX").orElseThrow()[1]);
+        assertEquals("DE", NoticeTemplates.ruledPlace("DE", "BY").orElseThrow()[0], "GDPR for an EEA country");
+        assertEquals(List.of("CA", "QC"), List.of(NoticeTemplates.ruledPlace("CA", "QC").orElseThrow()));
+        assertTrue(NoticeTemplates.ruledPlace("ZW", "HA").isEmpty(), "no rules: nothing to render");
+        assertTrue(NoticeTemplates.ruledPlace(null, "CA").isEmpty());
+    }
+
+    @Test
     void eachPersonsEnrolmentCodeIsTheirsWhenNoticesAreSplicedFromOneShape() {
         NoticeTemplates spliced = library(Optional.empty());
         TemplateSet set = spliced.find("credential-exposure").orElseThrow();
