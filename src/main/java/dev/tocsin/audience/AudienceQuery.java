@@ -163,7 +163,7 @@ public class AudienceQuery {
         Segment.Sql where = segment.toSql();
         String sql = "SELECT a.country, a.region, COUNT(*)" + FROM + where.where()
                 + " AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.campaign_id = ? AND d.account_id = a.account_id"
-                + " AND d.status IN ('QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'CANCELLED'))"
+                + " AND d.status IN ('QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'COMPLAINED', 'CANCELLED'))"
                 + " GROUP BY a.country, a.region";
         Map<String, Long> byPlace = new java.util.TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -74,7 +74,7 @@ public record Segment(List<String> exposedAny, List<String> exposedAll, List<Str
             where.append(" AND EXISTS (SELECT 1 FROM delivery f WHERE f.account_id = a.account_id AND f.campaign_id = ?"
                     + " AND f.resend_of IS NULL");
             params.add(followUpOf);
-            where.append("reached".equals(followUpAudience) ? " AND f.status IN ('SENT', 'DELIVERED'))" : ")");
+            where.append("reached".equals(followUpAudience) ? " AND f.status IN ('SENT', 'DELIVERED', 'COMPLAINED'))" : ")");
             if ("unacknowledged".equals(followUpAudience)) {
                 where.append(" AND NOT EXISTS (SELECT 1 FROM delivery f JOIN notice_engagement g ON g.delivery_id = f.id"
                         + " WHERE f.account_id = a.account_id AND f.campaign_id = ? AND g.acknowledged_at IS NOT NULL)");

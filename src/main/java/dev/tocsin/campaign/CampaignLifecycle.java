@@ -156,6 +156,18 @@ public class CampaignLifecycle {
         }
     }
 
+    /** A completed campaign got a delivery to send (a fallback after late word): it runs again until it settles. */
+    void onQueuedAgain(@Observes dev.tocsin.delivery.CampaignDeliveriesQueuedAgain queued) {
+        if (queued.campaignId() == null) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            moveIf(c, queued.campaignId(), CampaignStatus.COMPLETED, CampaignStatus.RUNNING);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the campaign could not run again: " + e.getMessage(), e);
+        }
+    }
+
     private boolean complete(Connection conn, String id) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(COMPLETE_IF_FINISHED)) {
             OffsetDateTime now = OffsetDateTime.now();

@@ -165,12 +165,12 @@ public class DeliveryOutcomes {
     /**
      * First-available policy: when a delivery ends without reaching the person, queue the account on the next
      * channel in the campaign's order where it has a usable address (at most one delivery per channel).
-     * The sweeper hands the new row to the workers.
+     * The sweeper hands the new row to the workers. Returns whether a delivery was queued.
      */
-    static void fallBack(Connection c, long deliveryId, Channel channel, String channels, String policy,
-                          OffsetDateTime now) throws SQLException {
+    static boolean fallBack(Connection c, long deliveryId, Channel channel, String channels, String policy,
+                            OffsetDateTime now) throws SQLException {
         if (!"first-available".equals(policy)) {
-            return;
+            return false;
         }
         List<Channel> order = java.util.Arrays.stream(channels.split(",")).map(Channel::fromCode)
                 .flatMap(java.util.Optional::stream).toList();
@@ -186,9 +186,10 @@ public class DeliveryOutcomes {
                 ps.setLong(5, deliveryId);
                 ps.setString(6, next.code());
                 if (ps.executeUpdate() == 1) {
-                    return;
+                    return true;
                 }
             }
         }
+        return false;
     }
 }

@@ -55,6 +55,20 @@ public class ProviderCallbacks {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    jakarta.enterprise.event.Event<CampaignDeliveriesQueuedAgain> queuedAgain;
+
+    static final String CAMPAIGN_OF = "SELECT campaign_id FROM delivery WHERE id = ?";
+
+    private String campaignOf(long deliveryId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CAMPAIGN_OF)) {
+            ps.setLong(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /**
      * A provider's later word on a sent message (Twilio status callback, bounce): delivered, or it never
      * arrived. Only a SENT delivery moves, so a repeated or late callback changes nothing. Returns whether a
@@ -99,13 +113,17 @@ public class ProviderCallbacks {
                     DeliveryOutcomes.addEvent(event, id, status.name(), now, detail);
                     event.executeBatch();
                 }
+                boolean queued = false;
                 if (status != DeliveryStatus.DELIVERED) {
                     if (suppress) {
                         DeliveryOutcomes.suppress(c, channel, address, detail, now);
                     }
-                    DeliveryOutcomes.fallBack(c, id, channel, channels, policy, now);
+                    queued = DeliveryOutcomes.fallBack(c, id, channel, channels, policy, now);
                 }
                 c.commit();
+                if (queued) {
+                    queuedAgain.fire(new CampaignDeliveriesQueuedAgain(campaignOf(id)));
+                }
                 return true;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -125,6 +143,15 @@ public class ProviderCallbacks {
      */
     public Settled settleById(Channel channel, long deliveryId, DeliveryStatus status, java.util.Set<DeliveryStatus> from,
                               String detail, boolean suppress) throws SQLException {
+        return settleById(channel, deliveryId, status, from, detail, suppress, status != DeliveryStatus.DELIVERED);
+    }
+
+    /**
+     * As above; {@code fallBack} says whether the person still needs reaching on another channel (not after a
+     * complaint: they got the notice).
+     */
+    public Settled settleById(Channel channel, long deliveryId, DeliveryStatus status, java.util.Set<DeliveryStatus> from,
+                              String detail, boolean suppress, boolean fallBack) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -168,18 +195,53 @@ public class ProviderCallbacks {
                     DeliveryOutcomes.addEvent(event, deliveryId, status.name(), now, detail);
                     event.executeBatch();
                 }
-                if (status != DeliveryStatus.DELIVERED) {
-                    if (suppress) {
-                        DeliveryOutcomes.suppress(c, channel, address, detail, now);
-                    }
-                    DeliveryOutcomes.fallBack(c, deliveryId, channel, channels, policy, now);
+                if (suppress) {
+                    DeliveryOutcomes.suppress(c, channel, address, detail, now);
                 }
+                boolean queued = fallBack && DeliveryOutcomes.fallBack(c, deliveryId, channel, channels, policy, now);
                 c.commit();
+                if (queued) {
+                    queuedAgain.fire(new CampaignDeliveriesQueuedAgain(campaignOf(deliveryId)));
+                }
                 return Settled.MOVED;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    static final String STATUS_OF = "SELECT status, channel FROM delivery WHERE id = ?";
+
+    /**
+     * Later word that changes nothing but the history (a soft bounce: the relay keeps trying): an event on a
+     * sent or delivered delivery of the channel. Returns what it did.
+     */
+    public Settled noteById(Channel channel, long deliveryId, String status, String detail) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(STATUS_OF)) {
+                ps.setLong(1, deliveryId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Settled.UNKNOWN;
+                    }
+                    if (!channel.code().equals(rs.getString(2))) {
+                        return Settled.OTHER_CHANNEL;
+                    }
+                }
+            }
+            try (PreparedStatement event = c.prepareStatement(DeliveryOutcomes.INSERT_EVENT)) {
+                DeliveryOutcomes.addEvent(event, deliveryId, status, OffsetDateTime.now(), detail);
+                event.executeBatch();
+            }
+            return Settled.MOVED;
+        }
+    }
+
+    /** Suppresses an address a provider reported without naming one of our messages (a bounce, a complaint). */
+    public void suppressAddress(Channel channel, String address, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            DeliveryOutcomes.suppress(c, channel, address, reason, OffsetDateTime.now());
         }
     }
 

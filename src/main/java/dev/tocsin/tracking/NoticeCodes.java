@@ -95,6 +95,38 @@ public class NoticeCodes {
                 ? Optional.of(id) : Optional.empty();
     }
 
+    /**
+     * The local part's token of a bounce address (VERP): the delivery id and a MAC over it, lower case only,
+     * because some mail servers fold the case of the addresses they bounce to. e.g. "2s.6f1c0a9e4b7d2c83".
+     */
+    public String bounceToken(long deliveryId) {
+        byte[] mac = mac("bounce:" + deliveryId);
+        return Long.toString(deliveryId, 36) + "." + java.util.HexFormat.of().formatHex(mac, 0, 8);
+    }
+
+    /** The delivery a bounce token names when its MAC is ours (constant time); empty for anything else. */
+    public Optional<Long> deliveryOfBounce(String token) {
+        if (token == null || token.length() > 40) {
+            return Optional.empty();
+        }
+        String t = token.toLowerCase(java.util.Locale.ROOT);
+        int dot = t.indexOf('.');
+        if (dot < 1 || dot > 13) {
+            return Optional.empty();
+        }
+        long id;
+        try {
+            id = Long.parseLong(t.substring(0, dot), 36);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (id <= 0 || !Long.toString(id, 36).equals(t.substring(0, dot))) {
+            return Optional.empty();
+        }
+        return java.security.MessageDigest.isEqual(bounceToken(id).getBytes(StandardCharsets.US_ASCII),
+                t.getBytes(StandardCharsets.UTF_8)) ? Optional.of(id) : Optional.empty();
+    }
+
     /** A Mac per thread, keyed once: looking the algorithm up for every notice showed in the fan-out profile. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
         try {

@@ -33,7 +33,7 @@ class EndpointRoleMatrixTest {
     private static final Set<String> EVERYONE = Set.of("admin", "operator", "approver", "support", "auditor");
 
     /** Endpoints anyone may call; each has its own protection (signatures, unguessable tokens) or none is needed. */
-    private static final Set<String> PUBLIC = Set.of("POST /webhooks/twilio/status", "GET /api/push/vapid-public-key",
+    private static final Set<String> PUBLIC = Set.of("POST /webhooks/twilio/status", "POST /webhooks/email-events", "GET /api/push/vapid-public-key",
             "GET /a/{token}", "POST /a/{token}/ack", "GET /verify");
 
     private static final Map<String, Set<String>> MATRIX = new TreeMap<>(Map.ofEntries(
@@ -42,6 +42,8 @@ class EndpointRoleMatrixTest {
             Map.entry("PUT /api/incidents/{id}/translations/{locale}", Set.of("operator")),
             Map.entry("PUT /api/incidents/{id}/facts", Set.of("operator")),
             Map.entry("GET /api/letters/batches", Set.of("operator", "auditor")),
+            Map.entry("GET /api/suppressions", Set.of("operator", "auditor", "support")),
+            Map.entry("DELETE /api/suppressions/{address}", Set.of("operator")),
             Map.entry("POST /api/letters/batches", Set.of("operator")),
             Map.entry("GET /api/letters/batches/{id}", Set.of("operator", "auditor")),
             Map.entry("GET /api/letters/batches/{id}/letters.zip", Set.of("operator")),

@@ -21,6 +21,16 @@ public final class Configs {
             public String messageIdDomain() {
                 return messageIdDomain;
             }
+
+            @Override
+            public java.util.Optional<String> webhookSecret() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<String> bounceDomain() {
+                return java.util.Optional.empty();
+            }
         };
         return new EmailConfig() {
             @Override

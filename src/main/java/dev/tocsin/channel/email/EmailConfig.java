@@ -32,5 +32,15 @@ public interface EmailConfig {
 
         /** The right-hand side of our Message-IDs. */
         String messageIdDomain();
+
+        /**
+         * The domain of the bounce addresses (VERP): each notice goes out with MAIL FROM
+         * bounces+{signed delivery token}@{domain}, so a bounce names its delivery and cannot be forged for another.
+         * Unset: the plain sender.
+         */
+        Optional<String> bounceDomain();
+
+        /** The shared secret of the generic email-events webhook (HMAC-SHA256 of the body); unset: no webhook. */
+        Optional<String> webhookSecret();
     }
 }

@@ -48,6 +48,29 @@ public class MimeMessageFactory {
     }
 
     /**
+     * The delivery a Message-ID of ours names (as a bounce or a provider returns it, with or without the angle
+     * brackets), or empty when it is not one of ours.
+     */
+    public java.util.OptionalLong deliveryIdOf(String messageId) {
+        if (messageId == null || messageId.length() > 1000) {
+            return java.util.OptionalLong.empty();
+        }
+        String id = messageId.strip();
+        if (id.startsWith("<") && id.endsWith(">")) {
+            id = id.substring(1, id.length() - 1);
+        }
+        String suffix = "@" + sender.email().messageIdDomain();
+        if (!id.startsWith("delivery-") || !id.regionMatches(true, id.length() - suffix.length(), suffix, 0, suffix.length())) {
+            return java.util.OptionalLong.empty();
+        }
+        String digits = id.substring("delivery-".length(), id.length() - suffix.length());
+        if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(Character::isDigit)) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(Long.parseLong(digits));
+    }
+
+    /**
      * Writes the notice's bytes directly: headers, then a multipart/alternative body whose text and HTML parts
      * are UTF-8, as they are when the server takes 8-bit bodies ({@code eightBit}, its 8BITMIME) and no line is
      * too long for SMTP, else in base64. Letting Jakarta Mail assemble and quoted-printable-encode the parts
@@ -62,7 +85,8 @@ public class MimeMessageFactory {
             throws MessagingException {
         Encoded encoded = encode(email, eightBit, extraHeaders);
         // The transport takes the envelope from these (and mail.smtp.from), never from parsing the bytes.
-        PrebuiltMessage message = new PrebuiltMessage(session, encoded.bytes(), fromAddress(), encoded.to());
+        PrebuiltMessage message = new PrebuiltMessage(session, encoded.bytes(),
+                new InternetAddress(envelopeFrom(email.deliveryId())), encoded.to());
         if (encoded.eightBit()) {
             message.setMailExtension("BODY=8BITMIME"); // RFC 6152: say so in MAIL FROM
         }
@@ -73,9 +97,42 @@ public class MimeMessageFactory {
     record Encoded(byte[] bytes, InternetAddress to, boolean eightBit) {
     }
 
-    /** The sender's address, for the envelope (MAIL FROM). */
+    /** The sender's address (the From header's, and the envelope's without a bounce domain). */
     InternetAddress sender() throws MessagingException {
         return fromAddress();
+    }
+
+    @jakarta.inject.Inject
+    dev.tocsin.tracking.NoticeCodes codes;
+
+    /**
+     * The envelope sender (MAIL FROM) of one notice: with a bounce domain, bounces+{signed token}@{domain} (VERP),
+     * so the bounce that comes back names the delivery it is about and nobody can forge one for another; else
+     * the plain sender. A test send (no delivery) uses the plain sender.
+     */
+    String envelopeFrom(long deliveryId) throws MessagingException {
+        java.util.Optional<String> domain = sender.email().bounceDomain().filter(d -> !d.isBlank());
+        if (domain.isEmpty() || deliveryId <= 0) {
+            return fromAddress().getAddress();
+        }
+        return "bounces+" + codes.bounceToken(deliveryId) + "@" + domain.get().strip();
+    }
+
+    /** The delivery a bounce address of ours (as a DSN or a relay names it) was issued for; empty otherwise. */
+    public java.util.Optional<Long> deliveryOfBounceAddress(String address) {
+        if (address == null || address.length() > 320) {
+            return java.util.Optional.empty();
+        }
+        String a = address.strip();
+        if (a.startsWith("<") && a.endsWith(">")) {
+            a = a.substring(1, a.length() - 1);
+        }
+        int plus = a.indexOf('+');
+        int at = a.lastIndexOf('@');
+        if (plus < 0 || at < plus || !a.substring(0, plus).equalsIgnoreCase("bounces")) {
+            return java.util.Optional.empty();
+        }
+        return codes.deliveryOfBounce(a.substring(plus + 1, at));
     }
 
     Encoded encode(OutgoingEmail email, boolean eightBit, String... extraHeaders) throws MessagingException {

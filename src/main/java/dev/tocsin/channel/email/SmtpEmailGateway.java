@@ -198,9 +198,8 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         PipelinedSmtpConnection c = pooled.stream;
         SendResult[] results = new SendResult[emails.size()];
         boolean eightBit = c.offers("8BITMIME");
-        String from;
         try {
-            from = factory.sender().getAddress();
+            factory.sender();
         } catch (MessagingException e) {
             String why = "the sender address is not valid: " + rootMessage(e);
             return emails.stream().map(m -> SendResult.fail(m.deliveryId(), why)).toList();
@@ -210,7 +209,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         boolean bodySent = false;
         try {
             if (current != null) {
-                c.writeEnvelope(from, current.message().to().getAddress(), current.message().eightBit());
+                writeEnvelopeOf(c, current);
                 c.flush();
             }
             while (current != null) {
@@ -223,7 +222,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                 if (envelopeAccepted && data.code() == 354) {
                     c.writeBody(current.message().bytes());
                     bodySent = true;
-                    writeEnvelopeOf(c, from, following);
+                    writeEnvelopeOf(c, following);
                     c.flush();
                     PipelinedSmtpConnection.Reply end = answer(c);
                     bodySent = false;
@@ -237,7 +236,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                         c.write("."); // a server that opened DATA after refusing the envelope: end the empty message
                     }
                     c.write("RSET");
-                    writeEnvelopeOf(c, from, following);
+                    writeEnvelopeOf(c, following);
                     c.flush();
                     if (data.code() == 354) {
                         answer(c);
@@ -279,8 +278,15 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
         return java.util.Arrays.asList(results);
     }
 
-    private static void writeEnvelopeOf(PipelinedSmtpConnection c, String from, Ready notice) throws IOException {
+    /** MAIL FROM (the notice's own bounce address, or the sender), RCPT TO and DATA of one notice. */
+    private void writeEnvelopeOf(PipelinedSmtpConnection c, Ready notice) throws IOException {
         if (notice != null) {
+            String from;
+            try {
+                from = factory.envelopeFrom(notice.deliveryId());
+            } catch (MessagingException e) {
+                throw new IOException("the sender address is not valid: " + e.getMessage(), e);
+            }
             c.writeEnvelope(from, notice.message().to().getAddress(), notice.message().eightBit());
         }
     }
