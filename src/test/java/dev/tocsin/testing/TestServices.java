@@ -52,6 +52,35 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
                 .collect(java.util.stream.Collectors.groupingBy(to -> to, java.util.stream.Collectors.counting()));
     }
 
+    /** The bounce mailbox (IMAP), a GreenMail of its own: what bounces to our bounce addresses reach. */
+    private static GreenMail bounceMailbox;
+    private static com.icegreen.greenmail.user.GreenMailUser bounceUser;
+    private static int bounceImapPort;
+    public static final String BOUNCE_MAILBOX = "bounces@bounces.tocsin.test";
+    static final String BOUNCE_LOGIN = "bounces";
+    static final String BOUNCE_PASSWORD = "bounce-mailbox-password";
+
+    /** Puts a message in the bounce mailbox, as the bounce domain's mail server would. */
+    public static void deliverBounce(jakarta.mail.internet.MimeMessage message) {
+        bounceUser.deliver(message);
+    }
+
+    /** The messages now in a folder of the bounce mailbox (INBOX, Processed). */
+    public static List<jakarta.mail.internet.MimeMessage> bounceFolder(String folder) throws Exception {
+        var manager = bounceMailbox.getManagers().getImapHostManager();
+        var mailbox = folder.equals("INBOX") ? manager.getInbox(bounceUser) : manager.getFolder(bounceUser, folder);
+        List<jakarta.mail.internet.MimeMessage> found = new ArrayList<>();
+        if (mailbox == null) {
+            return found;
+        }
+        for (var stored : mailbox.getMessages()) {
+            if (!stored.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                found.add(stored.getMimeMessage());
+            }
+        }
+        return found;
+    }
+
     public static int smtpPort() {
         return smtpPort;
     }
@@ -64,20 +93,30 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
             greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             greenMail.start();
         }
+        if (bounceMailbox == null) {
+            bounceImapPort = freePort();
+            bounceMailbox = new GreenMail(new ServerSetup(bounceImapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
+            bounceMailbox.start();
+            bounceUser = bounceMailbox.setUser(BOUNCE_MAILBOX, BOUNCE_LOGIN, BOUNCE_PASSWORD);
+        }
         if (twilio == null) {
             twilio = new TwilioStandIn(TWILIO_ACCOUNT);
         }
         if (push == null) {
             push = new PushStandIn();
         }
-        return Map.of(
-                "tocsin.smtp.host", "127.0.0.1",
-                "tocsin.smtp.port", Integer.toString(smtpPort),
-                "tocsin.twilio.account-sid", TWILIO_ACCOUNT,
-                "tocsin.twilio.auth-token", TWILIO_TOKEN,
-                "tocsin.twilio.messaging-service-sid", "MGtest0000000000000000000000000000",
-                "tocsin.twilio.status-callback-url", TWILIO_CALLBACK,
-                "tocsin.twilio.api-base-url", twilio.baseUrl());
+        return Map.ofEntries(
+                Map.entry("tocsin.smtp.host", "127.0.0.1"),
+                Map.entry("tocsin.smtp.port", Integer.toString(smtpPort)),
+                Map.entry("tocsin.twilio.account-sid", TWILIO_ACCOUNT),
+                Map.entry("tocsin.twilio.auth-token", TWILIO_TOKEN),
+                Map.entry("tocsin.twilio.messaging-service-sid", "MGtest0000000000000000000000000000"),
+                Map.entry("tocsin.twilio.status-callback-url", TWILIO_CALLBACK),
+                Map.entry("tocsin.twilio.api-base-url", twilio.baseUrl()),
+                Map.entry("tocsin.bounce.imap.host", "127.0.0.1"),
+                Map.entry("tocsin.bounce.imap.port", Integer.toString(bounceImapPort)),
+                Map.entry("tocsin.bounce.imap.username", BOUNCE_LOGIN),
+                Map.entry("tocsin.bounce.imap.password", BOUNCE_PASSWORD));
     }
 
     private static final List<MimeMessage> receivedBeforeRestarts = new ArrayList<>();
