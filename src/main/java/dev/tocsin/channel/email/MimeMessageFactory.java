@@ -105,6 +105,9 @@ public class MimeMessageFactory {
     @jakarta.inject.Inject
     dev.tocsin.tracking.NoticeCodes codes;
 
+    @jakarta.inject.Inject
+    DkimSigner dkim;
+
     /**
      * The envelope sender (MAIL FROM) of one notice: with a bounce domain, bounces+{signed token}@{domain} (VERP),
      * so the bounce that comes back names the delivery it is about and nobody can forge one for another; else
@@ -158,14 +161,19 @@ public class MimeMessageFactory {
         head.append("\r\n");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + email.content().html().length() * 2);
-        out.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(headBytes);
         boolean text8 = part(out, boundary, "text/plain; charset=UTF-8", email.content().text(),
                 email.content().encodedText(), eightBit);
         boolean html8 = part(out, boundary, "text/html; charset=UTF-8", email.content().html(),
                 email.content().encodedHtml(), eightBit);
         out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
 
-        return new Encoded(out.toByteArray(), to, text8 || html8);
+        byte[] bytes = out.toByteArray();
+        if (dkim != null && dkim.enabled()) {
+            bytes = dkim.sign(bytes, headBytes.length); // the exact bytes that go on the wire
+        }
+        return new Encoded(bytes, to, text8 || html8);
     }
 
     /** The Date header changes once a second; formatting it per notice showed in the profile. */
