@@ -33,7 +33,7 @@ class EndpointRoleMatrixTest {
     private static final Set<String> EVERYONE = Set.of("admin", "operator", "approver", "support", "auditor");
 
     /** Endpoints anyone may call; each has its own protection (signatures, unguessable tokens) or none is needed. */
-    private static final Set<String> PUBLIC = Set.of("POST /webhooks/twilio/status", "POST /webhooks/email-events", "GET /api/push/vapid-public-key",
+    private static final Set<String> PUBLIC = Set.of("POST /webhooks/twilio/status", "POST /webhooks/email-events", "POST /webhooks/ses", "GET /api/push/vapid-public-key",
             "GET /a/{token}", "POST /a/{token}/ack", "GET /verify");
 
     private static final Map<String, Set<String>> MATRIX = new TreeMap<>(Map.ofEntries(
