@@ -90,8 +90,7 @@ public final class AccountRowValidator {
                 return Result.fail(raw, "email '" + email + "' is not a valid email address");
             }
             // The domain part is case-insensitive; keep the local part as given.
-            int at = email.lastIndexOf('@');
-            email = email.substring(0, at) + email.substring(at).toLowerCase(Locale.ROOT);
+            email = dev.tocsin.common.EmailAddress.normalized(email);
         }
         String country = raw.country();
         if (country != null) {

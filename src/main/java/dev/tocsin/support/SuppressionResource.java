@@ -23,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The addresses campaigns skip because a provider or the person said so. Operators and auditors see them
@@ -86,7 +85,7 @@ public class SuppressionResource {
                     + " 500 characters).", List.of(new FieldError("reason", "required, at most 500 characters")));
         }
         Channel ch = channel(channel);
-        String key = ch == Channel.EMAIL ? normalizedEmail(address) : address;
+        String key = ch == Channel.EMAIL ? dev.tocsin.common.EmailAddress.normalized(address) : address;
         Suppressions.Suppressed before = suppressions.find(ch, key)
                 .orElseThrow(() -> ApiException.notFound("suppression", key));
         suppressions.lift(ch, key);
@@ -97,11 +96,5 @@ public class SuppressionResource {
     private static Channel channel(String code) {
         return Channel.fromCode(code).orElseThrow(() -> ApiException.badRequest("invalid_request",
                 "channel '" + code + "' is not one of email, sms, push, letter.", List.of(new FieldError("channel", "unknown"))));
-    }
-
-    /** An email address as deliveries store it: the domain in lower case. */
-    static String normalizedEmail(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? address : address.substring(0, at) + address.substring(at).toLowerCase(Locale.ROOT);
     }
 }

@@ -74,6 +74,14 @@ public class NoticeCodes {
      * anything else, whatever its shape or length.
      */
     public Optional<Long> deliveryOf(String token) {
+        return signedId(token, this::advisoryToken);
+    }
+
+    /**
+     * The id in "{base36 id}.{MAC}" when the whole token is what {@code issue} gives for that id (compared in
+     * constant time); empty for anything else, whatever its shape or length.
+     */
+    private static Optional<Long> signedId(String token, java.util.function.LongFunction<String> issue) {
         if (token == null || token.length() > 40) {
             return Optional.empty();
         }
@@ -90,9 +98,8 @@ public class NoticeCodes {
         if (id <= 0 || !Long.toString(id, 36).equals(token.substring(0, dot))) {
             return Optional.empty();
         }
-        byte[] expected = advisoryToken(id).getBytes(StandardCharsets.US_ASCII);
-        return java.security.MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8))
-                ? Optional.of(id) : Optional.empty();
+        return java.security.MessageDigest.isEqual(issue.apply(id).getBytes(StandardCharsets.US_ASCII),
+                token.getBytes(StandardCharsets.UTF_8)) ? Optional.of(id) : Optional.empty();
     }
 
     /**
@@ -106,25 +113,7 @@ public class NoticeCodes {
 
     /** The delivery a bounce token names when its MAC is ours (constant time); empty for anything else. */
     public Optional<Long> deliveryOfBounce(String token) {
-        if (token == null || token.length() > 40) {
-            return Optional.empty();
-        }
-        String t = token.toLowerCase(java.util.Locale.ROOT);
-        int dot = t.indexOf('.');
-        if (dot < 1 || dot > 13) {
-            return Optional.empty();
-        }
-        long id;
-        try {
-            id = Long.parseLong(t.substring(0, dot), 36);
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        if (id <= 0 || !Long.toString(id, 36).equals(t.substring(0, dot))) {
-            return Optional.empty();
-        }
-        return java.security.MessageDigest.isEqual(bounceToken(id).getBytes(StandardCharsets.US_ASCII),
-                t.getBytes(StandardCharsets.UTF_8)) ? Optional.of(id) : Optional.empty();
+        return signedId(token == null ? null : token.toLowerCase(java.util.Locale.ROOT), this::bounceToken);
     }
 
     /** A Mac per thread, keyed once: looking the algorithm up for every notice showed in the fan-out profile. */

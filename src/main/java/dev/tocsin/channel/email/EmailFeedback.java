@@ -62,17 +62,10 @@ public class EmailFeedback {
         }
         boolean ours = address != null && address.strip().toLowerCase(Locale.ROOT).startsWith("bounces+");
         if (address != null && !address.isBlank() && !ours && (kind == Kind.HARD_BOUNCE || kind == Kind.COMPLAINT)) {
-            callbacks.suppressAddress(Channel.EMAIL, normalized(address), (kind == Kind.HARD_BOUNCE ? "hard bounce: "
+            callbacks.suppressAddress(Channel.EMAIL, dev.tocsin.common.EmailAddress.normalized(address), (kind == Kind.HARD_BOUNCE ? "hard bounce: "
                     : "complaint: ") + detail);
             return Result.SUPPRESSED;
         }
         return Result.UNKNOWN;
-    }
-
-    /** An address as deliveries store it: the domain in lower case. */
-    static String normalized(String address) {
-        String a = address.strip();
-        int at = a.lastIndexOf('@');
-        return at < 0 ? a : a.substring(0, at) + a.substring(at).toLowerCase(Locale.ROOT);
     }
 }

@@ -376,30 +376,40 @@ public class Letters {
             if (raw.isEmpty() || (i == 0 && raw.equalsIgnoreCase("reference"))) {
                 continue;
             }
-            String reference = canonicalReference(raw);
-            if (reference == null) {
+            List<String> candidates = dev.tocsin.tracking.TypedReference.candidates(raw);
+            if (candidates.isEmpty()) {
                 answers.add(new Returned(line, raw, "invalid", "not a reference (TCS-XXXXX-XXXXX)"));
                 continue;
             }
-            long deliveryId;
+            String reference = candidates.get(0);
+            long deliveryId = -1;
+            String problem = "unknown";
+            String detail = "no notice carries this reference";
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LETTER_BY_REFERENCE)) {
-                ps.setString(1, reference);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        answers.add(new Returned(line, reference, "unknown", "no notice carries this reference"));
-                        continue;
+                // typing slips forgiven as on /verify: the first candidate a notice carries
+                for (String candidate : candidates) {
+                    ps.setString(1, candidate);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        reference = candidate;
+                        if (!Channel.LETTER.code().equals(rs.getString(2))) {
+                            problem = "not_a_letter";
+                            detail = "this reference is of a " + rs.getString(2) + " notice";
+                        } else if (rs.getObject(3) != null) {
+                            problem = "already_returned";
+                            detail = "recorded as returned before";
+                        } else {
+                            deliveryId = rs.getLong(1);
+                        }
+                        break;
                     }
-                    if (!Channel.LETTER.code().equals(rs.getString(2))) {
-                        answers.add(new Returned(line, reference, "not_a_letter", "this reference is of a " + rs.getString(2)
-                                + " notice"));
-                        continue;
-                    }
-                    if (rs.getObject(3) != null) {
-                        answers.add(new Returned(line, reference, "already_returned", "recorded as returned before"));
-                        continue;
-                    }
-                    deliveryId = rs.getLong(1);
                 }
+            }
+            if (deliveryId < 0) {
+                answers.add(new Returned(line, reference, problem, detail));
+                continue;
             }
             ProviderCallbacks.Settled settled = callbacks.settleById(Channel.LETTER, deliveryId, DeliveryStatus.UNDELIVERABLE,
                     Set.of(DeliveryStatus.SENT, DeliveryStatus.DELIVERED), "returned by the postal service (recorded by "
@@ -414,20 +424,5 @@ public class Letters {
                     : new Returned(line, reference, "already_returned", "the notice was already settled"));
         }
         return answers;
-    }
-
-    /** TCS-ABCDE-FGHJK from what a person typed: case, spaces and dashes forgiven; null if it is not one. */
-    static String canonicalReference(String typed) {
-        String compact = typed.toUpperCase(java.util.Locale.ROOT).replaceAll("[\\s-]", "");
-        if (compact.length() > 40) {
-            return null;
-        }
-        if (compact.startsWith("TCS")) {
-            compact = compact.substring(3);
-        }
-        if (!compact.matches("[A-Z2-9]{10}")) {
-            return null;
-        }
-        return "TCS-" + compact.substring(0, 5) + "-" + compact.substring(5);
     }
 }
