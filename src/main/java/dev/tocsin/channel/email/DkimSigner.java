@@ -34,8 +34,15 @@ public class DkimSigner {
     @Inject
     DkimConfig config;
 
-    /** A key ready to sign: its selector, algorithm name (a=) and JCA key. */
-    record Key(String selector, String algorithm, PrivateKey key) {
+    /** A key ready to sign: its domain (d=; null: the signer's), selector, algorithm name (a=) and JCA key. */
+    record Key(String domain, String selector, String algorithm, PrivateKey key) {
+        Key(String selector, String algorithm, PrivateKey key) {
+            this(null, selector, algorithm, key);
+        }
+
+        Key forDomain(String d) {
+            return new Key(d, selector, algorithm, key);
+        }
     }
 
     private List<Key> keys = List.of();
@@ -51,7 +58,11 @@ public class DkimSigner {
         List<Key> loaded = new ArrayList<>();
         loaded.add(load(config.selector(), config.privateKey(), "tocsin.dkim.selector / private-key"));
         if (config.secondPrivateKey().filter(s -> !s.isBlank()).isPresent()) {
-            loaded.add(load(config.secondSelector(), config.secondPrivateKey(), "tocsin.dkim.second-selector / second-private-key"));
+            // a second signature, by the same domain (RSA beside Ed25519) or another (the relay's or bounce domain's)
+            String second = config.secondDomain().filter(s -> !s.isBlank()).map(s -> s.strip().toLowerCase(Locale.ROOT))
+                    .orElse(domain);
+            loaded.add(load(config.secondSelector(), config.secondPrivateKey(), "tocsin.dkim.second-selector / second-private-key")
+                    .forDomain(second));
         }
         keys = List.copyOf(loaded);
     }
@@ -118,7 +129,7 @@ public class DkimSigner {
         long now = System.currentTimeMillis() / 1000;
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 512 * keys.size());
         for (Key key : keys) {
-            String value = "v=1; a=" + key.algorithm() + "; c=relaxed/relaxed; d=" + domain + "; s=" + key.selector()
+            String value = "v=1; a=" + key.algorithm() + "; c=relaxed/relaxed; d=" + (key.domain() == null ? domain : key.domain()) + "; s=" + key.selector()
                     + "; t=" + now + "; h=" + signedNames + "; bh=" + bodyHash + "; b=";
             String input = canonical + relaxedHeader("dkim-signature", value);
             String b = Base64.getEncoder().encodeToString(signature(key, input.getBytes(StandardCharsets.UTF_8)));
@@ -140,8 +151,15 @@ public class DkimSigner {
         return out.toString();
     }
 
-    /** Each Ed25519 key's seed, read out of its encoding once. */
-    private final java.util.Map<Key, byte[]> seeds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each Ed25519 key's seed and public key, worked out once. */
+    private final java.util.Map<Key, byte[][]> ed25519 = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static byte[][] ed25519Pair(Key key) {
+        byte[] seed = seed(key);
+        byte[] pk = new byte[org.bouncycastle.math.ec.rfc8032.Ed25519.PUBLIC_KEY_SIZE];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, pk, 0);
+        return new byte[][]{seed, pk};
+    }
 
     /** One RSA Signature per thread and key, initialised once: looking it up per notice is waste. */
     private final ThreadLocal<java.util.Map<Key, Signature>> rsa = ThreadLocal.withInitial(java.util.HashMap::new);
@@ -151,10 +169,11 @@ public class DkimSigner {
             if (key.algorithm().startsWith("ed25519")) {
                 // RFC 8463: Ed25519 signs the SHA-256 hash of the canonical header data. Bouncy Castle's
                 // Ed25519 signs several times faster than the JDK's (the bench measured the JDK's at ~0.45 ms).
-                byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
+                byte[] hash = sha256().digest(data);
                 byte[] sig = new byte[org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE];
-                org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seeds.computeIfAbsent(key, DkimSigner::seed), 0, hash, 0,
-                        hash.length, sig, 0);
+                byte[][] pair = ed25519.computeIfAbsent(key, DkimSigner::ed25519Pair);
+                // with the public key given, a signature costs one scalar multiplication instead of two
+                org.bouncycastle.math.ec.rfc8032.Ed25519.sign(pair[0], 0, pair[1], 0, hash, 0, hash.length, sig, 0);
                 return sig;
             }
             Signature s = rsa.get().get(key);
@@ -207,26 +226,54 @@ public class DkimSigner {
     /** RFC 6376 3.4.2: lower-case name, unfolded value, runs of whitespace as one space, none at the ends. */
     static String relaxedHeader(String name, String value) {
         String unfolded = value.replace("\r\n", "");
-        return name.strip().toLowerCase(Locale.ROOT) + ":" + unfolded.replaceAll("[ \t]+", " ").strip();
+        return name.strip().toLowerCase(Locale.ROOT) + ":" + WHITESPACE.matcher(unfolded).replaceAll(" ").strip();
     }
 
-    /** SHA-256 of the body in RFC 6376 3.4.4 relaxed form, computed in one pass over the bytes. */
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("[ \t]+");
+
+    /**
+     * SHA-256 of the body in RFC 6376 3.4.4 relaxed form, computed in one pass over the bytes. A line already in
+     * canonical form (no tab, no run of spaces, no space at its end: nearly every line of an encoded notice) is
+     * hashed where it lies; only the others are rewritten.
+     */
     static byte[] bodyHash(byte[] m, int from, int to) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = sha256();
         byte[] line = new byte[1024];
         int emptyLines = 0;
         int i = from;
         while (i < to) {
             int end = i;
+            boolean canonical = true;
+            byte previous = 0;
             while (end < to && !(m[end] == '\r' && end + 1 < to && m[end + 1] == '\n')) {
+                byte c = m[end];
+                if (c == '\t' || (c == ' ' && previous == ' ')) {
+                    canonical = false;
+                }
+                previous = c;
                 end++;
             }
-            // canonical line: whitespace runs as one space, none at the end
+            if (previous == ' ') {
+                canonical = false; // trailing space
+            }
+            int lineEnd = Math.min(end + 2, to);
+            if (canonical) {
+                if (end == i) {
+                    emptyLines++;
+                } else {
+                    emptyLinesOut(sha, emptyLines);
+                    emptyLines = 0;
+                    if (lineEnd - end == 2) {
+                        sha.update(m, i, lineEnd - i); // the line and its CRLF as they are
+                    } else {
+                        sha.update(m, i, end - i);
+                        sha.update(CRLF);
+                    }
+                }
+                i = lineEnd;
+                continue;
+            }
+            // whitespace runs as one space, none at the end
             int n = 0;
             boolean space = false;
             for (int k = i; k < end; k++) {
@@ -247,16 +294,37 @@ public class DkimSigner {
             if (n == 0) {
                 emptyLines++;
             } else {
-                for (; emptyLines > 0; emptyLines--) {
-                    sha.update((byte) '\r');
-                    sha.update((byte) '\n');
-                }
+                emptyLinesOut(sha, emptyLines);
+                emptyLines = 0;
                 sha.update(line, 0, n);
-                sha.update((byte) '\r');
-                sha.update((byte) '\n');
+                sha.update(CRLF);
             }
-            i = end + 2;
+            i = lineEnd;
         }
         return sha.digest();
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    /** Empty lines count only when a line with content follows (trailing empty lines are dropped). */
+    private static void emptyLinesOut(MessageDigest sha, int emptyLines) {
+        for (int k = 0; k < emptyLines; k++) {
+            sha.update(CRLF);
+        }
+    }
+
+    /** One SHA-256 per thread, reset by each digest(): looking the algorithm up per notice is waste. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    static MessageDigest sha256() {
+        MessageDigest sha = SHA256.get();
+        sha.reset();
+        return sha;
     }
 }

@@ -117,11 +117,49 @@ class DkimSignerTest {
         return dkimpy(message, java.util.Map.of("rsa1", rsaRecord, "ed1", edRecord));
     }
 
-    /** dkimpy's verdict per signature, with these DNS records (selector -> record) under example.com. */
+    @Test
+    void theBodyHashIsTheRelaxedBodysAsRfc6376Section3_4_6ShowsIt() throws Exception {
+        // RFC 6376 3.4.6: " C \r\nD \t E\r\n\r\n\r\n" is " C\r\nD E\r\n" in relaxed form
+        byte[] message = "X: y\r\n\r\n C \r\nD \t E\r\n\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = java.security.MessageDigest.getInstance("SHA-256").digest(" C\r\nD E\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(Arrays.equals(expected, DkimSigner.bodyHash(message, 8, message.length)));
+        // lines already canonical, hashed where they lie, and a last line without its CRLF
+        byte[] plain = "X: y\r\n\r\nab cd\r\n\r\nef".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(Arrays.equals(java.security.MessageDigest.getInstance("SHA-256").digest("ab cd\r\n\r\nef\r\n"
+                .getBytes(StandardCharsets.US_ASCII)), DkimSigner.bodyHash(plain, 8, plain.length)));
+        // an empty body is the empty string in relaxed form (RFC 6376 3.4.4)
+        byte[] empty = "X: y\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(Arrays.equals(java.security.MessageDigest.getInstance("SHA-256").digest(new byte[0]),
+                DkimSigner.bodyHash(empty, 8, empty.length)));
+    }
+
+    @Test
+    void aSecondDomainSignsBesideTheFirst() throws Exception {
+        KeyPair company = pair("Ed25519");
+        KeyPair relay = pair("RSA");
+        DkimSigner signer = DkimSigner.of("example.com", new DkimSigner.Key("ed1", "ed25519-sha256", company.getPrivate()),
+                new DkimSigner.Key("relay.example.net", "r1", "rsa-sha256", relay.getPrivate()));
+        byte[] edRaw = Arrays.copyOfRange(company.getPublic().getEncoded(), company.getPublic().getEncoded().length - 32,
+                company.getPublic().getEncoded().length);
+        byte[] signed = notice(signer, true);
+        String head = new String(signed, StandardCharsets.US_ASCII);
+        head = head.substring(0, head.indexOf("\r\n\r\n"));
+        assertTrue(head.contains("d=example.com; s=ed1") && head.contains("d=relay.example.net; s=r1"), head);
+        java.util.Map<String, String> dns = java.util.Map.of(
+                "ed1", "v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(edRaw),
+                "r1._domainkey.relay.example.net", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(relay.getPublic().getEncoded()));
+        assertEquals("True True", dkimpy(signed, dns), "each domain's signature verifies with that domain's key");
+        assertEquals("False False", dkimpy(changedBody(signed), dns));
+    }
+
+    /**
+     * dkimpy's verdict per signature, with these DNS records (selector -> record under example.com, or a whole
+     * name selector._domainkey.domain -> record).
+     */
     static String dkimpy(byte[] message, java.util.Map<String, String> records) throws Exception {
         StringBuilder table = new StringBuilder("records = {");
         records.forEach((selector, record) -> table.append("b'").append(selector)
-                .append("._domainkey.example.com.': b'").append(record).append("', "));
+                .append(selector.contains("._domainkey.") ? ".': b'" : "._domainkey.example.com.': b'").append(record).append("', "));
         table.append("}");
         Path script = Files.createTempFile("dkim-verify", ".py");
         Files.writeString(script, String.join("\n",
