@@ -52,6 +52,16 @@ class LetterCampaignTest {
     private static final double POINTS_PER_MM = 72 / 25.4;
 
     @Test
+    void aReturnedMailListLongerThanTenThousandLinesIsRefusedWholeAndSaysToSplitIt() {
+        String tooLong = "TCS-ZZZZZ-ZZZZZ\n".repeat(10_001);
+        given().contentType("text/plain").body(tooLong).post("/api/letters/returned").then().statusCode(400)
+                .body("error", equalTo("too_many_lines"))
+                .body("message", org.hamcrest.Matchers.containsString("send it in parts"));
+        given().contentType("text/plain").body("TCS-ZZZZZ-ZZZZZ\n".repeat(10_000)).post("/api/letters/returned").then()
+                .statusCode(200).body("returned", equalTo(0)).body("lines.size()", equalTo(10_000));
+    }
+
+    @Test
     void lettersArePrintedBatchedHandedOverAndReturned() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String incident = Api.createIncident("Letters " + run);
