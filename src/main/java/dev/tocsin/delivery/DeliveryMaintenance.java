@@ -64,6 +64,7 @@ public class DeliveryMaintenance {
                 LOG.infof("%d due deliveries handed to the workers", republished);
             }
             throttle.forgetOldWindows();
+            callbacks.forgetOldReceipts(Duration.ofDays(30));
             int early = callbacks.applyEarlyCallbacks(Duration.ofDays(1));
             if (early > 0) {
                 LOG.infof("%d provider callbacks that had overtaken their send were applied", early);

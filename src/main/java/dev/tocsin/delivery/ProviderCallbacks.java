@@ -58,6 +58,9 @@ public class ProviderCallbacks {
     @Inject
     jakarta.enterprise.event.Event<CampaignDeliveriesQueuedAgain> queuedAgain;
 
+    @Inject
+    RetryPolicy retryPolicy;
+
     static final String CAMPAIGN_OF = "SELECT campaign_id FROM delivery WHERE id = ?";
 
     private String campaignOf(long deliveryId) throws SQLException {
@@ -143,19 +146,24 @@ public class ProviderCallbacks {
      */
     public Settled settleById(Channel channel, long deliveryId, DeliveryStatus status, java.util.Set<DeliveryStatus> from,
                               String detail, boolean suppress) throws SQLException {
-        return settleById(channel, deliveryId, status, from, detail, suppress, status != DeliveryStatus.DELIVERED);
+        return settleById(channel, deliveryId, status, from, detail, suppress, status != DeliveryStatus.DELIVERED, null);
     }
 
     /**
      * As above; {@code fallBack} says whether the person still needs reaching on another channel (not after a
-     * complaint: they got the notice).
+     * complaint: they got the notice); {@code receipt} (or null) names the report, so the same report applied
+     * again changes nothing ({@link #firstTime}).
      */
     public Settled settleById(Channel channel, long deliveryId, DeliveryStatus status, java.util.Set<DeliveryStatus> from,
-                              String detail, boolean suppress, boolean fallBack) throws SQLException {
+                              String detail, boolean suppress, boolean fallBack, String receipt) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (!firstTime(c, receipt, deliveryId, now)) {
+                    c.rollback();
+                    return Settled.ALREADY;
+                }
                 String address;
                 String channels;
                 String policy;
@@ -213,29 +221,161 @@ public class ProviderCallbacks {
 
     static final String STATUS_OF = "SELECT status, channel FROM delivery WHERE id = ?";
 
+    static final String KEEP_RECEIPT = "INSERT INTO feedback_receipt (receipt, delivery_id, received_at) VALUES (?, ?, ?)";
+
+    static final String FORGET_OLD_RECEIPTS = "DELETE FROM feedback_receipt WHERE received_at < ?";
+
     /**
-     * Later word that changes nothing but the history (a soft bounce: the relay keeps trying): an event on a
-     * sent or delivered delivery of the channel. Returns what it did.
+     * Keeps a report's identity in the transaction that applies it: false when it was applied before (a bounce
+     * read again after a crash between the commit and moving the message, an SNS notification delivered twice).
+     * A concurrent twin waits on the key and then finds it. A null receipt (a report without identity) is
+     * always new.
      */
-    public Settled noteById(Channel channel, long deliveryId, String status, String detail) throws SQLException {
+    static boolean firstTime(Connection c, String receipt, long deliveryId, OffsetDateTime now) throws SQLException {
+        if (receipt == null) {
+            return true;
+        }
+        try (PreparedStatement ps = c.prepareStatement(KEEP_RECEIPT)) {
+            ps.setString(1, truncate(receipt, 100));
+            ps.setLong(2, deliveryId);
+            ps.setObject(3, now);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                return false; // unique violation: PostgreSQL and H2 alike
+            }
+            throw e;
+        }
+    }
+
+    /** Forgets receipts older than {@code maxAge}: no relay retries a report for that long. */
+    public int forgetOldReceipts(Duration maxAge) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FORGET_OLD_RECEIPTS)) {
+            ps.setObject(1, OffsetDateTime.now().minus(maxAge));
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Later word that changes nothing but the history (a delayed-delivery report: the relay keeps trying): an
+     * event on a delivery of the channel, once per receipt. Returns what it did.
+     */
+    public Settled noteById(Channel channel, long deliveryId, String status, String detail, String receipt) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(STATUS_OF)) {
-                ps.setLong(1, deliveryId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Settled.UNKNOWN;
-                    }
-                    if (!channel.code().equals(rs.getString(2))) {
-                        return Settled.OTHER_CHANNEL;
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(STATUS_OF)) {
+                    ps.setLong(1, deliveryId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return Settled.UNKNOWN;
+                        }
+                        if (!channel.code().equals(rs.getString(2))) {
+                            c.rollback();
+                            return Settled.OTHER_CHANNEL;
+                        }
                     }
                 }
+                if (!firstTime(c, receipt, deliveryId, now)) {
+                    c.rollback();
+                    return Settled.ALREADY;
+                }
+                try (PreparedStatement event = c.prepareStatement(DeliveryOutcomes.INSERT_EVENT)) {
+                    DeliveryOutcomes.addEvent(event, deliveryId, status, now, detail);
+                    event.executeBatch();
+                }
+                c.commit();
+                return Settled.MOVED;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            try (PreparedStatement event = c.prepareStatement(DeliveryOutcomes.INSERT_EVENT)) {
-                DeliveryOutcomes.addEvent(event, deliveryId, status, OffsetDateTime.now(), detail);
-                event.executeBatch();
-            }
-            return Settled.MOVED;
         }
+    }
+
+    static final String FOR_RETRY = "SELECT d.status, d.channel, d.attempts, c.max_attempts, c.status"
+            + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id WHERE d.id = ?";
+
+    static final String SEND_AGAIN = "UPDATE delivery SET status = 'QUEUED', last_error = ?, next_attempt_at = ?,"
+            + " enqueued_at = NULL, claim_token = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'SENT'";
+
+    /** What a soft bounce did. */
+    public enum Retried { QUEUED_AGAIN, GAVE_UP, ALREADY, UNKNOWN, OTHER_CHANNEL }
+
+    /**
+     * A sent message the relay gave up on for a reason that may pass (a full mailbox, a greylisting server that
+     * timed out): sent again after the campaign's retry backoff while attempts are left, as a failed send would
+     * be; once they are spent it ends as bounced (the address is not suppressed: the reason was temporary) and
+     * the campaign's next channel is tried under first-available. Only a sent delivery of a campaign not
+     * cancelled moves (a paused one sends it on resuming); once per receipt.
+     */
+    public Retried retryById(Channel channel, long deliveryId, String detail, String receipt) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
+        int attempts;
+        int maxAttempts;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(FOR_RETRY)) {
+                    ps.setLong(1, deliveryId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return Retried.UNKNOWN;
+                        }
+                        if (!channel.code().equals(rs.getString(2))) {
+                            c.rollback();
+                            return Retried.OTHER_CHANNEL;
+                        }
+                        String campaignStatus = rs.getString(5);
+                        if (!"SENT".equals(rs.getString(1))
+                                || !java.util.Set.of("RUNNING", "PAUSED", "COMPLETED").contains(campaignStatus)) {
+                            c.rollback();
+                            return Retried.ALREADY;
+                        }
+                        attempts = rs.getInt(3);
+                        maxAttempts = rs.getInt(4);
+                    }
+                }
+                if (!firstTime(c, receipt, deliveryId, now)) {
+                    c.rollback();
+                    return Retried.ALREADY;
+                }
+                if (attempts >= maxAttempts) {
+                    c.rollback(); // settled below in a transaction of its own, with the receipt
+                } else {
+                    OffsetDateTime next = now.plus(retryPolicy.backoff(attempts));
+                    String why = truncate("soft bounce after attempt " + attempts + ": " + detail, 2000);
+                    try (PreparedStatement ps = c.prepareStatement(SEND_AGAIN)) {
+                        ps.setString(1, why);
+                        ps.setObject(2, next);
+                        ps.setObject(3, now);
+                        ps.setLong(4, deliveryId);
+                        if (ps.executeUpdate() != 1) {
+                            c.rollback();
+                            return Retried.ALREADY;
+                        }
+                    }
+                    try (PreparedStatement event = c.prepareStatement(DeliveryOutcomes.INSERT_EVENT)) {
+                        DeliveryOutcomes.addEvent(event, deliveryId, "SOFT_BOUNCE", now, detail);
+                        DeliveryOutcomes.addEvent(event, deliveryId, "QUEUED", now, why + "; next attempt at " + next);
+                        event.executeBatch();
+                    }
+                    c.commit();
+                    queuedAgain.fire(new CampaignDeliveriesQueuedAgain(campaignOf(deliveryId)));
+                    return Retried.QUEUED_AGAIN;
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        Settled settled = settleById(channel, deliveryId, DeliveryStatus.BOUNCED, java.util.Set.of(DeliveryStatus.SENT),
+                "soft bounces, gave up after " + attempts + " attempts: " + detail, false, true, receipt);
+        return settled == Settled.MOVED ? Retried.GAVE_UP : Retried.ALREADY;
     }
 
     /** Suppresses an address a provider reported without naming one of our messages (a bounce, a complaint). */

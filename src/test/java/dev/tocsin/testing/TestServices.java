@@ -60,6 +60,33 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
     static final String BOUNCE_LOGIN = "bounces";
     static final String BOUNCE_PASSWORD = "bounce-mailbox-password";
 
+    /** A second bounce mailbox on the same server, read over POP3 by the POP3 test only. */
+    private static com.icegreen.greenmail.user.GreenMailUser popUser;
+    private static int bouncePop3Port;
+    public static final String POP_LOGIN = "pop-bounces";
+    public static final String POP_PASSWORD = "pop-bounce-mailbox-password";
+
+    public static int bouncePop3Port() {
+        return bouncePop3Port;
+    }
+
+    /** Puts a message in the POP3 bounce mailbox. */
+    public static void deliverPopBounce(jakarta.mail.internet.MimeMessage message) {
+        popUser.deliver(message);
+    }
+
+    /** The messages left in the POP3 bounce mailbox. */
+    public static int popMessagesLeft() throws Exception {
+        var inbox = bounceMailbox.getManagers().getImapHostManager().getInbox(popUser);
+        int left = 0;
+        for (var stored : inbox.getMessages()) {
+            if (!stored.isSet(jakarta.mail.Flags.Flag.DELETED)) {
+                left++;
+            }
+        }
+        return left;
+    }
+
     /** Puts a message in the bounce mailbox, as the bounce domain's mail server would. */
     public static void deliverBounce(jakarta.mail.internet.MimeMessage message) {
         bounceUser.deliver(message);
@@ -95,9 +122,13 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
         }
         if (bounceMailbox == null) {
             bounceImapPort = freePort();
-            bounceMailbox = new GreenMail(new ServerSetup(bounceImapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
+            bouncePop3Port = freePort();
+            bounceMailbox = new GreenMail(new ServerSetup[]{
+                    new ServerSetup(bounceImapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
+                    new ServerSetup(bouncePop3Port, "127.0.0.1", ServerSetup.PROTOCOL_POP3)});
             bounceMailbox.start();
             bounceUser = bounceMailbox.setUser(BOUNCE_MAILBOX, BOUNCE_LOGIN, BOUNCE_PASSWORD);
+            popUser = bounceMailbox.setUser("pop-bounces@bounces.tocsin.test", POP_LOGIN, POP_PASSWORD);
         }
         if (twilio == null) {
             twilio = new TwilioStandIn(TWILIO_ACCOUNT);

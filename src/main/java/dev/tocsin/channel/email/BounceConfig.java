@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 
 import java.util.Optional;
 
-/** The bounce mailbox: where DSNs and complaints to our bounce addresses arrive, read over IMAP. */
+/** The bounce mailbox: where DSNs and complaints to our bounce addresses arrive, read over IMAP or POP3. */
 @ConfigMapping(prefix = "tocsin.bounce")
 public interface BounceConfig {
 
@@ -23,8 +23,14 @@ public interface BounceConfig {
 
         Optional<String> password();
 
-        /** IMAP over TLS (imaps). */
+        /** IMAP over TLS (imaps; pop3s for POP3). */
         boolean ssl();
+
+        /** imap (messages moved to the processed folder) or pop3 (deleted once settled: POP3 has no folders). */
+        String protocol();
+
+        /** Wait in IMAP IDLE between passes where the server offers it, so a bounce is read as it arrives. */
+        boolean idle();
 
         /** Where bounces arrive. */
         String folder();

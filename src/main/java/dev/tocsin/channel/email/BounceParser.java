@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a message in the bounce mailbox says about one of our notices: an RFC 3464 delivery status
- * notification (multipart/report; report-type=delivery-status: Action, Status 5.x.x hard or 4.x.x soft,
+ * notification (multipart/report; report-type=delivery-status: Action delayed, else Status 5.x.x hard or 4.x.x soft,
  * Diagnostic-Code, Final-Recipient), an RFC 5965 abuse report (report-type=feedback-report), or one of the
  * common plain-text bounces (Exim's "Mail delivery failed", Postfix's "Undelivered Mail Returned to Sender",
  * Exchange's "Undeliverable"). The notice is named by the bounce address it came back to (VERP) or by the
@@ -42,7 +42,11 @@ final class BounceParser {
     private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:\\s*(<[^>\\s]{1,500}>)");
     private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.])");
     private static final Pattern PLAIN_BOUNCE = Pattern.compile("(?i)(mail delivery failed|undelivered mail returned"
-            + "|undeliverable|delivery status notification \\(failure\\)|returned mail|delivery has failed|failure notice)");
+            + "|undeliverable|delivery status notification \\(failure\\)|returned mail|delivery has failed|failure notice"
+            + "|delayed mail|still being retried|delivery status notification \\(delay\\)|warning: message .{0,200}? delayed)");
+    /** A warning that the relay is still trying: the message may yet arrive, so it is not sent again. */
+    private static final Pattern PLAIN_DELAY = Pattern.compile("(?i)(delayed mail|still being retried|\\(delay\\)"
+            + "|warning: message .{0,200}? delayed|has been delayed)");
 
     static Report parse(MimeMessage message) throws MessagingException, IOException {
         String bounceAddress = recipient(message);
@@ -66,8 +70,8 @@ final class BounceParser {
         }
         Matcher status = STATUS.matcher(text);
         String code = status.find() ? status.group() : null;
-        EmailFeedback.Kind kind = code != null && code.startsWith("4") ? EmailFeedback.Kind.SOFT_BOUNCE
-                : EmailFeedback.Kind.HARD_BOUNCE;
+        EmailFeedback.Kind kind = PLAIN_DELAY.matcher(subject).find() ? EmailFeedback.Kind.DELAYED
+                : code != null && code.startsWith("4") ? EmailFeedback.Kind.SOFT_BOUNCE : EmailFeedback.Kind.HARD_BOUNCE;
         Matcher id = MESSAGE_ID.matcher(text);
         String original = null;
         while (id.find()) {
@@ -100,8 +104,10 @@ final class BounceParser {
         EmailFeedback.Kind kind;
         if (action.startsWith("delivered") || action.startsWith("relayed") || action.startsWith("expanded")) {
             kind = EmailFeedback.Kind.DELIVERY;
-        } else if (action.startsWith("delayed") || status.startsWith("4")) {
-            kind = EmailFeedback.Kind.SOFT_BOUNCE;
+        } else if (action.startsWith("delayed")) {
+            kind = EmailFeedback.Kind.DELAYED; // the relay still tries: not sent again
+        } else if (status.startsWith("4")) {
+            kind = EmailFeedback.Kind.SOFT_BOUNCE; // it gave up for a reason that may pass: ours to retry
         } else {
             kind = EmailFeedback.Kind.HARD_BOUNCE;
         }

@@ -34,7 +34,9 @@ import java.util.Locale;
  *
  * Body: one event, or {"events": [...]} with at most 1,000: {"messageId": "<delivery-42@...>" (the Message-ID we
  * sent, as the relay reports it), "address": "who@example.com" (used alone only to suppress), "type": "bounce" |
- * "complaint" | "delivery", "bounceType": "hard" | "soft" (bounces), "reason": "550 5.1.1 user unknown"}.
+ * "complaint" | "delivery" | "delayed" (the relay still tries), "bounceType": "hard" | "soft" (bounces: a soft one
+ * is sent again while the campaign's attempts last), "reason": "550 5.1.1 user unknown", "id": the relay's own
+ * event id (optional: an event with an id is applied once however often the relay sends it)}.
  */
 @Path("/webhooks/email-events")
 @Tag(name = "Provider webhooks")
@@ -65,8 +67,9 @@ public class EmailEventsWebhook {
     @Operation(operationId = "receiveEmailEvents", summary = "Bounces, complaints and deliveries from an email relay",
             description = "Checked with X-Tocsin-Signature (sha256=HMAC-SHA256 of the body under the configured secret)."
                     + " A hard bounce ends the delivery as bounced and suppresses the address; a complaint, complained; a"
-                    + " delivery report, delivered; a soft bounce is recorded. Each event is answered: settled, noted,"
-                    + " suppressed, ignored (already settled) or unknown.")
+                    + " delivery report, delivered; a soft bounce sends it again while attempts last; a delayed report is recorded. An event with an id"
+                    + " is applied once. Each event is answered: settled, retrying, noted, suppressed, ignored (already"
+                    + " settled or already applied) or unknown.")
     public Answer receive(@HeaderParam("X-Tocsin-Signature") String signature, byte[] body) throws SQLException {
         String secret = config.email().webhookSecret().filter(s -> !s.isBlank()).orElseThrow(() ->
                 new ApiException(404, "not_configured", "The email-events webhook is not configured on this Tocsin"
@@ -117,6 +120,7 @@ public class EmailEventsWebhook {
         String address = text(event, "address", 320);
         String reason = text(event, "reason", 900);
         String bounceType = text(event, "bounceType", 10);
+        String id = text(event, "id", 90);
         EmailFeedback.Kind kind;
         if ("bounce".equals(type)) {
             if (!"hard".equals(bounceType) && !"soft".equals(bounceType)) {
@@ -127,13 +131,16 @@ public class EmailEventsWebhook {
             kind = EmailFeedback.Kind.COMPLAINT;
         } else if ("delivery".equals(type)) {
             kind = EmailFeedback.Kind.DELIVERY;
+        } else if ("delayed".equals(type)) {
+            kind = EmailFeedback.Kind.DELAYED;
         } else {
-            return "invalid: type must be bounce, complaint or delivery";
+            return "invalid: type must be bounce, complaint, delivery or delayed";
         }
         if (messageId == null && address == null) {
             return "invalid: give messageId or address";
         }
-        return feedback.apply(kind, messageId, address, reason == null ? "(no reason given)" : reason).name()
+        return feedback.apply(kind, messageId, address, reason == null ? "(no reason given)" : reason,
+                        id == null ? null : "webhook:" + id).name()
                 .toLowerCase(Locale.ROOT);
     }
 

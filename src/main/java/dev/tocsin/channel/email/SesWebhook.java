@@ -78,13 +78,16 @@ public class SesWebhook {
         return switch (type) {
             case "SubscriptionConfirmation" -> new Answer(type, sns.confirm(SnsMessages.text(m, "SubscribeURL"))
                     ? "confirmed" : "not confirmed");
-            case "Notification" -> new Answer(type, notification(SnsMessages.text(m, "Message")));
+            case "Notification" -> new Answer(type, notification(SnsMessages.text(m, "Message"), SnsMessages.text(m, "MessageId")));
             default -> new Answer(type, "ignored");
         };
     }
 
     /** One SES event (notificationType, or eventType for configuration-set events). */
-    private String notification(String message) throws SQLException {
+    private String notification(String message, String snsMessageId) throws SQLException {
+        // SNS may deliver a notification more than once: its MessageId makes the second time change nothing
+        String receipt = snsMessageId == null || snsMessageId.isBlank() ? null
+                : "ses:" + (snsMessageId.length() > 90 ? snsMessageId.substring(0, 90) : snsMessageId);
         JsonNode event;
         try {
             event = message == null ? null : json.readTree(message);
@@ -125,11 +128,11 @@ public class SesWebhook {
             }
         }
         detail = detail.length() > 900 ? detail.substring(0, 900) : detail;
-        EmailFeedback.Result result = feedback.apply(what, messageId, source, detail);
+        EmailFeedback.Result result = feedback.apply(what, messageId, source, detail, receipt);
         if (result == EmailFeedback.Result.UNKNOWN && (what == EmailFeedback.Kind.HARD_BOUNCE || what == EmailFeedback.Kind.COMPLAINT)) {
             for (String r : recipients.subList(0, Math.min(recipients.size(), 100))) {
                 if (!r.isBlank() && r.length() <= 320) {
-                    feedback.apply(what, null, r, detail);
+                    feedback.apply(what, null, r, detail, null);
                 }
             }
             return recipients.isEmpty() ? "unknown" : "suppressed";

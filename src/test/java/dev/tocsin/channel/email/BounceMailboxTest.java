@@ -170,9 +170,14 @@ class BounceMailboxTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> TestServices.bounceFolder("INBOX").stream()
                 .filter(m -> contains(m, run)).count() == 3);
         assertEquals(4, TestServices.bounceFolder("Processed").stream().filter(m -> contains(m, run)).count());
-        long softEvents = QuarkusTransaction.requiringNew().call(() -> DeliveryEvent.count("deliveryId = ?1 and status = ?2",
-                deliveryIdOf(full), "SOFT_BOUNCE"));
-        assertEquals(1, softEvents, "the mailbox-full bounce is in the history; the notice stays sent");
+        // what stays is counted where an operator looks
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> Api.get("/api/bounces/mailbox").statusCode(200)
+                .body("configured", equalTo(true)).body("protocol", equalTo("imap"))
+                .body("lastPassAt", org.hamcrest.Matchers.notNullValue())
+                .body("unrecognized", org.hamcrest.Matchers.greaterThanOrEqualTo(3)));
+        long delayedEvents = QuarkusTransaction.requiringNew().call(() -> DeliveryEvent.count("deliveryId = ?1 and status = ?2",
+                deliveryIdOf(full), "DELAYED"));
+        assertEquals(1, delayedEvents, "the delayed-delivery report is in the history; the notice stays sent");
 
         // the same DSN again (a crash before the move would read it twice): processed, nothing moves twice
         TestServices.deliverBounce(parse(hardDsn));
@@ -185,6 +190,97 @@ class BounceMailboxTest {
                 .body("suppressions.address", org.hamcrest.Matchers.hasItems(dsnAddress, "exim-" + run + "@example.com",
                         "arf-" + run + "@example.com"))
                 .body("suppressions.address", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(full)));
+    }
+
+    @jakarta.inject.Inject
+    BounceMailbox mailbox;
+
+    @Test
+    void aSoftBounceSendsTheNoticeAgainOnceEvenWhenTheReaderDiesBeforeMovingIt() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String person = "soft-" + run + "@example.com";
+        String incident = Api.createIncident("soft bounce " + run);
+        Api.uploadCsv(incident, "account_id,email,exposed\nsoft-" + run + "," + person + ",password\n").statusCode(200);
+        String campaign = Api.campaign(incident).name("soft " + run).maxAttempts(2).create();
+        Api.approve(campaign).statusCode(200);
+        Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+        Api.awaitCompleted(campaign);
+        String messageId = received(person).getMessageID();
+        String bounceAddress = verp(person);
+
+        // the reader commits the outcome, then dies before it can move the message
+        java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
+        mailbox.afterCommit(() -> {
+            if (crashes.getAndIncrement() == 0) {
+                throw new IllegalStateException("the reader died here");
+            }
+        });
+        try {
+            TestServices.deliverBounce(parse(dsn(bounceAddress, person, "failed", "4.2.2", "452 4.2.2 Mailbox full", messageId, run)));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
+                    TestServices.bounceFolder("Processed").stream().filter(m -> contains(m, run)).count() == 1);
+        } finally {
+            mailbox.afterCommit(null);
+        }
+        assertTrue(crashes.get() >= 2, "the message was read again after the crash");
+        // sent again after the retry backoff: the same notice (same Message-ID), once
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
+                copiesOf(messageId) == 2);
+        Api.awaitCompleted(campaign);
+        long deliveryId = deliveryIdOf(person);
+        assertEquals(1, (long) QuarkusTransaction.requiringNew().call(() ->
+                DeliveryEvent.count("deliveryId = ?1 and status = ?2", deliveryId, "SOFT_BOUNCE")));
+        Api.get("/api/campaigns/" + campaign + "/stats").statusCode(200).body("byStatus.sent", equalTo(1));
+
+        // a second soft bounce with the attempts spent: bounced, the address not suppressed (the reason may pass)
+        TestServices.deliverBounce(parse(dsn(bounceAddress, person, "failed", "4.2.2", "452 4.2.2 Mailbox still full", messageId, run)));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                Api.get("/api/campaigns/" + campaign + "/stats").statusCode(200).body("byStatus.bounced", equalTo(1)));
+        assertEquals(2, copiesOf(messageId), "no third copy once the attempts are spent");
+        Api.get("/api/suppressions?channel=email&limit=1000").statusCode(200)
+                .body("suppressions.address", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(person)));
+    }
+
+    @Test
+    void aPop3MailboxIsReadTooAndEachSettledMessageDeletedAfterItsCommit() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String person = "pop-" + run + "@example.com";
+        String incident = Api.createIncident("pop3 bounce " + run);
+        Api.uploadCsv(incident, "account_id,email,exposed\npop-" + run + "," + person + ",password\n").statusCode(200);
+        String campaign = Api.campaign(incident).name("pop3 " + run).create();
+        Api.approve(campaign).statusCode(200);
+        Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+        Api.awaitCompleted(campaign);
+        TestServices.deliverPopBounce(parse(dsn(verp(person), person, "failed", "5.1.1", "550 5.1.1 no such user",
+                received(person).getMessageID(), run)));
+        TestServices.deliverPopBounce(parse("From: news@shop.example\nTo: pop-bounces@bounces.tocsin.test\nSubject: Sale "
+                + run + "\n\nBuy things.\n"));
+        BounceConfig.Imap pop3 = new BounceConfig.Imap() {
+            public java.util.Optional<String> host() { return java.util.Optional.of("127.0.0.1"); }
+            public int port() { return TestServices.bouncePop3Port(); }
+            public java.util.Optional<String> username() { return java.util.Optional.of(TestServices.POP_LOGIN); }
+            public java.util.Optional<String> password() { return java.util.Optional.of(TestServices.POP_PASSWORD); }
+            public boolean ssl() { return false; }
+            public String protocol() { return "pop3"; }
+            public boolean idle() { return false; }
+            public String folder() { return "INBOX"; }
+            public String processedFolder() { return "Processed"; }
+        };
+        mailbox.readOnce(pop3, Duration.ZERO);
+        Api.get("/api/campaigns/" + campaign + "/stats").statusCode(200).body("byStatus.bounced", equalTo(1));
+        assertEquals(1, TestServices.popMessagesLeft(), "the bounce is deleted once settled; the newsletter stays");
+        mailbox.readOnce(pop3, Duration.ZERO); // the stranger is not settled on a second pass either
+        assertEquals(1, TestServices.popMessagesLeft());
+    }
+
+    private static long copiesOf(String messageId) {
+        return Arrays.stream(TestServices.greenMail().getReceivedMessages()).filter(m -> {
+            try {
+                return messageId.equals(m.getMessageID());
+            } catch (jakarta.mail.MessagingException e) {
+                return false;
+            }
+        }).count();
     }
 
     private static long deliveryIdOf(String address) throws Exception {

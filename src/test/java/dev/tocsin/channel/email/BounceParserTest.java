@@ -31,10 +31,10 @@ class BounceParserTest {
         assertEquals(ID, hard.originalMessageId());
         assertEquals(VERP, hard.bounceAddress());
         assertTrue(hard.detail().contains("5.1.1") && hard.detail().contains("User unknown"), hard.detail());
-        assertEquals(EmailFeedback.Kind.SOFT_BOUNCE, read(BounceMailboxTest.dsn(VERP, "a@example.com", "delayed", "4.4.7",
-                "timeout", ID, "r")).kind());
+        assertEquals(EmailFeedback.Kind.DELAYED, read(BounceMailboxTest.dsn(VERP, "a@example.com", "delayed", "4.4.7",
+                "timeout", ID, "r")).kind(), "the relay still tries: not ours to send again");
         assertEquals(EmailFeedback.Kind.SOFT_BOUNCE, read(BounceMailboxTest.dsn(VERP, "a@example.com", "failed", "4.2.2",
-                "452 mailbox full", ID, "r")).kind(), "a 4.x.x status is temporary whatever the action says");
+                "452 mailbox full", ID, "r")).kind(), "the relay gave up on a temporary failure: ours to retry");
         assertEquals(EmailFeedback.Kind.DELIVERY, read(BounceMailboxTest.dsn(VERP, "a@example.com", "delivered", "2.0.0",
                 "250 ok", ID, "r")).kind());
     }
@@ -62,6 +62,16 @@ class BounceParserTest {
                 + "<a@example.com>: host mx.example.net[192.0.2.2] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)\n\n"
                 + "Message-ID: " + ID + "\n");
         assertEquals(EmailFeedback.Kind.SOFT_BOUNCE, postfix.kind());
+
+        BounceParser.Report postfixDelay = read("From: MAILER-DAEMON@mail.example.com (Mail Delivery System)\n"
+                + "To: " + VERP + "\nSubject: Delayed Mail (still being retried)\n\n"
+                + "This is the mail system at host mail.example.com.\n\n"
+                + "####################################################################\n"
+                + "# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n"
+                + "####################################################################\n\n"
+                + "<a@example.com>: host mx.example.net[192.0.2.2] said: 451 4.7.1 Greylisted\n\n"
+                + "Message-ID: " + ID + "\n");
+        assertEquals(EmailFeedback.Kind.DELAYED, postfixDelay.kind());
         assertEquals(VERP, postfix.bounceAddress(), "Delivered-To names the address it was delivered to");
 
         BounceParser.Report qmail = read("From: MAILER-DAEMON@mx.example.org\nTo: " + VERP + "\nSubject: failure notice\n\n"

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A relay's word on the email it took: a hard bounce ends the delivery as bounced (and first-available tries
- * the next channel), a complaint as complained, a delivery report as delivered, a soft bounce is history only;
+ * the next channel), a complaint as complained, a delivery report as delivered, a delayed report is history only (once per event id);
  * an unsigned or wrongly signed report changes nothing; the suppressed addresses are listed and can be lifted.
  */
 @QuarkusTest
@@ -54,6 +54,17 @@ class EmailEventsWebhookTest {
         MimeMessage m = Arrays.stream(TestServices.greenMail().getReceivedMessages()).filter(x -> Mail.to(x).equals(address))
                 .findFirst().orElseThrow();
         return m.getMessageID();
+    }
+
+    @Test
+    void moreThanAThousandEventsInOneRequestAreRefusedBeforeAnyIsApplied() throws Exception {
+        String event = "{\"type\":\"complaint\",\"address\":\"cap-test@example.org\",\"reason\":\"loop\"}";
+        String body = "{\"events\":[" + String.join(",", java.util.Collections.nCopies(1_001, event)) + "]}";
+        given().auth().none().contentType(ContentType.JSON).header("X-Tocsin-Signature", sign(body, SECRET)).body(body)
+                .post("/webhooks/email-events").then().statusCode(400)
+                .body("message", containsString("At most 1000 events"));
+        Api.get("/api/suppressions?channel=email&limit=1000").statusCode(200)
+                .body("suppressions.address", not(hasItem("cap-test@example.org")));
     }
 
     @Test
@@ -87,11 +98,12 @@ class EmailEventsWebhookTest {
                 + "{\"type\":\"complaint\",\"messageId\":\"" + messageIdOf(complained).replaceAll("[<>]", "") + "\",\"reason\":\"abuse report\"},"
                 + "{\"type\":\"delivery\",\"address\":\"" + returnPath.toUpperCase().replace("<", "").replace(">", "") + "\"},"
                 + "{\"type\":\"bounce\",\"bounceType\":\"hard\",\"address\":\"" + forged.replaceAll("[<>]", "") + "\"},"
-                + "{\"type\":\"bounce\",\"bounceType\":\"soft\",\"messageId\":\"" + messageIdOf(delivered) + "\",\"reason\":\"452 mailbox full\"},"
+                + "{\"type\":\"delayed\",\"id\":\"evt-" + run + "\",\"messageId\":\"" + messageIdOf(delivered) + "\",\"reason\":\"451 greylisted\"},"
                 + "{\"type\":\"bounce\",\"bounceType\":\"hard\",\"messageId\":\"" + messageIdOf(delivered) + "\",\"reason\":\"late\"},"
                 + "{\"type\":\"bounce\",\"bounceType\":\"hard\",\"messageId\":\"<delivery-999999999999@tocsin.local>\"},"
                 + "{\"type\":\"complaint\",\"address\":\"Someone-" + run + "@EXAMPLE.org\",\"reason\":\"feedback loop\"},"
-                + "{\"type\":\"opened\",\"messageId\":\"x\"}]}";
+                + "{\"type\":\"opened\",\"messageId\":\"x\"},"
+                + "{\"type\":\"delayed\",\"id\":\"evt-" + run + "\",\"messageId\":\"" + messageIdOf(delivered) + "\",\"reason\":\"451 greylisted\"}]}";
 
         // unsigned, wrongly signed, signed with another secret: nothing changes
         given().auth().none().contentType(ContentType.JSON).body(body).post("/webhooks/email-events").then().statusCode(403)
@@ -107,7 +119,8 @@ class EmailEventsWebhookTest {
         given().auth().none().contentType(ContentType.JSON).header("X-Tocsin-Signature", sign(body, SECRET)).body(body)
                 .post("/webhooks/email-events").then().statusCode(200)
                 .body("events.result", equalTo(List.of("settled", "settled", "settled", "unknown", "noted", "ignored",
-                        "unknown", "suppressed", "invalid: type must be bounce, complaint or delivery")));
+                        "unknown", "suppressed", "invalid: type must be bounce, complaint, delivery or delayed",
+                        "ignored"))); // the relay's event sent twice (same id) is applied once
         // the same report again: every delivery has settled, nothing moves twice
         given().auth().none().contentType(ContentType.JSON).header("X-Tocsin-Signature", sign(body, SECRET)).body(body)
                 .post("/webhooks/email-events").then().statusCode(200)

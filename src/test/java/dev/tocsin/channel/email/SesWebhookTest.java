@@ -137,9 +137,10 @@ class SesWebhookTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bounced = "ses-b-" + run + "@example.com";
         String complained = "ses-c-" + run + "@example.com";
+        String full = "ses-s-" + run + "@example.com";
         String incident = Api.createIncident("ses " + run);
         Api.uploadCsv(incident, "account_id,email,exposed\nb-" + run + "," + bounced + ",password\nc-" + run + ","
-                + complained + ",password\n").statusCode(200);
+                + complained + ",password\ns-" + run + "," + full + ",password\n").statusCode(200);
         String campaign = Api.launchAndWait(incident, "ses " + run, List.of("email"), "all");
 
         String bounce = "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
@@ -158,12 +159,29 @@ class SesWebhookTest {
                 .statusCode(403);
         post(signed(notification(bounce), "https://sns.us-east-1.amazonaws.com.evil.example/cert.pem")).statusCode(403);
         post(JSON.writeValueAsString(notification(bounce))).statusCode(403);
-        Api.get("/api/campaigns/" + campaign + "/stats").statusCode(200).body("byStatus.sent", equalTo(2));
+        Api.get("/api/campaigns/" + campaign + "/stats").statusCode(200).body("byStatus.sent", equalTo(3));
 
         post(good).statusCode(200).body("result", equalTo("settled"));
         post(signed(notification(complaint), cert())).statusCode(200).body("result", equalTo("settled"));
         post(good).statusCode(200).body("result", equalTo("ignored"));
         Api.get("/api/campaigns/" + campaign + "/stats").statusCode(200)
                 .body("byStatus.bounced", equalTo(1)).body("byStatus.complained", equalTo(1));
+
+        // a transient bounce (SES gave up on a full mailbox): sent again; SNS delivering it twice changes nothing more
+        String transientBounce = signed(notification("{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\","
+                + "\"bounceSubType\":\"MailboxFull\",\"bouncedRecipients\":[{\"emailAddress\":\"" + full + "\"}]},"
+                + "\"mail\":{\"source\":\"notices@example.com\",\"commonHeaders\":{\"messageId\":\""
+                + received(full).getMessageID() + "\"}}}"), cert());
+        post(transientBounce).statusCode(200).body("result", equalTo("retrying"));
+        post(transientBounce).statusCode(200).body("result", equalTo("ignored"));
+        String firstCopy = received(full).getMessageID();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                java.util.Arrays.stream(TestServices.greenMail().getReceivedMessages()).filter(m -> {
+                    try {
+                        return firstCopy.equals(m.getMessageID());
+                    } catch (jakarta.mail.MessagingException e) {
+                        return false;
+                    }
+                }).count() == 2);
     }
 }
