@@ -37,10 +37,16 @@ public class AuditFilter {
     @ServerResponseFilter
     public void audit(ContainerRequestContext request, ContainerResponseContext response) {
         String method = request.getMethod();
-        String path = request.getUriInfo().getPath();
-        if (READ_ONLY.contains(method) || !(path.startsWith("/api/") || path.startsWith("/webhooks/"))) {
+        String requested = request.getUriInfo().getPath();
+        // The console's forms do what the API does and are audited as the API call they stand for (sign-in and
+        // sign-out are audited where they happen).
+        boolean console = requested.startsWith("/console/") && !requested.equals("/console/login")
+                && !requested.equals("/console/logout");
+        if (READ_ONLY.contains(method) || !(requested.startsWith("/api/") || requested.startsWith("/webhooks/") || console)) {
             return;
         }
+        String path = console ? "/api" + requested.substring("/console".length()).replaceFirst("^/support/deliveries/", "/deliveries/")
+                : requested;
         String actor;
         try {
             actor = identity.isAnonymous() ? null : identity.getPrincipal().getName();
@@ -60,7 +66,11 @@ public class AuditFilter {
                 objectId = parts[3];
             }
         }
-        log.record(actor, method + " " + path, objectType, objectId, address, response.getStatus(), context.details(),
+        String details = context.details();
+        if (console) {
+            details = details == null ? "from the console" : details + " (from the console)";
+        }
+        log.record(actor, method + " " + path, objectType, objectId, address, response.getStatus(), details,
                 context.beforeState(), context.afterState());
     }
 }

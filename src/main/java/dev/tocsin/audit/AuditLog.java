@@ -19,6 +19,46 @@ public class AuditLog {
     @Inject
     AgroalDataSource dataSource;
 
+    /**
+     * The trail, newest first: by actor, action (substring, any case), object id and time (from inclusive, to
+     * exclusive), each filter optional (null or blank: any); at most {@code limit} (1 to 1,000) events.
+     */
+    public java.util.List<AuditEvent> search(String actor, String action, String objectId, OffsetDateTime from,
+                                             OffsetDateTime to, int limit) {
+        java.util.List<String> where = new java.util.ArrayList<>();
+        io.quarkus.panache.common.Parameters params = new io.quarkus.panache.common.Parameters();
+        if (actor != null && !actor.isBlank()) {
+            where.add("actor = :actor");
+            params.and("actor", actor);
+        }
+        if (action != null && !action.isBlank()) {
+            where.add("lower(action) like :action");
+            params.and("action", "%" + action.toLowerCase() + "%");
+        }
+        if (objectId != null && !objectId.isBlank()) {
+            where.add("objectId = :objectId");
+            params.and("objectId", objectId);
+        }
+        if (from != null) {
+            where.add("at >= :from");
+            params.and("from", from);
+        }
+        if (to != null) {
+            where.add("at < :to");
+            params.and("to", to);
+        }
+        io.quarkus.panache.common.Sort newest = io.quarkus.panache.common.Sort.descending("id");
+        int size = Math.max(1, Math.min(limit, 1000));
+        return QuarkusTransaction.requiringNew().call(() -> (where.isEmpty() ? AuditEvent.<AuditEvent>findAll(newest)
+                : AuditEvent.<AuditEvent>find(String.join(" and ", where), newest, params)).page(0, size).list());
+    }
+
+    /** The newest audit events (the console's home), newest first. */
+    public java.util.List<AuditEvent> recent(int limit) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                AuditEvent.<AuditEvent>find("order by id desc").page(0, limit).list());
+    }
+
     public void record(String actor, String action, String objectType, String objectId, String remoteAddress,
                        int outcome, String details) {
         record(actor, action, objectType, objectId, remoteAddress, outcome, details, null, null);

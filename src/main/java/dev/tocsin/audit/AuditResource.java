@@ -3,9 +3,6 @@ package dev.tocsin.audit;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Roles;
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -18,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Read-only view of the audit trail. There is deliberately no endpoint that changes or deletes it. */
@@ -26,6 +22,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Audit")
 public class AuditResource {
+
+    @jakarta.inject.Inject
+    AuditLog log;
 
     public record AuditView(long id, OffsetDateTime at, String actor, String action, String objectType, String objectId,
                             String remoteAddress, int outcome, String details, String before, String after) {
@@ -51,33 +50,7 @@ public class AuditResource {
             throw ApiException.badRequest("invalid_query", "limit must be a whole number from 1 to 1000, not '" + limitText + "'.",
                     List.of(new FieldError("limit", "not a whole number")));
         }
-        List<String> where = new ArrayList<>();
-        Parameters params = new Parameters();
-        if (actor != null) {
-            where.add("actor = :actor");
-            params.and("actor", actor);
-        }
-        if (action != null) {
-            where.add("lower(action) like :action");
-            params.and("action", "%" + action.toLowerCase() + "%");
-        }
-        if (objectId != null) {
-            where.add("objectId = :objectId");
-            params.and("objectId", objectId);
-        }
-        if (from != null) {
-            where.add("at >= :from");
-            params.and("from", from);
-        }
-        if (to != null) {
-            where.add("at < :to");
-            params.and("to", to);
-        }
-        String query = where.isEmpty() ? "" : String.join(" and ", where);
-        PanacheQuery<AuditEvent> q = where.isEmpty()
-                ? AuditEvent.findAll(Sort.descending("id"))
-                : AuditEvent.find(query, Sort.descending("id"), params);
-        return q.page(0, Math.max(1, Math.min(limit, 1000))).list().stream().map(AuditView::of).toList();
+        return log.search(actor, action, objectId, from, to, limit).stream().map(AuditView::of).toList();
     }
 
     private static OffsetDateTime time(String field, String text) {

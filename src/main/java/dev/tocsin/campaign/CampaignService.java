@@ -124,6 +124,24 @@ public class CampaignService {
         });
     }
 
+    /** The newest campaigns (the console's lists), newest first. */
+    public java.util.List<CampaignView> recent(int limit) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                Campaign.<Campaign>find("order by createdAt desc").page(0, limit).list().stream().map(CampaignView::of).toList());
+    }
+
+    /** An incident's campaigns, newest first. */
+    public java.util.List<CampaignView> ofIncident(String incidentId, int limit) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                Campaign.<Campaign>find("incidentId = ?1 order by createdAt desc", incidentId).page(0, limit).list()
+                        .stream().map(CampaignView::of).toList());
+    }
+
+    /** One campaign as the API shows it. */
+    public CampaignView view(String id) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> CampaignView.of(find(id)));
+    }
+
     public Campaign find(String id) {
         Campaign c = Campaign.findById(id);
         if (c == null) {

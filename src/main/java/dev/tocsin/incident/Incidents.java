@@ -179,6 +179,12 @@ public class Incidents {
         return words == null ? new WordedFacts() : words;
     }
 
+    /** The newest incidents (the console's home), newest first. */
+    public List<Incident> recent(int limit) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                Incident.<Incident>find("order by createdAt desc").page(0, limit).list());
+    }
+
     public Incident find(String id) {
         Incident incident = Incident.findById(id);
         if (incident == null) {

@@ -258,6 +258,15 @@ public class UserDirectory {
         });
     }
 
+    /** The user with their current roles, if they exist and are enabled (a session's user, checked per request). */
+    Optional<Principal> enabledPrincipal(String username) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            AppUser user = AppUser.findById(username);
+            return user == null || !user.enabled ? Optional.<Principal>empty()
+                    : Optional.of(new Principal(user.username, user.roleList()));
+        });
+    }
+
     public AppUser find(String username) {
         AppUser user = AppUser.findById(username == null ? "" : username.toLowerCase());
         if (user == null) {

@@ -4,13 +4,8 @@ import dev.tocsin.audit.AuditContext;
 import dev.tocsin.common.ApiException;
 import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
-import dev.tocsin.common.Masking;
 import dev.tocsin.common.Roles;
-import dev.tocsin.delivery.Delivery;
-import dev.tocsin.delivery.DeliveryEvent;
 import dev.tocsin.delivery.DeliveryResends;
-import dev.tocsin.tracking.NoticeEngagement;
-import dev.tocsin.tracking.TypedReference;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -27,10 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * "Did I get the notice?": support looks a person up by account id, email or phone and sees every notice
@@ -42,8 +35,6 @@ import java.util.Locale;
 @RolesAllowed({Roles.SUPPORT, Roles.OPERATOR, Roles.AUDITOR})
 public class DeliveryLookupResource {
 
-    private static final int MAX_RESULTS = 200;
-
     @Inject
     SecurityIdentity identity;
 
@@ -51,36 +42,16 @@ public class DeliveryLookupResource {
     Resends resends;
 
     @Inject
+    DeliveryLookup lookup;
+
+    @Inject
     AuditContext audit;
-
-    public record Transition(String status, OffsetDateTime at, String detail) {
-    }
-
-    public record DeliveryView(String id, String campaignId, String accountId, String channel, String status,
-                               String address, int attempts, String reference, String resendOf, String providerMessageId,
-                               String lastError, List<Transition> history, OffsetDateTime openedAt,
-                               OffsetDateTime acknowledgedAt) {
-    }
 
     @GET
     @Operation(operationId = "findDeliveries", summary = "Find the notices sent to a person", description = "Exactly one of accountId, email, phone. Newest first, at most 200.")
-    public List<DeliveryView> find(@QueryParam("accountId") String accountId, @QueryParam("email") String email,
+    public List<DeliveryLookup.DeliveryView> find(@QueryParam("accountId") String accountId, @QueryParam("email") String email,
                                    @QueryParam("phone") String phone) {
-        int given = (accountId != null ? 1 : 0) + (email != null ? 1 : 0) + (phone != null ? 1 : 0);
-        if (given != 1) {
-            throw ApiException.badRequest("invalid_query", "Give exactly one of accountId, email or phone.",
-                    List.of(new FieldError("accountId|email|phone", given == 0 ? "missing" : "more than one given")));
-        }
-        List<Delivery> rows;
-        if (accountId != null) {
-            rows = Delivery.find("accountId = ?1 order by id desc", accountId).page(0, MAX_RESULTS).list();
-        } else if (email != null) {
-            rows = Delivery.find("channel = 'email' and lower(address) = ?1 order by id desc",
-                    email.strip().toLowerCase(Locale.ROOT)).page(0, MAX_RESULTS).list();
-        } else {
-            rows = Delivery.find("channel = 'sms' and address = ?1 order by id desc", phone.strip()).page(0, MAX_RESULTS).list();
-        }
-        return views(rows);
+        return lookup.find(accountId, email, phone, whole());
     }
 
     public record ResendRequest(String channel, String reason) {
@@ -116,7 +87,7 @@ public class DeliveryLookupResource {
             throw ApiException.badRequest("invalid_request", "The resend request is not complete.", problems);
         }
         DeliveryResends.Created created = resends.resend(original, channel);
-        DeliveryView view = views(List.of(Delivery.<Delivery>findById(created.id()))).get(0);
+        DeliveryLookup.DeliveryView view = lookup.get(Long.toString(created.id()), whole());
         audit.object("delivery", Long.toString(created.id()))
                 .details("resend of delivery " + original + " on " + created.channel().code() + ": " + request.reason().strip())
                 .after(view);
@@ -138,81 +109,19 @@ public class DeliveryLookupResource {
     @GET
     @Path("by-reference/{reference}")
     @Operation(operationId = "findDeliveryByReference", summary = "Find the notice that carries a verification reference")
-    public DeliveryView byReference(@PathParam("reference") String reference) {
-        List<String> candidates = TypedReference.candidates(reference);
-        if (candidates.isEmpty()) {
-            throw ApiException.badRequest("invalid_reference",
-                    "A verification reference is TCS and ten letters or digits, e.g. TCS-7KQ2M-XH4PD.",
-                    List.of(new FieldError("reference", "not a verification reference")));
-        }
-        List<Delivery> rows = Delivery.find("reference in ?1 order by id", candidates).page(0, 10).list();
-        if (rows.isEmpty()) {
-            throw new ApiException(404, "reference_not_found", "No notice we sent carries the reference '"
-                    + TypedReference.display(reference) + "'. Check it with the caller: a reference we did not issue"
-                    + " means the message they have did not come from us.");
-        }
-        return views(rows).get(0);
+    public DeliveryLookup.DeliveryView byReference(@PathParam("reference") String reference) {
+        return lookup.byReference(reference, whole());
     }
 
     @GET
     @Path("{id}")
     @Operation(operationId = "getDelivery", summary = "Read one delivery")
-    public DeliveryView get(@PathParam("id") String id) {
-        Delivery d;
-        try {
-            d = Delivery.findById(Long.parseLong(id));
-        } catch (NumberFormatException e) {
-            d = null;
-        }
-        if (d == null) {
-            throw ApiException.notFound("delivery", id);
-        }
-        return views(List.of(d)).get(0);
+    public DeliveryLookup.DeliveryView get(@PathParam("id") String id) {
+        return lookup.get(id, whole());
     }
 
-    /** One query for the events of all the deliveries shown, not one per delivery. */
-    private List<DeliveryView> views(List<Delivery> rows) {
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        List<Long> ids = rows.stream().map(d -> d.id).toList();
-        java.util.Map<Long, List<DeliveryEvent>> events = DeliveryEvent.<DeliveryEvent>list(
-                        "deliveryId in ?1 order by at, id", ids)
-                .stream().collect(java.util.stream.Collectors.groupingBy(e -> e.deliveryId));
-        java.util.Map<Long, NoticeEngagement> engagement = NoticeEngagement.<NoticeEngagement>list("deliveryId in ?1", ids)
-                .stream().collect(java.util.stream.Collectors.toMap(e -> e.deliveryId, e -> e));
-        return rows.stream().map(d -> view(d, events.getOrDefault(d.id, List.of()), engagement.get(d.id))).toList();
-    }
-
-    private DeliveryView view(Delivery d, List<DeliveryEvent> events, NoticeEngagement engaged) {
-        boolean whole = identity.hasRole(Roles.OPERATOR) || identity.hasRole(Roles.AUDITOR);
-        // The row keeps the happy path's times; retries, failures and callbacks are events with their reasons.
-        List<Transition> history = new ArrayList<>();
-        history.add(new Transition("queued", d.createdAt, null));
-        for (DeliveryEvent e : events) {
-            history.add(new Transition(e.status.toLowerCase(Locale.ROOT), e.at, e.detail));
-        }
-        if (d.sendingAt != null) {
-            history.add(new Transition("sending", d.sendingAt, "attempt " + d.attempts));
-        }
-        if (d.sentAt != null) {
-            history.add(new Transition("sent", d.sentAt, d.providerResponse));
-        }
-        if (d.settledAt != null && history.stream().noneMatch(t -> t.status().equals(d.status.key()))) {
-            history.add(new Transition(d.status.key(), d.settledAt, d.lastError));
-        }
-        if (engaged != null && engaged.openedAt != null) {
-            history.add(new Transition("opened", engaged.openedAt, "advisory page viewed"));
-        }
-        if (engaged != null && engaged.acknowledgedAt != null) {
-            history.add(new Transition("acknowledged", engaged.acknowledgedAt, "recipient said they read it"));
-        }
-        history.sort(java.util.Comparator.comparing(Transition::at,
-                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        String address = whole ? d.address : Masking.address(Channel.fromCode(d.channel).orElse(Channel.EMAIL), d.address);
-        return new DeliveryView(String.valueOf(d.id), d.campaignId, d.accountId, d.channel, d.status.key(), address,
-                d.attempts, d.reference, d.resendOf == null ? null : d.resendOf.toString(), d.providerMessageId,
-                d.lastError, history,
-                engaged == null ? null : engaged.openedAt, engaged == null ? null : engaged.acknowledgedAt);
+    /** Operators and auditors, who need proof, see contact details whole; support sees them masked. */
+    private boolean whole() {
+        return identity.hasRole(Roles.OPERATOR) || identity.hasRole(Roles.AUDITOR);
     }
 }

@@ -1,0 +1,189 @@
+package dev.tocsin.console;
+
+import dev.tocsin.audit.AuditContext;
+import dev.tocsin.campaign.CampaignService;
+import dev.tocsin.campaign.CampaignStats;
+import dev.tocsin.campaign.CampaignView;
+import dev.tocsin.common.ApiException;
+import dev.tocsin.common.Roles;
+import io.quarkus.qute.Template;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A campaign as its operator watches it: status, progress counted from the deliveries (refreshed in place by
+ * htmx, or by the page itself with JavaScript off), the deadline clocks, the substitute-notice signal, and
+ * pause, resume or cancel behind a page that says what will happen.
+ */
+@Path("/console/campaigns")
+@PermitAll
+@Blocking
+@ConsolePage
+@Produces(MediaType.TEXT_HTML)
+public class CampaignPages {
+
+    /** The lifecycle steps the page offers, with what each does, said before it is done. */
+    static final Map<String, String> ACTIONS = Map.of(
+            "pause", "Workers stop taking this campaign's notices; the ones already on their way finish. Nothing is"
+                    + " lost: resume sends the rest.",
+            "resume", "Sending starts again where it stopped, at the campaign's throttles.",
+            "cancel", "Every notice not yet sent is cancelled and will never be sent. This cannot be undone: people"
+                    + " not reached yet must be reached by a new campaign.");
+
+    @Inject
+    ConsoleAccess access;
+
+    @Inject
+    CampaignService campaigns;
+
+    @Inject
+    CampaignStats stats;
+
+    @Inject
+    AuditContext audit;
+
+    @Inject
+    dev.tocsin.campaign.CampaignReport reports;
+
+    @io.quarkus.qute.Location("console/campaign.html")
+    Template campaignPage;
+
+    @io.quarkus.qute.Location("console/campaign-progress.html")
+    Template progress;
+
+    @io.quarkus.qute.Location("console/campaign-confirm.html")
+    Template confirm;
+
+    @io.quarkus.qute.Location("console/not-found.html")
+    Template notFound;
+
+    /** What the progress block shows: the counts and how far the campaign has got. */
+    public record Progress(CampaignView campaign, CampaignStats.View stats, long done, int percent, boolean finished) {
+
+        /** Per channel, its non-zero counts as one line: "sent 1,200, bounced 3". */
+        public Map<String, String> byChannel() {
+            Map<String, String> lines = new java.util.TreeMap<>();
+            stats.byChannel().forEach((channel, counts) -> lines.put(channel, counts.entrySet().stream()
+                    .filter(e -> e.getValue() != null && e.getValue() > 0)
+                    .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, "%,d", e.getValue()))
+                    .reduce((a, b) -> a + ", " + b).orElse("none yet")));
+            return lines;
+        }
+    }
+
+    private Optional<Progress> progressOf(String id) throws SQLException {
+        CampaignView campaign;
+        try {
+            campaign = campaigns.view(id);
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+        CampaignStats.View view = stats.of(id);
+        long waiting = view.byStatus().getOrDefault("queued", 0L) + view.byStatus().getOrDefault("sending", 0L);
+        long done = view.total() - waiting;
+        int percent = view.total() == 0 ? 0 : (int) Math.min(100, done * 100 / view.total());
+        boolean finished = campaign.status().equals("COMPLETED") || campaign.status().equals("CANCELLED");
+        return Optional.of(new Progress(campaign, view, done, percent, finished));
+    }
+
+    @GET
+    @Path("{id}")
+    public Response show(@PathParam("id") String id) throws SQLException {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id, Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Optional<Progress> p = progressOf(id);
+        if (p.isEmpty()) {
+            return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
+        }
+        return Response.ok(access.page(campaignPage).data("p", p.get())).build();
+    }
+
+    /** The proof-of-notification report, as the API streams it, for a signed-in operator or auditor. */
+    @GET
+    @Path("{id}/report.csv")
+    @Produces("text/csv")
+    public Response report(@PathParam("id") String id) {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id, Roles.OPERATOR, Roles.AUDITOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        try {
+            campaigns.view(id);
+        } catch (ApiException e) {
+            return Response.status(404).type(MediaType.TEXT_PLAIN).entity("There is no campaign " + id + ".").build();
+        }
+        return Response.ok(reports.proof(id), "text/csv; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"proof-of-notification-" + id + ".csv\"").build();
+    }
+
+    /** The progress block alone, for htmx to swap in every two seconds. */
+    @GET
+    @Path("{id}/progress")
+    public Response progress(@PathParam("id") String id) throws SQLException {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id, Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Optional<Progress> p = progressOf(id);
+        return p.map(value -> Response.ok(access.page(progress).data("p", value)).build())
+                .orElseGet(() -> Response.status(404).build());
+    }
+
+    @GET
+    @Path("{id}/{action:pause|resume|cancel}")
+    public Response confirm(@PathParam("id") String id, @PathParam("action") String action) throws SQLException {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/" + action, Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Optional<Progress> p = progressOf(id);
+        if (p.isEmpty()) {
+            return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
+        }
+        return Response.ok(access.page(confirm).data("p", p.get()).data("action", action)
+                .data("consequence", ACTIONS.get(action)).data("problem", null)).build();
+    }
+
+    @POST
+    @Path("{id}/{action:pause|resume|cancel}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response act(@PathParam("id") String id, @PathParam("action") String action) throws SQLException {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/" + action, Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        try {
+            CampaignView before = campaigns.view(id);
+            switch (action) {
+                case "pause" -> campaigns.pause(id);
+                case "resume" -> campaigns.resume(id);
+                default -> campaigns.cancel(id);
+            }
+            audit.object("campaign", id).before(before).after(campaigns.view(id));
+            return Response.seeOther(URI.create("/console/campaigns/" + id)).build();
+        } catch (ApiException e) {
+            Optional<Progress> p = progressOf(id);
+            if (p.isEmpty()) {
+                return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
+            }
+            return Response.status(e.status()).entity(access.page(confirm).data("p", p.get()).data("action", action)
+                    .data("consequence", ACTIONS.get(action)).data("problem", e.getMessage())).build();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.tocsin.console;
+
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who is looking at a console page, and whether they may: nobody signed in goes to the sign-in page (and back
+ * afterwards), a user without the page's role gets a page that says which role it takes, not a bare 403.
+ */
+@RequestScoped
+public class ConsoleAccess {
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    io.quarkus.vertx.http.runtime.CurrentVertxRequest request;
+
+    @io.quarkus.qute.Location("console/needs-role.html")
+    Template needsRole;
+
+    public boolean signedIn() {
+        return !identity.isAnonymous();
+    }
+
+    public String user() {
+        return identity.getPrincipal().getName();
+    }
+
+    public List<String> roles() {
+        return identity.getRoles().stream().sorted().toList();
+    }
+
+    /** The roles as one would say them: "operator, support". */
+    public String rolesText() {
+        return String.join(", ", roles());
+    }
+
+    public boolean has(String role) {
+        return identity.hasRole(role);
+    }
+
+    /** Empty when the page may be shown; else the answer to give instead. */
+    public Optional<Response> refuse(String path, String... anyOf) {
+        if (!signedIn()) {
+            return Optional.of(Response.seeOther(URI.create("/console/login?next="
+                    + URLEncoder.encode(path, StandardCharsets.UTF_8))).build());
+        }
+        if (!hasCsrfToken()) {
+            // the forms' token cookie has gone (cleared, or outlived): the sign-in page makes a new one and,
+            // the session being alive, sends the browser straight back here
+            return Optional.of(Response.seeOther(URI.create("/console/login?next="
+                    + URLEncoder.encode(path, StandardCharsets.UTF_8))).build());
+        }
+        if (anyOf.length > 0 && Arrays.stream(anyOf).noneMatch(identity::hasRole)) {
+            return Optional.of(Response.status(403).entity(page(needsRole)
+                    .data("role", String.join(" or ", anyOf))).build());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The token this page's forms carry: quarkus-rest-csrf makes it (with its cookie) on the sign-in page and
+     * checks every form against the cookie; the pages in between read it back from the cookie (double submit).
+     */
+    public String csrfToken() {
+        io.vertx.ext.web.RoutingContext rc = request.getCurrent();
+        if (rc == null) {
+            return null;
+        }
+        Object made = rc.get("csrf_token");
+        if (made instanceof String token) {
+            return token;
+        }
+        io.vertx.core.http.Cookie cookie = rc.request().getCookie("csrf-token");
+        String value = cookie == null ? null : cookie.getValue();
+        return value != null && value.matches("[A-Za-z0-9_-]{20,100}") ? value : null;
+    }
+
+    /** The form field the CSRF filter reads. */
+    public String csrfField() {
+        return "csrf-token";
+    }
+
+    public boolean hasCsrfToken() {
+        return csrfToken() != null;
+    }
+
+    /** A page with what the layout shows on every page (who is signed in, which links they have). */
+    public TemplateInstance page(Template template) {
+        return template.data("me", this);
+    }
+
+    /** A path inside the console to go back to after signing in (never another site). */
+    public static String safeNext(String next) {
+        if (next == null || !next.startsWith("/console") || next.startsWith("//") || next.contains("\\")
+                || next.length() > 500 || next.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
+            return "/console";
+        }
+        return next;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.tocsin.console;
+
+import dev.tocsin.testing.Api;
+import dev.tocsin.testing.Axe;
+import dev.tocsin.testing.Browser;
+import dev.tocsin.testing.TestServices;
+import dev.tocsin.testing.TestUsers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The console in headless Chromium, as its people use it: the operator signs in, opens an incident, watches a
+ * campaign reach 100 % against GreenMail and cancels another after reading what that does; support finds a
+ * person by the reference they read out and sends their notice again; the auditor sees those actions in the
+ * trail. Every page passes axe-core's WCAG A/AA checks (no serious or critical violation) and is saved under
+ * target/screenshots/.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
+class ConsoleBrowserTest {
+
+    @TestHTTPResource("/")
+    URL root;
+
+    private final Map<String, List<String>> violations = new LinkedHashMap<>();
+
+    @BeforeEach
+    void users() {
+        TestUsers.ensure();
+    }
+
+    private WebDriverWait waitOn(ChromeDriver browser) {
+        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    /** Saves the page and checks it with axe-core. */
+    private void look(ChromeDriver browser, String name) throws Exception {
+        Browser.screenshot(browser, "console-" + name);
+        List<String> found = Axe.seriousViolations(browser);
+        if (!found.isEmpty()) {
+            violations.put(name, found);
+        }
+    }
+
+    private void signIn(ChromeDriver browser, String user) {
+        browser.manage().deleteAllCookies();
+        browser.get(root + "console/login");
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(TestUsers.PASSWORD, Keys.ENTER);
+        waitOn(browser).until(ExpectedConditions.urlMatches(".*/console/?$"));
+    }
+
+    private static void setValue(ChromeDriver browser, String id, String value) {
+        browser.executeScript("document.getElementById(arguments[0]).value = arguments[1];", id, value);
+    }
+
+    @Test
+    void operatorSupportAndAuditorDoTheirWorkInTheBrowser() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        ChromeDriver browser = Browser.open(1280, 900);
+        try {
+            // not signed in: the sign-in page, which comes back to where you were going
+            browser.get(root + "console");
+            waitOn(browser).until(ExpectedConditions.urlContains("/console/login?next="));
+            look(browser, "login");
+            // the keyboard's first stop is the skip link
+            browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+            assertEquals("skip", browser.switchTo().activeElement().getAttribute("class"));
+
+            browser.findElement(By.id("username")).sendKeys(TestUsers.OPERATOR);
+            browser.findElement(By.id("password")).sendKeys("not the password", Keys.ENTER);
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".problem")));
+            assertTrue(browser.findElement(By.cssSelector(".problem")).getText().contains("wrong"));
+            assertEquals(TestUsers.OPERATOR, browser.findElement(By.id("username")).getAttribute("value"));
+            look(browser, "login-failed");
+
+            signIn(browser, TestUsers.OPERATOR);
+            assertEquals("Home", browser.findElement(By.tagName("h1")).getText());
+            look(browser, "home-operator");
+
+            // an incident, first with a missing title (said, and what was typed is kept), then whole
+            browser.findElement(By.linkText("New incident")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("title")));
+            look(browser, "incident-new");
+            browser.executeScript("document.querySelector('form.stack').noValidate = true;");
+            setValue(browser, "occurredAt", "2026-11-20T08:00");
+            setValue(browser, "discoveredAt", "2026-11-25T09:30");
+            browser.findElement(By.cssSelector("form.stack button")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("problems")));
+            assertTrue(browser.findElement(By.id("problems")).getText().contains("title"));
+            assertEquals("2026-11-25T09:30", browser.findElement(By.id("discoveredAt")).getAttribute("value"));
+            browser.findElement(By.id("title")).sendKeys("Console breach " + run);
+            browser.findElement(By.id("description")).sendKeys("Attackers copied the user table from a backup server.");
+            browser.findElement(By.cssSelector("form.stack button")).click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.tagName("h1"), "Console breach " + run));
+            String incident = browser.getCurrentUrl().replaceAll(".*/console/incidents/", "");
+            look(browser, "incident");
+
+            // facts, accounts and a campaign through the API (the console's facts form, upload and wizard come next)
+            given().contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("companyActions", List.of("We reset every sign-in session on 25 November."),
+                            "dpo", Map.of("name", "Dana Officer", "email", "dpo@example.com"),
+                            "securityMeasures", "Passwords were stored as salted bcrypt hashes."))
+                    .put("/api/incidents/" + incident + "/facts").then().statusCode(200);
+            Api.uploadCsv(incident, "account_id,email,exposed\n" + "c1-" + run + ",c1-" + run + "@example.com,password\n"
+                    + "c2-" + run + ",c2-" + run + "@example.com,password\n").statusCode(200);
+            String campaign = Api.campaign(incident).name("Console run " + run).create();
+            Api.approve(campaign).statusCode(200);
+            Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+            browser.get(root + "console/campaigns/" + campaign);
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "completed"));
+            assertEquals("100", browser.findElement(By.id("progress-percent")).getText());
+            look(browser, "campaign-completed");
+
+            // pause one mid-way (the mail server is down, so it keeps running), then resume it once the server is back
+            String third = Api.campaign(incident).name("Console paused " + run).create();
+            Api.approve(third).statusCode(200);
+            TestServices.stopSmtp();
+            try {
+                Api.post("/api/campaigns/" + third + "/launch").statusCode(200);
+                browser.get(root + "console/campaigns/" + third);
+                waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "running"));
+                browser.findElement(By.linkText("Pause")).click();
+                waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".consequence")));
+                assertTrue(browser.findElement(By.cssSelector(".consequence")).getText().contains("resume sends the rest"));
+                browser.findElement(By.cssSelector("form.inline button")).click();
+                waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "paused"));
+                look(browser, "campaign-paused");
+            } finally {
+                TestServices.startSmtp();
+            }
+            browser.findElement(By.linkText("Resume")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".consequence")));
+            browser.findElement(By.cssSelector("form.inline button")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.textToBe(By.id("campaign-status"), "completed"));
+            assertEquals("100", browser.findElement(By.id("progress-percent")).getText());
+
+            // cancel a second one, after reading what cancelling does
+            String second = Api.campaign(incident).name("Console second " + run).create();
+            Api.approve(second).statusCode(200);
+            browser.get(root + "console/campaigns/" + second);
+            browser.findElement(By.linkText("Cancel the campaign")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".consequence")));
+            assertTrue(browser.findElement(By.cssSelector(".consequence")).getText().contains("cannot be undone"));
+            look(browser, "campaign-cancel-confirm");
+            browser.findElement(By.cssSelector("form.inline button")).click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "cancelled"));
+            browser.findElement(By.cssSelector("form.signout button")).click();
+            waitOn(browser).until(ExpectedConditions.urlContains("/console/login"));
+
+            // support: the operator's pages say which role they take; the caller's reference finds their notice
+            signIn(browser, TestUsers.SUPPORT);
+            browser.get(root + "console/incidents/new");
+            assertEquals("You need the role operator", browser.findElement(By.tagName("h1")).getText());
+            look(browser, "needs-role");
+            String reference = given().queryParam("email", "c1-" + run + "@example.com").get("/api/deliveries")
+                    .then().statusCode(200).extract().path("[0].reference");
+            browser.get(root + "console/support");
+            browser.findElement(By.id("q")).sendKeys(reference.toLowerCase().replace("-", " "), Keys.ENTER);
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("article.delivery")));
+            WebElement notice = browser.findElement(By.cssSelector("article.delivery"));
+            assertTrue(notice.getText().contains("sent"), notice.getText());
+            assertTrue(notice.getText().contains("c1-" + run.substring(0, 1)), "the address, masked for support: " + notice.getText());
+            look(browser, "support-found");
+            notice.findElement(By.name("reason")).sendKeys("caller deleted it by mistake", Keys.ENTER);
+            waitOn(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "Sent again"));
+            browser.findElement(By.id("q")).clear();
+            browser.findElement(By.id("q")).sendKeys("TCS-ZZZZZ-ZZZZZ", Keys.ENTER);
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".empty")));
+            assertTrue(browser.findElement(By.cssSelector(".empty")).getText().contains("did not come from us"));
+
+            // the auditor sees what the operator and support did, as the API calls they stand for
+            signIn(browser, TestUsers.AUDITOR);
+            look(browser, "home-auditor");
+            browser.get(root + "console/audit?actor=" + TestUsers.OPERATOR + "&objectId=" + incident);
+            WebElement created = browser.findElements(By.cssSelector("ol.audit li")).stream()
+                    .filter(li -> li.getText().contains("POST /api/incidents incident")).findFirst()
+                    .orElseThrow(() -> new AssertionError(browser.findElement(By.cssSelector("ol.audit")).getText()));
+            created.findElement(By.tagName("summary")).click();
+            assertTrue(created.getText().contains("from the console"), created.getText());
+            browser.get(root + "console/audit?actor=" + TestUsers.SUPPORT + "&action=resend");
+            assertTrue(browser.findElement(By.cssSelector("ol.audit")).getText().contains("/resend"));
+            look(browser, "audit");
+
+            // a phone: nothing runs off the side
+            ChromeDriver phone = Browser.open(360, 800);
+            try {
+                signIn(phone, TestUsers.OPERATOR);
+                phone.get(root + "console/campaigns/" + campaign);
+                Object overflow = phone.executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertEquals(0L, ((Number) overflow).longValue(), "the campaign page is wider than a 360 px phone");
+                Browser.screenshot(phone, "console-campaign-360");
+            } finally {
+                phone.quit();
+            }
+        } finally {
+            browser.quit();
+        }
+        assertTrue(violations.isEmpty(), "axe-core found serious or critical violations:\n" + Axe.describe(violations));
+    }
+}
