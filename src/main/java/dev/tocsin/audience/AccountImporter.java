@@ -44,6 +44,11 @@ public class AccountImporter {
     @Inject
     ObjectMapper mapper;
 
+    /** As {@link #importAccounts}, stopping at tocsin.upload.max-bytes for a stream of unknown length. */
+    public Result importWithinLimit(String incidentId, InputStream body, Format format) throws SQLException {
+        return importAccounts(incidentId, new LimitedInputStream(body, config.maxBytes()), format);
+    }
+
     public Result importAccounts(String incidentId, InputStream body, Format format) throws SQLException {
         String uploadId = Ids.newId();
         Reader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 64 * 1024);

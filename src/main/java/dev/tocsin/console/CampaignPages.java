@@ -38,6 +38,8 @@ public class CampaignPages {
 
     /** The lifecycle steps the page offers, with what each does, said before it is done. */
     static final Map<String, String> ACTIONS = Map.of(
+            "launch", "Notices start going out now to everyone in the campaign's audience, on its channels, at the"
+                    + " providers' throttles. Pause or cancel stay possible while it runs.",
             "pause", "Workers stop taking this campaign's notices; the ones already on their way finish. Nothing is"
                     + " lost: resume sends the rest.",
             "resume", "Sending starts again where it stopped, at the campaign's throttles.",
@@ -114,6 +116,69 @@ public class CampaignPages {
         return Response.ok(access.page(campaignPage).data("p", p.get())).build();
     }
 
+    @io.quarkus.qute.Location("console/approval.html")
+    Template approval;
+
+    /** What an approver reads before approving: what goes out, to how many, in which languages, on which channels. */
+    public record Review(CampaignView campaign, dev.tocsin.audience.AudienceQuery.Audience audience,
+                         java.util.List<dev.tocsin.template.ContentProblem> problems, String fourEyes) {
+    }
+
+    private Review review(String id, java.util.List<String> allowFallback) throws SQLException {
+        CampaignView campaign = campaigns.view(id);
+        String me = access.user();
+        String fourEyes = me.equals(campaign.createdBy()) ? "You created this campaign, so you cannot approve it: a"
+                + " second person with the approver role must (four eyes)."
+                : me.equals(campaign.lastEditedBy()) ? "You last edited this campaign, so you cannot approve it: a second"
+                + " person with the approver role must (four eyes)." : null;
+        return new Review(campaign, campaigns.audience(id), campaigns.contentProblems(id, allowFallback), fourEyes);
+    }
+
+    @GET
+    @Path("{id}/approval")
+    public Response approval(@PathParam("id") String id) throws SQLException {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/approval", Roles.APPROVER);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        try {
+            return Response.ok(access.page(approval).data("r", review(id, java.util.List.of())).data("problem", null)
+                    .data("comment", "")).build();
+        } catch (ApiException e) {
+            return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
+        }
+    }
+
+    @POST
+    @Path("{id}/approval")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response approve(@PathParam("id") String id, @jakarta.ws.rs.FormParam("comment") String comment,
+                            @jakarta.ws.rs.FormParam("allowFallback") java.util.List<String> allowFallback) throws SQLException {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/approval", Roles.APPROVER);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String said = comment == null ? "" : comment.strip();
+        java.util.List<String> fallback = allowFallback == null ? java.util.List.of()
+                : allowFallback.stream().filter(t -> t != null && t.matches("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}")).limit(20).toList();
+        try {
+            CampaignView before = campaigns.view(id);
+            if (said.length() > 2000) {
+                throw ApiException.badRequest("invalid_request", "The comment is longer than 2,000 characters.", java.util.List.of());
+            }
+            campaigns.approve(id, said.isEmpty() ? null : said, fallback, access.user());
+            audit.object("campaign", id).before(before).after(campaigns.view(id));
+            return Response.seeOther(URI.create("/console/campaigns/" + id)).build();
+        } catch (ApiException e) {
+            try {
+                return Response.status(e.status()).entity(access.page(approval).data("r", review(id, fallback))
+                        .data("problem", e.getMessage()).data("comment", said)).build();
+            } catch (ApiException gone) {
+                return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
+            }
+        }
+    }
+
     /** The proof-of-notification report, as the API streams it, for a signed-in operator or auditor. */
     @GET
     @Path("{id}/report.csv")
@@ -146,7 +211,7 @@ public class CampaignPages {
     }
 
     @GET
-    @Path("{id}/{action:pause|resume|cancel}")
+    @Path("{id}/{action:launch|pause|resume|cancel}")
     public Response confirm(@PathParam("id") String id, @PathParam("action") String action) throws SQLException {
         Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/" + action, Roles.OPERATOR);
         if (refused.isPresent()) {
@@ -161,7 +226,7 @@ public class CampaignPages {
     }
 
     @POST
-    @Path("{id}/{action:pause|resume|cancel}")
+    @Path("{id}/{action:launch|pause|resume|cancel}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response act(@PathParam("id") String id, @PathParam("action") String action) throws SQLException {
         Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/" + action, Roles.OPERATOR);
@@ -171,6 +236,7 @@ public class CampaignPages {
         try {
             CampaignView before = campaigns.view(id);
             switch (action) {
+                case "launch" -> campaigns.launch(id);
                 case "pause" -> campaigns.pause(id);
                 case "resume" -> campaigns.resume(id);
                 default -> campaigns.cancel(id);

@@ -57,12 +57,6 @@ public class ConsoleAccess {
             return Optional.of(Response.seeOther(URI.create("/console/login?next="
                     + URLEncoder.encode(path, StandardCharsets.UTF_8))).build());
         }
-        if (!hasCsrfToken()) {
-            // the forms' token cookie has gone (cleared, or outlived): the sign-in page makes a new one and,
-            // the session being alive, sends the browser straight back here
-            return Optional.of(Response.seeOther(URI.create("/console/login?next="
-                    + URLEncoder.encode(path, StandardCharsets.UTF_8))).build());
-        }
         if (anyOf.length > 0 && Arrays.stream(anyOf).noneMatch(identity::hasRole)) {
             return Optional.of(Response.status(403).entity(page(needsRole)
                     .data("role", String.join(" or ", anyOf))).build());
@@ -70,31 +64,14 @@ public class ConsoleAccess {
         return Optional.empty();
     }
 
-    /**
-     * The token this page's forms carry: quarkus-rest-csrf makes it (with its cookie) on the sign-in page and
-     * checks every form against the cookie; the pages in between read it back from the cookie (double submit).
-     */
+    /** The token this page's forms carry ({@link ConsoleCsrf}). */
     public String csrfToken() {
-        io.vertx.ext.web.RoutingContext rc = request.getCurrent();
-        if (rc == null) {
-            return null;
-        }
-        Object made = rc.get("csrf_token");
-        if (made instanceof String token) {
-            return token;
-        }
-        io.vertx.core.http.Cookie cookie = rc.request().getCookie("csrf-token");
-        String value = cookie == null ? null : cookie.getValue();
-        return value != null && value.matches("[A-Za-z0-9_-]{20,100}") ? value : null;
+        return ConsoleCsrf.tokenOf(request);
     }
 
-    /** The form field the CSRF filter reads. */
+    /** The form field {@link ConsoleCsrf} reads. */
     public String csrfField() {
-        return "csrf-token";
-    }
-
-    public boolean hasCsrfToken() {
-        return csrfToken() != null;
+        return ConsoleCsrf.FIELD;
     }
 
     /** A page with what the layout shows on every page (who is signed in, which links they have). */

@@ -60,7 +60,7 @@ public class SignInPages {
     @Path("login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signIn(@FormParam("username") String username, @FormParam("password") String password,
-                           @FormParam("next") String next, @CookieParam("csrf-token") String csrfCookie) throws SQLException {
+                           @FormParam("next") String next) throws SQLException {
         String name = username == null ? "" : username.strip();
         String typed = password == null ? "" : password;
         try {
@@ -69,7 +69,7 @@ public class SignInPages {
             }
             String secret = sessions.signIn(name, typed.toCharArray(), address());
             return Response.seeOther(URI.create(ConsoleAccess.safeNext(next)))
-                    .cookie(sessionCookie(secret, -1), formTokenCookie(csrfCookie)).build();
+                    .cookie(sessionCookie(secret, -1)).build();
         } catch (AuthenticationFailedException e) {
             return Response.status(401).entity(access.page(login).data("next", ConsoleAccess.safeNext(next)).data("failed", true)
                     .data("ended", false).data("username", name.length() > 200 ? "" : name)).build();
@@ -87,16 +87,6 @@ public class SignInPages {
     private NewCookie sessionCookie(String value, int maxAge) {
         return new NewCookie.Builder(ConsoleSessions.COOKIE).value(value).path("/console").httpOnly(true)
                 .secure(config.console().secureCookie()).sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
-    }
-
-    /**
-     * The forms' token cookie (checked by the CSRF filter before this ran), kept as long as the session can
-     * last: a token made long before sign-in must not run out in the middle of the session.
-     */
-    private NewCookie formTokenCookie(String token) {
-        return new NewCookie.Builder("csrf-token").value(token).path("/console").httpOnly(true)
-                .secure(config.console().secureCookie()).sameSite(NewCookie.SameSite.STRICT)
-                .maxAge((int) config.console().maxAge().toSeconds()).build();
     }
 
     private String address() {

@@ -122,12 +122,40 @@ class ConsoleBrowserTest {
                             "dpo", Map.of("name", "Dana Officer", "email", "dpo@example.com"),
                             "securityMeasures", "Passwords were stored as salted bcrypt hashes."))
                     .put("/api/incidents/" + incident + "/facts").then().statusCode(200);
-            Api.uploadCsv(incident, "account_id,email,exposed\n" + "c1-" + run + ",c1-" + run + "@example.com,password\n"
-                    + "c2-" + run + ",c2-" + run + "@example.com,password\n").statusCode(200);
+            // the accounts file through the page: a bad line is reported by its number and reason, the rest kept
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("accounts-" + run, ".csv");
+            java.nio.file.Files.writeString(file, "account_id,email,exposed\n" + "c1-" + run + ",c1-" + run + "@example.com,password\n"
+                    + "c2-" + run + ",c2-" + run + "@example.com,password\n" + "c3-" + run + ",not-an-address,password\n");
+            browser.get(root + "console/incidents/" + incident);
+            browser.findElement(By.id("accounts-file")).sendKeys(file.toAbsolutePath().toString());
+            browser.findElement(By.cssSelector("#upload-form button")).click();
+            waitOn(browser).until(ExpectedConditions.urlContains("/uploads/"));
+            assertEquals("2", browser.findElement(By.id("upload-accepted")).getText());
+            assertEquals("1", browser.findElement(By.id("upload-rejected")).getText());
+            WebElement rejected = browser.findElement(By.id("rejected"));
+            assertTrue(rejected.getText().contains("4") && rejected.getText().contains("c3-" + run), rejected.getText());
+            assertEquals(1, browser.findElements(By.partialLinkText("Download the rejected lines")).size());
+            look(browser, "upload-report");
             String campaign = Api.campaign(incident).name("Console run " + run).create();
-            Api.approve(campaign).statusCode(200);
-            Api.post("/api/campaigns/" + campaign + "/launch").statusCode(200);
+
+            // the approver finds it waiting, reads what goes out to whom, and approves it
+            signIn(browser, TestUsers.APPROVER);
+            browser.findElement(By.linkText("Console run " + run)).click();
+            browser.findElement(By.linkText("Review for approval")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("audience-total")));
+            assertEquals("2", browser.findElement(By.id("audience-total")).getText());
+            assertTrue(browser.findElements(By.id("content-ok")).size() == 1, "the required-content check passes");
+            look(browser, "approval");
+            browser.findElement(By.id("comment")).sendKeys("Checked the facts with legal.");
+            browser.findElement(By.cssSelector("form.stack button")).click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "approved"));
+
+            // the operator launches it after reading what launching does, and watches it reach 100 %
+            signIn(browser, TestUsers.OPERATOR);
             browser.get(root + "console/campaigns/" + campaign);
+            browser.findElement(By.linkText("Launch")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".consequence")));
+            browser.findElement(By.cssSelector("form.inline button")).click();
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "completed"));
             assertEquals("100", browser.findElement(By.id("progress-percent")).getText());
             look(browser, "campaign-completed");
@@ -201,6 +229,42 @@ class ConsoleBrowserTest {
             browser.get(root + "console/audit?actor=" + TestUsers.SUPPORT + "&action=resend");
             assertTrue(browser.findElement(By.cssSelector("ol.audit")).getText().contains("/resend"));
             look(browser, "audit");
+
+            // four eyes: who created a campaign is told why they cannot approve it
+            String own = given().auth().preemptive().basic(TestUsers.SECOND_OPERATOR, TestUsers.PASSWORD)
+                    .contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("incidentId", incident, "name", "Own " + run, "templateSet", "credential-exposure",
+                            "channels", List.of("email")))
+                    .post("/api/campaigns").then().statusCode(201).extract().path("id");
+            signIn(browser, TestUsers.SECOND_OPERATOR);
+            browser.get(root + "console/campaigns/" + own + "/approval");
+            assertTrue(browser.findElement(By.id("four-eyes")).getText().contains("second person"));
+
+            // letters: the page for the mail house; a reference we never printed is said to be unknown
+            browser.get(root + "console/letters");
+            look(browser, "letters");
+            browser.findElement(By.id("references")).sendKeys("TCS-ZZZZZ-ZZZZZ");
+            browser.findElement(By.cssSelector("form.stack button")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("returned-lines")));
+            assertTrue(browser.findElement(By.id("returned-lines")).getText().contains("unknown"));
+
+            // an admin makes a user, gives them a role and disables them
+            browser.manage().deleteAllCookies();
+            browser.get(root + "console/login");
+            browser.findElement(By.id("username")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys(TestUsers.ADMIN_PASSWORD, Keys.ENTER);
+            waitOn(browser).until(ExpectedConditions.urlMatches(".*/console/?$"));
+            browser.findElement(By.linkText("Users")).click();
+            String newcomer = "carol" + run.substring(0, 5);
+            browser.findElement(By.id("new-username")).sendKeys(newcomer);
+            browser.findElement(By.id("new-password")).sendKeys("a long enough password 1");
+            browser.findElements(By.cssSelector("form.stack input[name=roles]")).stream()
+                    .filter(box -> "support".equals(box.getAttribute("value"))).findFirst().orElseThrow().click();
+            browser.findElement(By.cssSelector("form.stack button")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//th[text()='" + newcomer + "']")));
+            look(browser, "users");
+            browser.findElement(By.xpath("//button[text()='Disable " + newcomer + "']")).click();
+            waitOn(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "is disabled"));
 
             // a phone: nothing runs off the side
             ChromeDriver phone = Browser.open(360, 800);

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The console's sign-in over plain HTTP: the session cookie is HttpOnly and SameSite=Strict and works on
- * /console only; a form posted without its CSRF token (or with another) changes nothing; signing out ends the
+ * /console only; a form posted without its CSRF token (or with another) changes nothing, while the public
+ * forms outside the console (the recipient's acknowledge button) need none; signing out ends the
  * session on the server, so a copied cookie is worth nothing afterwards; the pages forbid framing and inline
  * script.
  */
@@ -46,10 +47,10 @@ class ConsoleSessionTest {
 
     static Signed signIn(String user) {
         Response form = given().auth().none().redirects().follow(false).get("/console/login");
-        String csrfCookie = form.getCookie("csrf-token");
+        String csrfCookie = form.getCookie("tocsin_csrf");
         assertNotNull(csrfCookie, "the sign-in page sets the CSRF cookie");
         String csrf = token(form.asString());
-        Response signed = given().auth().none().redirects().follow(false).cookie("csrf-token", csrfCookie)
+        Response signed = given().auth().none().redirects().follow(false).cookie("tocsin_csrf", csrfCookie)
                 .contentType("application/x-www-form-urlencoded")
                 .formParams(Map.of("csrf-token", csrf, "username", user, "password", TestUsers.PASSWORD, "next", "/console"))
                 .post("/console/login");
@@ -68,52 +69,73 @@ class ConsoleSessionTest {
         // signing in is a form too: without the token, refused
         given().auth().none().contentType("application/x-www-form-urlencoded")
                 .formParams(Map.of("username", TestUsers.OPERATOR, "password", TestUsers.PASSWORD))
-                .post("/console/login").then().statusCode(400);
+                .post("/console/login").then().statusCode(403).body(containsString("This form has expired"));
 
         Signed s = signIn(TestUsers.OPERATOR);
-        given().auth().none().cookie("tocsin_session", s.session()).cookie("csrf-token", s.csrfCookie()).get("/console").then().statusCode(200)
+        given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie()).get("/console").then().statusCode(200)
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
                 .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
                 .body(containsString("Signed in as " + TestUsers.OPERATOR));
         Map<String, String> incident = Map.of("title", "csrf " + run, "occurredAt", "2026-11-20T08:00",
                 "discoveredAt", "2026-11-21T08:00");
-        given().auth().none().cookie("tocsin_session", s.session()).cookie("csrf-token", s.csrfCookie())
+        given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
                 .contentType("application/x-www-form-urlencoded").formParams(incident)
-                .post("/console/incidents").then().statusCode(400);
+                .post("/console/incidents").then().statusCode(403);
         java.util.HashMap<String, String> forged = new java.util.HashMap<>(incident);
         forged.put("csrf-token", "A" + s.csrfToken().substring(1));
-        given().auth().none().cookie("tocsin_session", s.session()).cookie("csrf-token", s.csrfCookie())
+        given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
                 .contentType("application/x-www-form-urlencoded").formParams(forged)
-                .post("/console/incidents").then().statusCode(400);
+                .post("/console/incidents").then().statusCode(403);
         assertEquals(0L, (long) QuarkusTransaction.requiringNew().call(() -> Incident.count("title", "csrf " + run)));
 
         java.util.HashMap<String, String> good = new java.util.HashMap<>(incident);
         good.put("csrf-token", s.csrfToken());
-        given().auth().none().redirects().follow(false).cookie("tocsin_session", s.session()).cookie("csrf-token", s.csrfCookie())
-                .contentType("application/x-www-form-urlencoded").formParams(good)
-                .post("/console/incidents").then().statusCode(303);
+        String created = given().auth().none().redirects().follow(false).cookie("tocsin_session", s.session())
+                .cookie("tocsin_csrf", s.csrfCookie()).contentType("application/x-www-form-urlencoded").formParams(good)
+                .post("/console/incidents").then().statusCode(303).extract().header("Location");
         assertEquals(1L, (long) QuarkusTransaction.requiringNew().call(() -> Incident.count("title", "csrf " + run)));
+        String incidentId = created.replaceAll(".*/console/incidents/", "");
+
+        // the upload takes its token in a header: a file posted without it (a page elsewhere can post text) is refused
+        String csv = "account_id,email,exposed\nu-" + run + ",u-" + run + "@example.com,password\n";
+        given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
+                .contentType("text/csv").body(csv).post("/console/incidents/" + incidentId + "/accounts").then().statusCode(403);
+        given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
+                .header("X-CSRF-TOKEN", "A" + s.csrfToken().substring(1))
+                .contentType("text/csv").body(csv).post("/console/incidents/" + incidentId + "/accounts").then().statusCode(403);
+        given().auth().preemptive().basic(TestUsers.OPERATOR, TestUsers.PASSWORD).get("/api/incidents/" + incidentId + "/uploads")
+                .then().statusCode(200).body("size()", equalTo(0));
+        given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
+                .header("X-CSRF-TOKEN", s.csrfToken())
+                .contentType("text/csv").body(csv).post("/console/incidents/" + incidentId + "/accounts").then().statusCode(200)
+                .body("uploadId", org.hamcrest.Matchers.notNullValue());
 
         // the API takes no cookie: a page elsewhere cannot make a signed-in browser call it
         given().auth().none().cookie("tocsin_session", s.session()).get("/api/suppressions").then().statusCode(401);
 
         // signed out: the same cookie opens nothing
-        given().auth().none().redirects().follow(false).cookie("tocsin_session", s.session()).cookie("csrf-token", s.csrfCookie())
+        given().auth().none().redirects().follow(false).cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
                 .contentType("application/x-www-form-urlencoded").formParams(Map.of("csrf-token", s.csrfToken()))
                 .post("/console/logout").then().statusCode(303);
         given().auth().none().redirects().follow(false).cookie("tocsin_session", s.session()).get("/console").then()
                 .statusCode(303).header("Location", containsString("/console/login"));
         // a support user is told which role a page takes
         Signed support = signIn(TestUsers.SUPPORT);
-        given().auth().none().cookie("tocsin_session", support.session()).cookie("csrf-token", support.csrfCookie())
+        given().auth().none().cookie("tocsin_session", support.session()).cookie("tocsin_csrf", support.csrfCookie())
                 .get("/console/incidents/new").then()
                 .statusCode(403).body(containsString("You need the role operator"));
-        // without the forms' token cookie, a signed-in page first goes by the sign-in page to get one, and back
-        given().auth().none().redirects().follow(false).cookie("tocsin_session", support.session()).get("/console/support")
-                .then().statusCode(303).header("Location", containsString("/console/login?next=%2Fconsole%2Fsupport"));
+        // a page shown without the forms' token cookie makes a new one (HttpOnly, SameSite=Strict, /console only)
+        String made = given().auth().none().redirects().follow(false).cookie("tocsin_session", support.session())
+                .get("/console/support").then().statusCode(200).extract().headers().getValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("tocsin_csrf=")).findFirst().orElseThrow();
+        assertTrue(made.contains("HttpOnly") && made.toLowerCase().contains("samesite=strict") && made.contains("Path=/console"), made);
+        // signed in already: the sign-in page goes straight where it was asked to
         given().auth().none().redirects().follow(false).cookie("tocsin_session", support.session())
                 .queryParam("next", "/console/support").get("/console/login").then().statusCode(303)
-                .header("Location", containsString("/console/support")).cookie("csrf-token");
+                .header("Location", containsString("/console/support"));
+        // the CSRF check is the console's: a public form elsewhere (no cookie, no token) still works
+        given().auth().none().contentType("application/x-www-form-urlencoded").formParams(Map.of("x", "y"))
+                .post("/a/not-a-real-token/ack").then().statusCode(404);
         given().auth().none().redirects().follow(false).queryParam("next", "https://evil.example/").get("/console/login")
                 .then().statusCode(200)
                 .body(containsString("name=\"next\" value=\"/console\""));
