@@ -24,8 +24,18 @@ public class ErrorMappers {
         return json(e.status(), e.toError());
     }
 
+    /** Set on an authentication failure for a user whose password alone is not enough (a second factor). */
+    public static final String MFA_REQUIRED = "tocsin.mfa-required";
+
     @ServerExceptionMapper
     public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+        if (Boolean.TRUE.equals(e.getAttribute(MFA_REQUIRED))) {
+            return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(ApiError.of("mfa_required", "This user signs in with a second factor, so a password alone"
+                            + " (HTTP Basic) is refused. Scripts use an API token: sign in to the console with your code,"
+                            + " create one under API tokens, and send 'Authorization: Bearer <token>'."))
+                    .build();
+        }
         return unauthorized();
     }
 

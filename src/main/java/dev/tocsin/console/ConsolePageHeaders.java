@@ -3,7 +3,6 @@ package dev.tocsin.console;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.Provider;
 
 /**
@@ -20,11 +19,6 @@ public class ConsolePageHeaders implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        MultivaluedMap<String, Object> h = response.getHeaders();
-        h.putSingle("Content-Security-Policy", POLICY);
-        h.putSingle("X-Content-Type-Options", "nosniff");
-        h.putSingle("Referrer-Policy", "no-referrer");
-        h.putSingle("X-Frame-Options", "DENY");
-        h.putSingle("Cache-Control", "no-store");
+        dev.tocsin.common.PageHeaders.apply(response.getHeaders(), POLICY);
     }
 }

@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
-import java.io.IOException;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.List;
@@ -89,18 +88,12 @@ public class LetterPages {
         if (refused.isPresent()) {
             return refused.get();
         }
+        StreamingOutput body;
         try {
-            letters.batch(id);
+            body = letters.zip(id);
         } catch (ApiException e) {
             return Response.status(404).type(MediaType.TEXT_PLAIN).entity("There is no letter batch " + id + ".").build();
         }
-        StreamingOutput body = out -> {
-            try {
-                letters.writeZip(id, out);
-            } catch (SQLException e) {
-                throw new IOException("the batch could not be read", e);
-            }
-        };
         return Response.ok(body, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"letters-" + id + ".zip\"").build();
     }

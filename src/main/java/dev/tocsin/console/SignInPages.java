@@ -67,12 +67,93 @@ public class SignInPages {
             if (name.isEmpty() || typed.isEmpty() || name.length() > 200 || typed.length() > 1000) {
                 throw new AuthenticationFailedException("incomplete");
             }
-            String secret = sessions.signIn(name, typed.toCharArray(), address());
-            return Response.seeOther(URI.create(ConsoleAccess.safeNext(next)))
-                    .cookie(sessionCookie(secret, -1)).build();
+            ConsoleSessions.Opened opened = sessions.signIn(name, typed.toCharArray(), address());
+            String then = ConsoleAccess.safeNext(next);
+            String to = switch (opened.next()) {
+                case NONE -> then;
+                case VERIFY -> "/console/mfa?next=" + java.net.URLEncoder.encode(then, java.nio.charset.StandardCharsets.UTF_8);
+                case ENROL -> "/console/mfa/enrol?next=" + java.net.URLEncoder.encode(then, java.nio.charset.StandardCharsets.UTF_8);
+            };
+            return Response.seeOther(URI.create(to)).cookie(sessionCookie(opened.secret(), -1)).build();
         } catch (AuthenticationFailedException e) {
             return Response.status(401).entity(access.page(login).data("next", ConsoleAccess.safeNext(next)).data("failed", true)
                     .data("ended", false).data("username", name.length() > 200 ? "" : name)).build();
+        }
+    }
+
+    @Inject
+    dev.tocsin.security.Mfa mfa;
+
+    @io.quarkus.qute.Location("console/mfa.html")
+    Template codePage;
+
+    @io.quarkus.qute.Location("console/mfa-enrol.html")
+    Template enrolPage;
+
+    @io.quarkus.qute.Location("console/mfa-recovery.html")
+    Template recoveryPage;
+
+    /** The code page of a session that has passed its password; anything else goes back to sign in. */
+    @GET
+    @Path("mfa")
+    public Response codeForm(@CookieParam(ConsoleSessions.COOKIE) String session, @QueryParam("next") String next)
+            throws SQLException {
+        return sessions.waitingForCode(session).map(user -> Response.ok(access.page(codePage).data("user", user)
+                .data("next", ConsoleAccess.safeNext(next)).data("failed", false)).build())
+                .orElseGet(() -> Response.seeOther(URI.create("/console/login")).build());
+    }
+
+    @POST
+    @Path("mfa")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response code(@CookieParam(ConsoleSessions.COOKIE) String session, @FormParam("code") String code,
+                         @FormParam("next") String next) throws SQLException {
+        java.util.Optional<String> user = sessions.waitingForCode(session);
+        if (user.isEmpty()) {
+            return Response.seeOther(URI.create("/console/login?ended=1")).build();
+        }
+        if (!mfa.verify(user.get(), code, address())) {
+            return Response.status(401).entity(access.page(codePage).data("user", user.get())
+                    .data("next", ConsoleAccess.safeNext(next)).data("failed", true)).build();
+        }
+        sessions.passedCode(session);
+        return Response.seeOther(URI.create(ConsoleAccess.safeNext(next))).build();
+    }
+
+    /** Enrolment, for a user whose roles require a second factor and who has none yet. */
+    @GET
+    @Path("mfa/enrol")
+    public Response enrolForm(@CookieParam(ConsoleSessions.COOKIE) String session, @QueryParam("next") String next)
+            throws SQLException {
+        java.util.Optional<String> user = sessions.waitingForCode(session);
+        if (user.isEmpty()) {
+            return Response.seeOther(URI.create("/console/login")).build();
+        }
+        dev.tocsin.security.Mfa.Enrolment e = mfa.pending(user.get()).orElseGet(() -> mfa.startEnrolment(user.get()));
+        return Response.ok(enrolment(user.get(), e, next, null)).build();
+    }
+
+    private io.quarkus.qute.TemplateInstance enrolment(String user, dev.tocsin.security.Mfa.Enrolment e, String next, String problem) {
+        return access.page(enrolPage).data("user", user).data("secret", e.secret().replaceAll("(.{4})", "$1 ").strip())
+                .data("qr", QrCode.svg(e.otpauthUri())).data("next", ConsoleAccess.safeNext(next)).data("problem", problem);
+    }
+
+    @POST
+    @Path("mfa/enrol")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response enrol(@CookieParam(ConsoleSessions.COOKIE) String session, @FormParam("code") String code,
+                          @FormParam("next") String next) throws SQLException {
+        java.util.Optional<String> user = sessions.waitingForCode(session);
+        if (user.isEmpty()) {
+            return Response.seeOther(URI.create("/console/login?ended=1")).build();
+        }
+        try {
+            java.util.List<String> codes = mfa.confirmEnrolment(user.get(), code, address());
+            sessions.passedCode(session);
+            return Response.ok(access.page(recoveryPage).data("codes", codes).data("next", ConsoleAccess.safeNext(next))).build();
+        } catch (dev.tocsin.common.ApiException wrong) {
+            dev.tocsin.security.Mfa.Enrolment e = mfa.pending(user.get()).orElseGet(() -> mfa.startEnrolment(user.get()));
+            return Response.status(400).entity(enrolment(user.get(), e, next, wrong.getMessage())).build();
         }
     }
 

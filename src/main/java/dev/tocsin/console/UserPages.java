@@ -40,13 +40,16 @@ public class UserPages {
     @Inject
     AuditContext audit;
 
+    @Inject
+    dev.tocsin.security.Mfa mfa;
+
     @io.quarkus.qute.Location("console/users.html")
     Template page;
 
     /** A user as the page lists them. */
-    public record Row(String username, List<String> roles, boolean enabled) {
+    public record Row(String username, List<String> roles, boolean enabled, boolean secondFactor) {
         static Row of(AppUser u) {
-            return new Row(u.username, u.roleList(), u.enabled);
+            return new Row(u.username, u.roleList(), u.enabled, u.totpSecret != null);
         }
     }
 
@@ -116,6 +119,27 @@ public class UserPages {
             audit.object("user", username).before(before).after(after);
             return show(200, null, after.username() + " is disabled: they can no longer sign in, and their API tokens"
                     + " are revoked.");
+        } catch (ApiException e) {
+            return show(e.status(), e.getMessage(), null);
+        }
+    }
+
+    /** A lost phone: the user's second factor is turned off; they set up a new one at their next sign-in. */
+    @POST
+    @Path("{username}/mfa-reset")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response resetMfa(@PathParam("username") String username) {
+        Optional<Response> refused = access.refuse("/console/users", Roles.ADMIN);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        try {
+            Row before = Row.of(users.find(username));
+            mfa.reset(before.username());
+            audit.object("user", before.username()).details("second factor reset").before(before)
+                    .after(Row.of(users.find(username)));
+            return show(200, null, "The second factor of " + before.username() + " is off: they set up a new one at"
+                    + " their next sign-in (if their roles require it).");
         } catch (ApiException e) {
             return show(e.status(), e.getMessage(), null);
         }

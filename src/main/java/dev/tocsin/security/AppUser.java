@@ -32,6 +32,18 @@ public class AppUser extends PanacheEntityBase {
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
 
+    @Column(name = "totp_secret")
+    public String totpSecret;
+
+    @Column(name = "totp_pending_secret")
+    public String totpPendingSecret;
+
+    @Column(name = "totp_enabled_at")
+    public OffsetDateTime totpEnabledAt;
+
+    @Column(name = "totp_last_step")
+    public Long totpLastStep;
+
     public List<String> roleList() {
         return roles == null || roles.isEmpty() ? List.of() : Arrays.asList(roles.split(","));
     }

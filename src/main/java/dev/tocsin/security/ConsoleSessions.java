@@ -25,10 +25,13 @@ public class ConsoleSessions {
     /** The cookie's name; the prefix __Host- is not used because the console must also work over plain HTTP locally. */
     public static final String COOKIE = "tocsin_session";
 
-    static final String INSERT = "INSERT INTO console_session (token_hash, username, created_at, last_seen_at, address)"
-            + " VALUES (?, ?, ?, ?, ?)";
-    static final String FIND = "SELECT s.username, s.created_at, s.last_seen_at FROM console_session s"
+    static final String INSERT = "INSERT INTO console_session (token_hash, username, created_at, last_seen_at, address,"
+            + " mfa_pending) VALUES (?, ?, ?, ?, ?, ?)";
+    static final String FIND = "SELECT s.username, s.created_at, s.last_seen_at, s.mfa_pending FROM console_session s"
             + " WHERE s.token_hash = ?";
+    static final String MFA_PASSED = "UPDATE console_session SET mfa_pending = FALSE, last_seen_at = ? WHERE token_hash = ?";
+    /** A session waiting for its code lasts this long. */
+    static final java.time.Duration MFA_WAIT = java.time.Duration.ofMinutes(10);
     static final String TOUCH = "UPDATE console_session SET last_seen_at = ? WHERE token_hash = ?";
     static final String DELETE = "DELETE FROM console_session WHERE token_hash = ?";
     static final String FORGET_ENDED = "DELETE FROM console_session WHERE last_seen_at < ? OR created_at < ?";
@@ -47,9 +50,20 @@ public class ConsoleSessions {
     @Inject
     AuditLog audit;
 
-    /** Signs a user in with a password (throttled and audited as any sign-in) and opens a session. */
-    public String signIn(String username, char[] password, String address) throws SQLException {
+    @Inject
+    Mfa mfa;
+
+    /** A new session: its cookie value, and what the user must still do (a code, or enrol one). */
+    public record Opened(String secret, Mfa.Step next) {
+    }
+
+    /**
+     * Signs a user in with a password (throttled and audited as any sign-in) and opens a session; a user with a
+     * second factor (or whose roles require one) gets a session that opens nothing until the code is given.
+     */
+    public Opened signIn(String username, char[] password, String address) throws SQLException {
         UserDirectory.Principal principal = users.authenticate(username, password, address);
+        Mfa.Step next = mfa.stepAfterPassword(principal.username());
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -60,10 +74,38 @@ public class ConsoleSessions {
             ps.setObject(3, now);
             ps.setObject(4, now);
             ps.setString(5, address == null ? null : address.substring(0, Math.min(address.length(), 100)));
+            ps.setBoolean(6, next != Mfa.Step.NONE);
             ps.executeUpdate();
         }
-        audit.record(principal.username(), "console.sign-in", "user", principal.username(), address, 200, null);
-        return secret;
+        audit.record(principal.username(), "console.sign-in", "user", principal.username(), address, 200,
+                next == Mfa.Step.NONE ? null : "password accepted; " + (next == Mfa.Step.VERIFY ? "code" : "enrolment") + " to follow");
+        return new Opened(secret, next);
+    }
+
+    /** The user of a session still waiting for its second factor (for the code and enrolment pages only). */
+    public java.util.Optional<String> waitingForCode(String secret) throws SQLException {
+        if (secret == null || secret.length() != 43) {
+            return java.util.Optional.empty();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND)) {
+            ps.setString(1, Hashing.sha256(secret));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(4)
+                        || rs.getObject(2, OffsetDateTime.class).plus(MFA_WAIT).isBefore(OffsetDateTime.now())) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of(rs.getString(1));
+            }
+        }
+    }
+
+    /** The second factor was given: the session now opens the console. */
+    public void passedCode(String secret) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(MFA_PASSED)) {
+            ps.setObject(1, OffsetDateTime.now());
+            ps.setString(2, Hashing.sha256(secret));
+            ps.executeUpdate();
+        }
     }
 
     /** The user a session cookie belongs to, while the session lasts and the user is enabled. */
@@ -82,6 +124,9 @@ public class ConsoleSessions {
                         return Optional.empty();
                     }
                     username = rs.getString(1);
+                    if (rs.getBoolean(4)) {
+                        return Optional.empty(); // password given, code not yet: nothing opens
+                    }
                     OffsetDateTime created = rs.getObject(2, OffsetDateTime.class);
                     OffsetDateTime lastSeen = rs.getObject(3, OffsetDateTime.class);
                     if (lastSeen.plus(config.console().idleTimeout()).isBefore(now)

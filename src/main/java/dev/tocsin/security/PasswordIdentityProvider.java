@@ -17,6 +17,9 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     @Inject
     UserDirectory users;
 
+    @Inject
+    Mfa mfa;
+
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
         return UsernamePasswordAuthenticationRequest.class;
@@ -28,6 +31,11 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
         String address = RemoteAddress.of(request);
         return context.runBlocking(() -> {
             UserDirectory.Principal p = users.authenticate(request.getUsername(), request.getPassword().getPassword(), address);
+            if (mfa.passwordAloneRefused(p.username(), p.roles())) {
+                // ErrorMappers answers this one with what to use instead (an API token)
+                throw new io.quarkus.security.AuthenticationFailedException("user " + p.username()
+                        + " signs in with a second factor", java.util.Map.of(dev.tocsin.common.ErrorMappers.MFA_REQUIRED, true));
+            }
             return QuarkusSecurityIdentity.builder()
                     .setPrincipal(new QuarkusPrincipal(p.username()))
                     .addRoles(new java.util.HashSet<>(p.roles()))

@@ -93,4 +93,20 @@ public class UserResource {
         audit.object("user", username).before(before).after(after);
         return after;
     }
+
+    @Inject
+    Mfa mfa;
+
+    @DELETE
+    @Path("{username}/mfa")
+    @Operation(operationId = "resetUserMfa", summary = "Reset a user's second factor",
+            description = "For a lost phone: the user's TOTP and recovery codes are removed; they set up a new one at"
+                    + " their next console sign-in if their roles require it.")
+    public UserView resetMfa(@PathParam("username") String username) {
+        UserView before = UserView.of(users.find(username));
+        mfa.reset(before.username());
+        UserView after = UserView.of(users.find(username));
+        audit.object("user", username).details("second factor reset").before(before).after(after);
+        return after;
+    }
 }

@@ -45,6 +45,7 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /api/suppressions", Set.of("operator", "auditor", "support")),
             Map.entry("DELETE /api/suppressions/{address}", Set.of("operator")),
             Map.entry("GET /api/bounces/mailbox", Set.of("operator", "auditor", "admin")),
+            Map.entry("DELETE /api/users/{username}/mfa", Set.of("admin")),
             Map.entry("POST /api/letters/batches", Set.of("operator")),
             Map.entry("GET /api/letters/batches/{id}", Set.of("operator", "auditor")),
             Map.entry("GET /api/letters/batches/{id}/letters.zip", Set.of("operator")),

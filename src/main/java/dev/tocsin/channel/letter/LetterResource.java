@@ -99,15 +99,8 @@ public class LetterResource {
             description = "A ZIP of one print-ready PDF per letter (named by sequence and reference) and manifest.csv"
                     + " (sequence, file, reference, pages, paper, the address as printed, campaign and delivery ids).")
     public Response download(@PathParam("id") String id) throws SQLException {
-        letters.batch(id); // a 404 before the stream starts
+        StreamingOutput body = letters.zip(id); // a 404 before the stream starts
         audit.object("letter_batch", id).details("downloaded");
-        StreamingOutput body = out -> {
-            try {
-                letters.writeZip(id, out);
-            } catch (SQLException e) {
-                throw new IOException("the batch could not be read", e);
-            }
-        };
         return Response.ok(body, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"letters-" + id + ".zip\"").build();
     }

@@ -275,6 +275,18 @@ public class Letters {
      * letter named by its sequence and reference. Read 50 letters at a time, so a batch of any size needs little
      * memory.
      */
+    /** The batch's ZIP as a response body (the batch checked first, so an unknown one is a 404 before streaming). */
+    public jakarta.ws.rs.core.StreamingOutput zip(String batchId) throws SQLException {
+        batch(batchId);
+        return out -> {
+            try {
+                writeZip(batchId, out);
+            } catch (SQLException e) {
+                throw new IOException("the batch could not be read", e);
+            }
+        };
+    }
+
     public void writeZip(String batchId, OutputStream target) throws IOException, SQLException {
         batch(batchId);
         ZipOutputStream zip = new ZipOutputStream(target, StandardCharsets.UTF_8);
