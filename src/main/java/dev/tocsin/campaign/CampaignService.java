@@ -81,6 +81,17 @@ public class CampaignService {
         c.scheduleMissedAt = null;
     }
 
+    /**
+     * Who a campaign drafted this way would reach, before it is saved (the console's live count): the same
+     * checks as saving it, then the audience by channel and locale.
+     */
+    public AudienceQuery.Audience audienceOf(CampaignRequest draft) throws SQLException {
+        CampaignRules.Spec spec = QuarkusTransaction.requiringNew().call(() -> rules.check(draft));
+        List<dev.tocsin.common.Channel> channels = spec.channels().stream().map(dev.tocsin.common.Channel::fromCode)
+                .flatMap(java.util.Optional::stream).toList();
+        return audienceQuery.measure(draft.incidentId(), spec.segment(), channels);
+    }
+
     public Campaign create(CampaignRequest request, String user) {
         CampaignRules.Spec spec = rules.check(request);
         Campaign c = new Campaign();

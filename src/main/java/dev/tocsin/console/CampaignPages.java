@@ -179,6 +179,174 @@ public class CampaignPages {
         }
     }
 
+    // ---- the campaign wizard ----
+
+    @io.quarkus.qute.Location("console/campaign-new.html")
+    Template wizard;
+
+    @io.quarkus.qute.Location("console/campaign-audience.html")
+    Template audienceBlock;
+
+    @io.quarkus.qute.Location("console/campaign-preview.html")
+    Template previewPage;
+
+    @Inject
+    dev.tocsin.campaign.CampaignPreview previews;
+
+    /** The notice kinds of the template library. */
+    static final java.util.List<String> TEMPLATE_SETS = java.util.List.of("credential-exposure", "personal-data-exposure",
+            "payment-card-exposure");
+
+    /** What the wizard's form holds, kept when it is shown again. */
+    public record Draft(String incidentId, String name, String templateSet, java.util.List<String> channels, String policy,
+                        java.util.List<String> exposedAny, String countries, String locales, String maxAttempts) {
+
+        static Draft of(jakarta.ws.rs.core.MultivaluedMap<String, String> form) {
+            java.util.function.Function<String, String> one = k -> {
+                String v = form.getFirst(k);
+                return v == null ? "" : (v.length() > 300 ? v.substring(0, 300) : v).strip();
+            };
+            java.util.function.Function<String, java.util.List<String>> many = k -> form.getOrDefault(k, java.util.List.of())
+                    .stream().filter(v -> v != null && !v.isBlank() && v.length() <= 40).limit(30).toList();
+            return new Draft(one.apply("incidentId"), one.apply("name"),
+                    one.apply("templateSet").isEmpty() ? TEMPLATE_SETS.get(0) : one.apply("templateSet"),
+                    form.containsKey("channels") ? many.apply("channels") : java.util.List.of("email"),
+                    one.apply("channelPolicy").isEmpty() ? "all" : one.apply("channelPolicy"), many.apply("exposedAny"),
+                    one.apply("countries"), one.apply("locales"), one.apply("maxAttempts").isEmpty() ? "5" : one.apply("maxAttempts"));
+        }
+
+        private static java.util.List<String> list(String text) {
+            return java.util.Arrays.stream(text.split("[,\\s]+")).map(String::strip).filter(t -> !t.isEmpty()).limit(50).toList();
+        }
+
+        dev.tocsin.campaign.CampaignRequest request() {
+            Integer attempts;
+            try {
+                attempts = Integer.valueOf(maxAttempts);
+            } catch (NumberFormatException e) {
+                attempts = 0; // refused by the campaign's rules, with the range
+            }
+            return new dev.tocsin.campaign.CampaignRequest(incidentId, name.isEmpty() ? "(unnamed)" : name, templateSet,
+                    channels, policy, new dev.tocsin.campaign.CampaignRequest.SegmentRequest(exposedAny, java.util.List.of(),
+                    list(countries), list(locales)), null, attempts, null, null, null, null);
+        }
+    }
+
+    /** The audience a draft would reach, or why it cannot be counted. */
+    public record Count(dev.tocsin.audience.AudienceQuery.Audience audience, String problem) {
+    }
+
+    private Count count(Draft draft) {
+        if (draft.incidentId().isEmpty()) {
+            return new Count(null, "Open the wizard from an incident: it counts that incident's affected accounts.");
+        }
+        if (draft.channels().isEmpty()) {
+            return new Count(null, "Choose at least one channel.");
+        }
+        try {
+            return new Count(campaigns.audienceOf(draft.request()), null);
+        } catch (ApiException e) {
+            return new Count(null, e.getMessage());
+        } catch (SQLException e) {
+            throw new IllegalStateException("the audience could not be counted", e);
+        }
+    }
+
+    private io.quarkus.qute.TemplateInstance wizardPage(Draft draft, java.util.List<String> problems) {
+        return access.page(wizard).data("d", draft).data("count", count(draft)).data("problems", problems)
+                .data("sets", TEMPLATE_SETS).data("categories", dev.tocsin.audience.ExposureCategory.codes())
+                .data("allChannels", java.util.List.of("email", "sms", "push", "letter"));
+    }
+
+    /** The wizard; with JavaScript off, its "Count again" button comes back here with the form's values. */
+    @GET
+    @Path("new")
+    public Response draft(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
+        Optional<Response> refused = access.refuse("/console/campaigns/new", Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        return Response.ok(wizardPage(Draft.of(uri.getQueryParameters()), java.util.List.of())).build();
+    }
+
+    /** The live audience count (htmx swaps it in as the filter changes). */
+    @GET
+    @Path("audience")
+    public Response audience(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
+        Optional<Response> refused = access.refuse("/console/campaigns/new", Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        return Response.ok(access.page(audienceBlock).data("count", count(Draft.of(uri.getQueryParameters())))).build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response create(jakarta.ws.rs.core.MultivaluedMap<String, String> form) {
+        Optional<Response> refused = access.refuse("/console/campaigns/new", Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Draft draft = Draft.of(form);
+        if (draft.name().isEmpty()) {
+            return Response.status(400).entity(wizardPage(draft, java.util.List.of("Name the campaign (up to 300"
+                    + " characters): it is how approvers and the audit trail know it."))).build();
+        }
+        try {
+            dev.tocsin.campaign.Campaign created = campaigns.create(draft.request(), access.user());
+            audit.object("campaign", created.id).after(CampaignView.of(created));
+            return Response.seeOther(URI.create("/console/campaigns/" + created.id)).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(wizardPage(draft, java.util.List.of(e.getMessage()))).build();
+        }
+    }
+
+    /** Two languages side by side: the email (in a sandboxed frame), the SMS with its encoding and segments, the push. */
+    @GET
+    @Path("{id}/preview")
+    public Response preview(@PathParam("id") String id, @jakarta.ws.rs.QueryParam("left") String left,
+                            @jakarta.ws.rs.QueryParam("right") String right) {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/preview", Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String a = tag(left, "en");
+        String b = tag(right, "ar");
+        try {
+            CampaignView campaign = campaigns.view(id);
+            return Response.ok(access.page(previewPage).data("c", campaign).data("left", a).data("right", b)
+                    .data("previews", java.util.List.of(previews.preview(id, new dev.tocsin.campaign.CampaignPreview.PreviewRequest(a, null)),
+                            previews.preview(id, new dev.tocsin.campaign.CampaignPreview.PreviewRequest(b, null))))).build();
+        } catch (ApiException e) {
+            return e.status() == 404 ? Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build()
+                    : Response.status(e.status()).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        }
+    }
+
+    /** The email's HTML alone, for the preview's sandboxed frame: no script, framed by the console only. */
+    @GET
+    @Path("{id}/preview/email")
+    public Response previewEmail(@PathParam("id") String id, @jakarta.ws.rs.QueryParam("locale") String locale) {
+        Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/preview", Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        try {
+            String html = previews.preview(id, new dev.tocsin.campaign.CampaignPreview.PreviewRequest(tag(locale, "en"), null))
+                    .email().html();
+            return Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                    .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:;"
+                            + " frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox")
+                    .header("X-Frame-Options", "SAMEORIGIN").build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        }
+    }
+
+    private static String tag(String value, String otherwise) {
+        return value != null && value.matches("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}") ? value : otherwise;
+    }
+
     /** The proof-of-notification report, as the API streams it, for a signed-in operator or auditor. */
     @GET
     @Path("{id}/report.csv")

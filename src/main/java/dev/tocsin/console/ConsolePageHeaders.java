@@ -6,7 +6,8 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * What every console page answers with: scripts and styles only from this server (no inline script, so an
+ * What every console page answers with (a page that sets its own policy, the framed preview of an email, keeps
+ * it): scripts and styles only from this server (no inline script, so an
  * injected tag cannot run), never framed, no Referer leaving with an id in it, and never kept by a cache (the
  * pages show people's data).
  */
@@ -19,6 +20,11 @@ public class ConsolePageHeaders implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        dev.tocsin.common.PageHeaders.apply(response.getHeaders(), POLICY);
+        Object own = response.getHeaders().getFirst("Content-Security-Policy");
+        Object frame = response.getHeaders().getFirst("X-Frame-Options");
+        dev.tocsin.common.PageHeaders.apply(response.getHeaders(), own == null ? POLICY : own.toString());
+        if (frame != null) {
+            response.getHeaders().putSingle("X-Frame-Options", frame); // a preview the console frames itself
+        }
     }
 }

@@ -136,7 +136,30 @@ class ConsoleBrowserTest {
             assertTrue(rejected.getText().contains("4") && rejected.getText().contains("c3-" + run), rejected.getText());
             assertEquals(1, browser.findElements(By.partialLinkText("Download the rejected lines")).size());
             look(browser, "upload-report");
-            String campaign = Api.campaign(incident).name("Console run " + run).create();
+            // the wizard: the audience count follows the filter as it changes
+            browser.get(root + "console/incidents/" + incident);
+            browser.findElement(By.linkText("New campaign")).click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("audience-count"), "2"));
+            look(browser, "campaign-new");
+            browser.findElement(By.id("name")).sendKeys("Console run " + run);
+            WebElement ssn = browser.findElement(By.cssSelector("input[name=exposedAny][value=ssn]"));
+            ssn.click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("audience-count"), "0"));
+            ssn.click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("audience-count"), "2"));
+            browser.findElement(By.xpath("//button[text()='Create the campaign']")).click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "draft"));
+            String campaign = browser.getCurrentUrl().replaceAll(".*/console/campaigns/", "");
+
+            // English and Arabic side by side: the email framed without script, the SMS with its segments
+            browser.findElement(By.partialLinkText("Preview the notice")).click();
+            waitOn(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("iframe.email"), 2));
+            assertEquals("", browser.findElements(By.cssSelector("iframe.email")).get(1).getAttribute("sandbox"));
+            assertEquals(1, browser.findElements(By.cssSelector("section[lang=ar]")).size());
+            browser.switchTo().frame(browser.findElements(By.cssSelector("iframe.email")).get(1));
+            assertTrue(browser.findElement(By.tagName("body")).getText().length() > 100, "the Arabic email is shown");
+            browser.switchTo().defaultContent();
+            look(browser, "campaign-preview");
 
             // the approver finds it waiting, reads what goes out to whom, and approves it
             signIn(browser, TestUsers.APPROVER);
