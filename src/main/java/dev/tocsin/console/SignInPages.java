@@ -48,12 +48,13 @@ public class SignInPages {
 
     @GET
     @Path("login")
-    public Response form(@QueryParam("next") String next, @QueryParam("ended") String ended) {
+    public Response form(@QueryParam("next") String next, @QueryParam("ended") String ended,
+                         @QueryParam("tries") String tries) {
         if (access.signedIn()) {
             return Response.seeOther(URI.create(ConsoleAccess.safeNext(next))).build();
         }
         return Response.ok(access.page(login).data("next", ConsoleAccess.safeNext(next)).data("failed", false)
-                .data("ended", ended != null).data("username", "")).build();
+                .data("ended", ended != null).data("tries", tries != null).data("username", "")).build();
     }
 
     @POST
@@ -77,7 +78,7 @@ public class SignInPages {
             return Response.seeOther(URI.create(to)).cookie(sessionCookie(opened.secret(), -1)).build();
         } catch (AuthenticationFailedException e) {
             return Response.status(401).entity(access.page(login).data("next", ConsoleAccess.safeNext(next)).data("failed", true)
-                    .data("ended", false).data("username", name.length() > 200 ? "" : name)).build();
+                    .data("ended", false).data("tries", false).data("username", name.length() > 200 ? "" : name)).build();
         }
     }
 
@@ -113,6 +114,9 @@ public class SignInPages {
             return Response.seeOther(URI.create("/console/login?ended=1")).build();
         }
         if (!mfa.verify(user.get(), code, address())) {
+            if (!sessions.codeFailed(session)) {
+                return Response.seeOther(URI.create("/console/login?tries=1")).cookie(sessionCookie("", 0)).build();
+            }
             return Response.status(401).entity(access.page(codePage).data("user", user.get())
                     .data("next", ConsoleAccess.safeNext(next)).data("failed", true)).build();
         }
@@ -152,6 +156,9 @@ public class SignInPages {
             sessions.passedCode(session);
             return Response.ok(access.page(recoveryPage).data("codes", codes).data("next", ConsoleAccess.safeNext(next))).build();
         } catch (dev.tocsin.common.ApiException wrong) {
+            if (!sessions.codeFailed(session)) {
+                return Response.seeOther(URI.create("/console/login?tries=1")).cookie(sessionCookie("", 0)).build();
+            }
             dev.tocsin.security.Mfa.Enrolment e = mfa.pending(user.get()).orElseGet(() -> mfa.startEnrolment(user.get()));
             return Response.status(400).entity(enrolment(user.get(), e, next, wrong.getMessage())).build();
         }

@@ -99,6 +99,38 @@ public class ConsoleSessions {
         }
     }
 
+    /** Wrong codes a waiting session may give before it ends. */
+    public static final int MAX_CODE_FAILURES = 5;
+
+    static final String CODE_FAILED = "UPDATE console_session SET mfa_failures = mfa_failures + 1 WHERE token_hash = ?"
+            + " AND mfa_pending = TRUE";
+    static final String FAILURES = "SELECT mfa_failures FROM console_session WHERE token_hash = ?";
+
+    /**
+     * A wrong code on a waiting session: counted, and after {@link #MAX_CODE_FAILURES} the session ends, so the
+     * six digits cannot be guessed at leisure (the password, which is throttled, must be given again).
+     * Returns whether the session still waits.
+     */
+    public boolean codeFailed(String secret) throws SQLException {
+        String hash = Hashing.sha256(secret);
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(CODE_FAILED)) {
+                ps.setString(1, hash);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(FAILURES)) {
+                ps.setString(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getInt(1) < MAX_CODE_FAILURES) {
+                        return true;
+                    }
+                }
+            }
+            delete(c, hash);
+            return false;
+        }
+    }
+
     /** The second factor was given: the session now opens the console. */
     public void passedCode(String secret) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(MFA_PASSED)) {

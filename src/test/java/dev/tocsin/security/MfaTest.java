@@ -136,6 +136,20 @@ class MfaTest {
         third = new Browser(once.getCookie("tocsin_session"), third.csrf());
         post(third, "/console/mfa", Map.of("code", recoveryCodes.get(0), "next", "/console")).then().statusCode(401);
 
+        // six digits cannot be guessed at leisure: five wrong codes end the waiting session
+        Browser guesser = fresh();
+        Response guessing = password(guesser, user, password);
+        guesser = new Browser(guessing.getCookie("tocsin_session"), guesser.csrf());
+        for (int i = 0; i < 4; i++) {
+            post(guesser, "/console/mfa", Map.of("code", String.format("%06d", 100_000 + i), "next", "/console"))
+                    .then().statusCode(401);
+        }
+        post(guesser, "/console/mfa", Map.of("code", "999999", "next", "/console")).then().statusCode(303)
+                .header("Location", containsString("/console/login?tries"));
+        given().auth().none().redirects().follow(false).cookie("tocsin_session", guesser.session())
+                .cookie("tocsin_csrf", guesser.csrf()).get("/console/mfa").then().statusCode(303)
+                .header("Location", containsString("/console/login"));
+
         // the admin resets it (a lost phone): the next sign-in enrols again
         TestUsers.admin().delete("/api/users/" + user + "/mfa").then().statusCode(200);
         Browser fourth = fresh();
