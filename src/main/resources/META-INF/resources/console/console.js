@@ -63,10 +63,75 @@
     });
   }
 
+  // The campaign page's chart: every 2 s, how many notices have left or settled; the rate is the difference.
+  function chart(box) {
+    var url = box.getAttribute('data-rate');
+    var target = document.getElementById('rate-chart');
+    var now = document.getElementById('rate-now');
+    var times = [];
+    var rates = [];
+    var last = null;
+    var plot = null;
+    var timer = null;
+
+    function draw() {
+      if (typeof uPlot === 'undefined' || times.length === 0) {
+        return;
+      }
+      if (!plot) {
+        plot = new uPlot({
+          width: Math.max(280, Math.min(target.clientWidth || 640, 900)),
+          height: 220,
+          scales: {x: {time: true}},
+          series: [{}, {label: 'notices/s', stroke: '#0b4f8a', width: 2, fill: 'rgba(11,79,138,0.12)'}],
+          axes: [{}, {label: 'per second'}]
+        }, [times, rates], target);
+      } else {
+        plot.setData([times, rates]);
+      }
+    }
+
+    function sample() {
+      fetch(url, {credentials: 'same-origin'})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (!s) {
+            return;
+          }
+          if (last) {
+            var seconds = (s.at - last.at) / 1000;
+            var rate = seconds > 0 ? Math.max(0, (s.done - last.done) / seconds) : 0;
+            times.push(s.at / 1000);
+            rates.push(Math.round(rate));
+            now.textContent = Math.round(rate).toLocaleString() + ' notices/s now; ' + s.done.toLocaleString()
+              + ' of ' + s.total.toLocaleString() + ' left or settled.';
+            draw();
+          } else {
+            times.push(s.at / 1000);
+            rates.push(0);
+            draw();
+          }
+          last = s;
+          if (s.finished && timer) {
+            clearInterval(timer);
+            timer = null;
+          }
+        })
+        .catch(function () { /* the next sample tries again */ });
+    }
+
+    sample();
+    timer = setInterval(sample, 2000);
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var form = document.getElementById('upload-form');
     if (form) {
       setup(form);
+    }
+    var rate = document.getElementById('rate');
+    if (rate) {
+      chart(rate);
     }
   });
 }());

@@ -181,7 +181,11 @@ class ConsoleBrowserTest {
             browser.findElement(By.cssSelector("form.inline button")).click();
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "completed"));
             assertEquals("100", browser.findElement(By.id("progress-percent")).getText());
+            // the chart of notices per second is drawn (uPlot's canvas) from the page's samples
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#rate-chart canvas")));
             look(browser, "campaign-completed");
+            browser.executeScript("document.getElementById('rate').scrollIntoView();");
+            Browser.screenshot(browser, "console-campaign-chart");
 
             // pause one mid-way (the mail server is down, so it keeps running), then resume it once the server is back
             String third = Api.campaign(incident).name("Console paused " + run).create();
