@@ -31,7 +31,15 @@ public class AccountImporter {
     /** How many rejected lines the HTTP answer lists; all of them are kept in the database. */
     public static final int ERRORS_IN_ANSWER = 1000;
 
-    public enum Format { CSV, NDJSON }
+    public enum Format {
+        CSV, NDJSON;
+
+        /** NDJSON when the request says application/x-ndjson, else CSV (the API's and the console's uploads alike). */
+        public static Format of(String contentType) {
+            return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-ndjson")
+                    ? NDJSON : CSV;
+        }
+    }
 
     /** The answer to an upload. stoppedAtLine is set when it did not reach the end of the file. */
     public record Result(String uploadId, String status, long accepted, long rejected, List<RowError> errors,

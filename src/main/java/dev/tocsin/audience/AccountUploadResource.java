@@ -66,8 +66,7 @@ public class AccountUploadResource {
             throw new ApiException(413, "upload_too_large", "The upload is " + contentLength
                     + " bytes; the limit is " + config.maxBytes() + " bytes (tocsin.upload.max-bytes). Split the file and upload the parts.");
         }
-        AccountImporter.Format format = contentType != null && contentType.toLowerCase().startsWith(NDJSON)
-                ? AccountImporter.Format.NDJSON : AccountImporter.Format.CSV;
+        AccountImporter.Format format = AccountImporter.Format.of(contentType);
         try {
             AccountImporter.Result result = importer.importAccounts(incidentId, new LimitedInputStream(body, config.maxBytes()), format);
             audit.object("incident", incidentId).details("upload " + result.uploadId() + " (" + format + "): "

@@ -210,8 +210,7 @@ public class IncidentPages {
             return Response.status(413).type(MediaType.APPLICATION_JSON).entity(Map.of("message", "The file is " + length
                     + " bytes; the limit is " + config.maxBytes() + " bytes. Split it and upload the parts.")).build();
         }
-        AccountImporter.Format format = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson")
-                ? AccountImporter.Format.NDJSON : AccountImporter.Format.CSV;
+        AccountImporter.Format format = AccountImporter.Format.of(contentType);
         try {
             AccountImporter.Result result = importer.importWithinLimit(incidentId, body, format);
             audit.object("incident", incidentId).details("upload " + result.uploadId() + " (" + format + "): "
