@@ -97,6 +97,15 @@ public class Campaign extends PanacheEntityBase {
     public OffsetDateTime approvedAt;
     @Column(name = "approval_comment")
     public String approvalComment;
+    /** The fields a notice depends on, as last approved (JSON; kept when an edit withdraws the approval). */
+    @Column(name = "approved_fields")
+    public String approvedFields;
+    @Column(name = "rejected_by")
+    public String rejectedBy;
+    @Column(name = "rejected_at")
+    public OffsetDateTime rejectedAt;
+    @Column(name = "rejection_comment")
+    public String rejectionComment;
     /** Locales the approver accepted to send with the incident's untranslated text (comma-separated). */
     @Column(name = "allowed_fallback")
     public String allowedFallback;

@@ -65,6 +65,9 @@ public class CampaignResource {
         return identity.getPrincipal().getName();
     }
 
+    @Inject
+    CampaignApprovals approvals;
+
     private CampaignView audited(String id, CampaignView before, Campaign after) {
         CampaignView view = CampaignView.of(after);
         audit.object("campaign", id).before(before).after(view);
@@ -171,6 +174,31 @@ public class CampaignResource {
         CampaignView before = current(id);
         return audited(id, before, campaigns.approve(id, request == null ? null : request.comment(),
                 request == null ? null : request.allowFallback(), user()));
+    }
+
+    /** comment: why, for the operator who fixes the campaign (required). */
+    public record RejectRequest(@Size(max = 2000) String comment) {
+    }
+
+    @POST
+    @Path("{id}/reject")
+    @Operation(operationId = "rejectCampaign", summary = "Send a draft campaign back with a reason",
+            description = "Body {\"comment\"} (required): the campaign stays DRAFT and shows the reason until a later approval."
+                    + " By an approver who neither created nor last edited it (four eyes), as approving.")
+    @RolesAllowed(Roles.APPROVER)
+    public CampaignView reject(@PathParam("id") String id, @Valid RejectRequest request) {
+        CampaignView before = current(id);
+        return audited(id, before, approvals.reject(id, request == null ? null : request.comment(), user()));
+    }
+
+    @GET
+    @Path("{id}/changes-since-approval")
+    @Operation(operationId = "campaignChangesSinceApproval", summary = "What changed since the campaign was last approved",
+            description = "The fields (before and now) and the custom template parts, line by line (\"- \" removed, \"+ \" added),"
+                    + " that differ from what the last approval covered. everApproved false: it never was.")
+    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
+    public CampaignApprovals.SinceApproval changesSinceApproval(@PathParam("id") String id) {
+        return approvals.since(id);
     }
 
     @POST

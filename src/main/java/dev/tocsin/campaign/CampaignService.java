@@ -297,11 +297,12 @@ public class CampaignService {
             c.allowedFallback = allowFallback == null || allowFallback.isEmpty() ? null
                     : String.join(",", allowFallback.stream().map(String::strip).distinct().sorted().toList());
             c.updatedAt = c.approvedAt;
+            approvals.remember(c);
             return c;
         });
     }
 
-    private static void checkApprovable(Campaign c, String user) {
+    static void checkApprovable(Campaign c, String user) {
         if (c.status != CampaignStatus.DRAFT) {
             throw ApiException.conflict("wrong_state", "Campaign " + c.id + " is " + c.status
                     + "; only a DRAFT campaign can be approved.");
@@ -314,6 +315,9 @@ public class CampaignService {
 
     @Inject
     CampaignConfig config;
+
+    @Inject
+    CampaignApprovals approvals;
 
     /**
      * What an operator's launch does: an APPROVED campaign with a future scheduledAt becomes SCHEDULED and

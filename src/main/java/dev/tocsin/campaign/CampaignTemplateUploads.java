@@ -122,4 +122,43 @@ public class CampaignTemplateUploads {
             return new TemplateUpload(id, tag, part, c.templatesVersion, c.status.name(), withdrawn);
         });
     }
+
+    /** One custom part a campaign has, for the console's list. */
+    public record CustomPart(String locale, String part, int characters, String updatedBy, OffsetDateTime updatedAt) {
+    }
+
+    /** The campaign's custom template parts (over its library set), by locale and part. */
+    public List<CustomPart> customParts(String id) {
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement ps = conn.prepareStatement("SELECT locale, part, LENGTH(content), updated_by, updated_at"
+                     + " FROM campaign_template WHERE campaign_id = ? ORDER BY locale, part")) {
+            ps.setString(1, id);
+            List<CustomPart> parts = new ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parts.add(new CustomPart(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getObject(5, OffsetDateTime.class)));
+                }
+            }
+            return parts;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the campaign's templates could not be read", e);
+        }
+    }
+
+    /** The source of one custom part, if the campaign has it. */
+    public java.util.Optional<String> customPart(String id, String locale, String part) {
+        try (Connection conn = dataSource.getConnection();
+             PreparedStatement ps = conn.prepareStatement("SELECT content FROM campaign_template"
+                     + " WHERE campaign_id = ? AND locale = ? AND part = ?")) {
+            ps.setString(1, id);
+            ps.setString(2, locale);
+            ps.setString(3, part);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the campaign's template could not be read", e);
+        }
+    }
 }

@@ -11,12 +11,13 @@ public record CampaignView(String id, String name, String publicTitle, String fo
                            List<String> channels, String channelPolicy, Segment segment, OffsetDateTime scheduledAt,
                            OffsetDateTime scheduleMissedAt,
                            int maxAttempts, int smsSegmentBudget, String createdBy, String lastEditedBy, String approvedBy, OffsetDateTime approvedAt,
-                           String approvalComment, List<String> allowedFallback, OffsetDateTime launchedAt, OffsetDateTime completedAt,
+                           String approvalComment, String rejectedBy, OffsetDateTime rejectedAt, String rejectionComment,
+                           List<String> allowedFallback, OffsetDateTime launchedAt, OffsetDateTime completedAt,
                            Long audienceTotal, Long unreachable, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public static CampaignView of(Campaign c) {
         return new CampaignView(c.id, c.name, c.publicTitle, c.followUpOf, c.followUpAudience, c.status.name(), c.incidentId, c.templateSet, c.channelCodes(),
                 c.channelPolicy, c.segment(), c.scheduledAt, c.scheduleMissedAt, c.maxAttempts, c.smsSegmentBudget(), c.createdBy, c.lastEditedBy, c.approvedBy, c.approvedAt,
-                c.approvalComment, Campaign.split(c.allowedFallback), c.launchedAt, c.completedAt, c.audienceTotal, c.unreachable, c.createdAt, c.updatedAt);
+                c.approvalComment, c.rejectedBy, c.rejectedAt, c.rejectionComment, Campaign.split(c.allowedFallback), c.launchedAt, c.completedAt, c.audienceTotal, c.unreachable, c.createdAt, c.updatedAt);
     }
 }

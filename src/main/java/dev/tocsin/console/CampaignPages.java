@@ -113,7 +113,13 @@ public class CampaignPages {
         if (p.isEmpty()) {
             return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
         }
-        return Response.ok(access.page(campaignPage).data("p", p.get())).build();
+        CampaignView c = p.get().campaign();
+        boolean beforeLaunch = c.status().equals("DRAFT") || c.status().equals("APPROVED");
+        // Checked on every view before launch: a template upload or an incident's facts may have changed it.
+        java.util.List<dev.tocsin.template.ContentProblem> problems = beforeLaunch
+                ? campaigns.contentProblems(id, c.allowedFallback()) : java.util.List.of();
+        return Response.ok(access.page(campaignPage).data("p", p.get()).data("beforeLaunch", beforeLaunch)
+                .data("problems", problems)).build();
     }
 
     @io.quarkus.qute.Location("console/approval.html")
@@ -121,8 +127,12 @@ public class CampaignPages {
 
     /** What an approver reads before approving: what goes out, to how many, in which languages, on which channels. */
     public record Review(CampaignView campaign, dev.tocsin.audience.AudienceQuery.Audience audience,
-                         java.util.List<dev.tocsin.template.ContentProblem> problems, String fourEyes) {
+                         java.util.List<dev.tocsin.template.ContentProblem> problems, String fourEyes,
+                         dev.tocsin.campaign.CampaignApprovals.SinceApproval since) {
     }
+
+    @Inject
+    dev.tocsin.campaign.CampaignApprovals approvals;
 
     private Review review(String id, java.util.List<String> allowFallback) throws SQLException {
         CampaignView campaign = campaigns.view(id);
@@ -131,7 +141,8 @@ public class CampaignPages {
                 + " second person with the approver role must (four eyes)."
                 : me.equals(campaign.lastEditedBy()) ? "You last edited this campaign, so you cannot approve it: a second"
                 + " person with the approver role must (four eyes)." : null;
-        return new Review(campaign, campaigns.audience(id), campaigns.contentProblems(id, allowFallback), fourEyes);
+        return new Review(campaign, campaigns.audience(id), campaigns.contentProblems(id, allowFallback), fourEyes,
+                approvals.since(id));
     }
 
     @GET
@@ -153,6 +164,7 @@ public class CampaignPages {
     @Path("{id}/approval")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response approve(@PathParam("id") String id, @jakarta.ws.rs.FormParam("comment") String comment,
+                            @jakarta.ws.rs.FormParam("decision") String decision,
                             @jakarta.ws.rs.FormParam("allowFallback") java.util.List<String> allowFallback) throws SQLException {
         Optional<Response> refused = access.refuse("/console/campaigns/" + id + "/approval", Roles.APPROVER);
         if (refused.isPresent()) {
@@ -166,8 +178,13 @@ public class CampaignPages {
             if (said.length() > 2000) {
                 throw ApiException.badRequest("invalid_request", "The comment is longer than 2,000 characters.", java.util.List.of());
             }
-            campaigns.approve(id, said.isEmpty() ? null : said, fallback, access.user());
-            audit.object("campaign", id).before(before).after(campaigns.view(id));
+            if ("reject".equals(decision)) {
+                approvals.reject(id, said, access.user());
+            } else {
+                campaigns.approve(id, said.isEmpty() ? null : said, fallback, access.user());
+            }
+            audit.object("campaign", id).details("reject".equals(decision) ? "rejected" : "approved").before(before)
+                    .after(campaigns.view(id));
             return Response.seeOther(URI.create("/console/campaigns/" + id)).build();
         } catch (ApiException e) {
             try {

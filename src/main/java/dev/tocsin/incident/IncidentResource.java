@@ -58,7 +58,7 @@ public class IncidentResource {
     public record Translation(@NotBlank @Size(max = 500) String title, @Size(max = 20000) String description,
                               @Size(max = 20) List<@NotBlank @Size(max = 2000) String> companyActions,
                               @Size(max = 2000) String delayNote, @Size(max = 4000) String securityMeasures) {
-        IncidentText text() {
+        public IncidentText text() {
             return new IncidentText(title, description, companyActions, delayNote, securityMeasures);
         }
     }
@@ -90,7 +90,7 @@ public class IncidentResource {
                         @Size(max = 20) List<@NotBlank @Size(max = 2000) String> companyActions,
                         @Size(max = 4000) String securityMeasures, @Valid ContactPoint contact, @Valid ContactPoint dpo,
                         @Valid Offer offer, @PositiveOrZero @Max(10_000_000_000L) Long affectedCount) {
-        NoticeFacts facts() {
+        public NoticeFacts facts() {
             return new NoticeFacts(occurredUntil, Boolean.TRUE.equals(occurredEstimated),
                     Boolean.TRUE.equals(lawEnforcementDelay), contact == null ? null : contact.fact(),
                     dpo == null ? null : dpo.fact(), offer == null ? null

@@ -211,6 +211,18 @@ public class NoticeTemplates {
                 origin == null ? 0 : origin.getLineCharacterStart(), e.getMessage());
     }
 
+    /**
+     * The library's source of one part, for an operator to start a custom part from; empty for a set, locale or
+     * part the library does not have (the names are checked, so no other file can be read).
+     */
+    public Optional<String> librarySource(String setName, String tag, String part) {
+        if (setName == null || !SET_NAME.matcher(setName).matches() || tag == null
+                || !tag.matches("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}") || part == null || !PARTS.contains(part)) {
+            return Optional.empty();
+        }
+        return read(setName + "/" + tag + "/" + part);
+    }
+
     /** The raw source of a part, for the required-content markers: uploaded, or from the library. */
     Optional<String> source(TemplateSet set, String tag, String part) {
         Overlay overlay = overlays.get(set.name());

@@ -116,12 +116,34 @@ class ConsoleBrowserTest {
             String incident = browser.getCurrentUrl().replaceAll(".*/console/incidents/", "");
             look(browser, "incident");
 
-            // facts, accounts and a campaign through the API (the console's facts form, upload and wizard come next)
-            given().contentType(io.restassured.http.ContentType.JSON)
-                    .body(Map.of("companyActions", List.of("We reset every sign-in session on 25 November."),
-                            "dpo", Map.of("name", "Dana Officer", "email", "dpo@example.com"),
-                            "securityMeasures", "Passwords were stored as salted bcrypt hashes."))
-                    .put("/api/incidents/" + incident + "/facts").then().statusCode(200);
+            // the facts the notices state, through the incident's form: a number that is not one is said, what was typed kept
+            browser.findElement(By.partialLinkText("What the notices state")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("f-actions")));
+            browser.findElement(By.id("f-actions")).sendKeys("We reset every sign-in session on 25 November.");
+            browser.findElement(By.id("f-security")).sendKeys("Passwords were stored as salted bcrypt hashes.");
+            browser.findElement(By.id("f-dpo-name")).sendKeys("Dana Officer");
+            browser.findElement(By.id("f-dpo-email")).sendKeys("dpo@example.com");
+            browser.findElement(By.id("f-count")).sendKeys("about three");
+            browser.findElement(By.xpath("//button[text()='Record the facts']")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("facts-problems")));
+            assertTrue(browser.findElement(By.id("facts-problems")).getText().contains("affectedCount"));
+            assertEquals("Dana Officer", browser.findElement(By.id("f-dpo-name")).getAttribute("value"));
+            look(browser, "incident-facts-problem");
+            browser.findElement(By.id("f-count")).clear();
+            browser.findElement(By.id("f-count")).sendKeys("3");
+            browser.findElement(By.xpath("//button[text()='Record the facts']")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("saved")));
+            // and the incident's title in Arabic, for the Arabic notices
+            browser.findElement(By.id("t-locale")).sendKeys("ar");
+            browser.findElement(By.id("t-title")).sendKeys("اختراق بيانات " + run);
+            browser.findElement(By.id("t-actions")).sendKeys("أعدنا تعيين جميع جلسات تسجيل الدخول.");
+            browser.findElement(By.xpath("//button[text()='Record this language']")).click();
+            waitOn(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.id("saved"), "ar"));
+            look(browser, "incident-facts");
+            Map<String, Object> recorded = given().get("/api/incidents/" + incident).then().statusCode(200).extract().path("facts");
+            assertEquals(List.of("We reset every sign-in session on 25 November."), recorded.get("companyActions"));
+            assertEquals("اختراق بيانات " + run, given().get("/api/incidents/" + incident).then().extract()
+                    .path("translations.ar.title"));
             // the accounts file through the page: a bad line is reported by its number and reason, the rest kept
             java.nio.file.Path file = java.nio.file.Files.createTempFile("accounts-" + run, ".csv");
             java.nio.file.Files.writeString(file, "account_id,email,exposed\n" + "c1-" + run + ",c1-" + run + "@example.com,password\n"
@@ -151,6 +173,46 @@ class ConsoleBrowserTest {
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "draft"));
             String campaign = browser.getCurrentUrl().replaceAll(".*/console/campaigns/", "");
 
+            // the required-content check runs on the campaign's page; a custom part is checked as it is uploaded:
+            // a syntax error is shown at its line, a missing required section is listed where it is missing
+            assertEquals(1, browser.findElements(By.id("content-ok")).size(), "the library's notice passes the check");
+            browser.findElement(By.linkText("Custom templates")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("t-source")));
+            browser.get(root + "console/drafts/" + campaign + "/templates?locale=en&part=email.txt");
+            String library = browser.findElement(By.id("t-source")).getAttribute("value");
+            assertTrue(library.contains("{! covers: contact !}"), "the form starts from the library's text");
+            setValue(browser, "t-source", "Dear reader,\n{#if true}\nunclosed\n");
+            browser.findElement(By.xpath("//button[text()='Upload and check']")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("template-problem")));
+            assertTrue(browser.findElement(By.id("template-problem")).getText().matches("(?s).*line \\d+, column \\d+.*"),
+                    browser.findElement(By.id("template-problem")).getText());
+            assertEquals(1, browser.findElements(By.id("error-line")).size(), "the line with the error is marked");
+            look(browser, "template-error");
+            setValue(browser, "t-source", library.replace("{! covers: contact !}", ""));
+            browser.findElement(By.xpath("//button[text()='Upload and check']")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("content-problems")));
+            assertTrue(browser.findElement(By.id("content-problems")).getText().contains("en / email.txt: contact"),
+                    browser.findElement(By.id("content-problems")).getText());
+            look(browser, "campaign-content-missing");
+            browser.get(root + "console/drafts/" + campaign + "/templates?locale=en&part=email.txt");
+            setValue(browser, "t-source", library);
+            browser.findElement(By.xpath("//button[text()='Upload and check']")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("content-ok")));
+            // a test send: a bad address is named, nothing goes out; then the test reaches only the given address
+            browser.findElement(By.linkText("Send a test")).click();
+            browser.findElement(By.id("ts-emails")).sendKeys("test-" + run + "@example.com\nnot-an-address");
+            browser.findElement(By.xpath("//button[text()='Send the test']")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("test-problem")));
+            assertTrue(browser.findElement(By.id("test-problem")).getText().contains("not-an-address"));
+            browser.findElement(By.id("ts-emails")).clear();
+            browser.findElement(By.id("ts-emails")).sendKeys("test-" + run + "@example.com");
+            browser.findElement(By.xpath("//button[text()='Send the test']")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("test-result")));
+            look(browser, "test-send");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> TestServices.allReceivedMail().stream()
+                    .anyMatch(m -> dev.tocsin.testing.Mail.to(m).equals("test-" + run + "@example.com")));
+            browser.get(root + "console/campaigns/" + campaign);
+
             // English and Arabic side by side: the email framed without script, the SMS with its segments
             browser.findElement(By.partialLinkText("Preview the notice")).click();
             waitOn(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("iframe.email"), 2));
@@ -161,16 +223,40 @@ class ConsoleBrowserTest {
             browser.switchTo().defaultContent();
             look(browser, "campaign-preview");
 
-            // the approver finds it waiting, reads what goes out to whom, and approves it
+            // the approver sends it back once, with a reason (a reason is required), then approves it
             signIn(browser, TestUsers.APPROVER);
             browser.findElement(By.linkText("Console run " + run)).click();
             browser.findElement(By.linkText("Review for approval")).click();
             waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("audience-total")));
             assertEquals("2", browser.findElement(By.id("audience-total")).getText());
             assertTrue(browser.findElements(By.id("content-ok")).size() == 1, "the required-content check passes");
+            assertEquals(1, browser.findElements(By.id("never-approved")).size());
+            browser.findElement(By.id("reject")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("approval-problem")));
+            assertTrue(browser.findElement(By.id("approval-problem")).getText().contains("Say why"));
+            browser.findElement(By.id("comment")).sendKeys("Add the phone line to call.");
+            browser.findElement(By.id("reject")).click();
+            waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("rejected")));
+            assertTrue(browser.findElement(By.id("rejected")).getText().contains("Add the phone line to call."));
+            browser.get(root + "console/campaigns/" + campaign + "/approval");
             look(browser, "approval");
             browser.findElement(By.id("comment")).sendKeys("Checked the facts with legal.");
-            browser.findElement(By.cssSelector("form.stack button")).click();
+            browser.findElement(By.id("approve")).click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "approved"));
+
+            // the operator changes the text after approval: the approval is withdrawn, the next approver sees the change
+            signIn(browser, TestUsers.OPERATOR);
+            browser.get(root + "console/drafts/" + campaign + "/templates?locale=en&part=email.txt");
+            setValue(browser, "t-source", library + "\nCall us on 0800 123 456.\n");
+            browser.findElement(By.xpath("//button[text()='Upload and check']")).click();
+            waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "draft"));
+            signIn(browser, TestUsers.APPROVER);
+            browser.get(root + "console/campaigns/" + campaign + "/approval");
+            WebElement changes = browser.findElement(By.id("changes"));
+            assertTrue(changes.getText().contains("template en/email.txt") && changes.getText().contains("+ Call us on 0800 123 456."),
+                    changes.getText());
+            look(browser, "approval-changes");
+            browser.findElement(By.id("approve")).click();
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "approved"));
 
             // the operator launches it after reading what launching does, and watches it reach 100 %

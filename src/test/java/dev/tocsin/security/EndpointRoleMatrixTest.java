@@ -63,6 +63,8 @@ class EndpointRoleMatrixTest {
             Map.entry("PUT /api/campaigns/{id}/templates/{locale}/{part}", Set.of("operator")),
             Map.entry("POST /api/campaigns/{id}/test-send", Set.of("operator")),
             Map.entry("POST /api/campaigns/{id}/approve", Set.of("approver")),
+            Map.entry("POST /api/campaigns/{id}/reject", Set.of("approver")),
+            Map.entry("GET /api/campaigns/{id}/changes-since-approval", READERS),
             Map.entry("POST /api/campaigns/{id}/launch", Set.of("operator")),
             Map.entry("POST /api/campaigns/{id}/pause", Set.of("operator")),
             Map.entry("POST /api/campaigns/{id}/resume", Set.of("operator")),

@@ -170,8 +170,26 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
     /** The SMTP server comes back on the same port (with an empty mailbox). */
     public static synchronized void startSmtp() {
         ServerSetup same = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-        greenMail = new GreenMail(same);
-        greenMail.start();
+        // The port the stopped server held may not be free again at once (its sockets still closing): try again
+        // for a few seconds rather than fail the test that restarts it.
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 40; attempt++) {
+            GreenMail restarted = new GreenMail(same);
+            try {
+                restarted.start();
+                greenMail = restarted;
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    restarted.stop();
+                } catch (RuntimeException ignored) {
+                    // it never started
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(250_000_000L);
+            }
+        }
+        throw new IllegalStateException("GreenMail could not listen on port " + smtpPort + " again", last);
     }
 
     @Override
