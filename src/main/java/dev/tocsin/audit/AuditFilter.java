@@ -34,6 +34,9 @@ public class AuditFilter {
         return segment.endsWith("s") ? segment.substring(0, segment.length() - 1) : segment;
     }
 
+    /** Console POSTs that change nothing (the wizard's "Count again" without JavaScript) are not in the trail. */
+    private static final java.util.Set<String> NOT_CHANGES = java.util.Set.of("/console/campaigns/new");
+
     @ServerResponseFilter
     public void audit(ContainerRequestContext request, ContainerResponseContext response) {
         String method = request.getMethod();
@@ -41,7 +44,7 @@ public class AuditFilter {
         // The console's forms do what the API does and are audited as the API call they stand for (sign-in and
         // sign-out are audited where they happen).
         boolean console = requested.startsWith("/console/") && !requested.equals("/console/login")
-                && !requested.equals("/console/logout");
+                && !requested.equals("/console/logout") && !NOT_CHANGES.contains(requested);
         if (READ_ONLY.contains(method) || !(requested.startsWith("/api/") || requested.startsWith("/webhooks/") || console)) {
             return;
         }

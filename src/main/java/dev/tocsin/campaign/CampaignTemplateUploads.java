@@ -66,10 +66,18 @@ public class CampaignTemplateUploads {
         }
         String tag;
         try {
-            tag = new Locale.Builder().setLanguageTag(localeTag.strip()).build().toLanguageTag();
+            Locale locale = new Locale.Builder().setLanguageTag(localeTag == null ? "" : localeTag.strip()).build();
+            if (locale.getLanguage().isEmpty()) {
+                throw new IllformedLocaleException("no language");
+            }
+            tag = locale.toLanguageTag();
         } catch (IllformedLocaleException e) {
             throw ApiException.badRequest("invalid_template", "'" + localeTag + "' is not a BCP 47 language tag (e.g. fr, pt-BR).",
                     List.of(new FieldError("locale", "not a BCP 47 language tag")));
+        }
+        if (tag.length() > 35) {
+            throw ApiException.badRequest("invalid_template", "The language tag '" + tag.substring(0, 35) + "...' is longer than"
+                    + " 35 characters; give the language and region only (e.g. pt-BR).", List.of(new FieldError("locale", "too long")));
         }
         if (source == null || source.isBlank()) {
             throw ApiException.badRequest("invalid_template", "The template is empty.", List.of(new FieldError("body", "empty")));

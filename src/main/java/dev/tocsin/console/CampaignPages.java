@@ -275,7 +275,7 @@ public class CampaignPages {
                 .data("allChannels", java.util.List.of("email", "sms", "push", "letter"));
     }
 
-    /** The wizard; with JavaScript off, its "Count again" button comes back here with the form's values. */
+    /** The wizard (an incident's "New campaign" link gives its incidentId). */
     @GET
     @Path("new")
     public Response draft(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
@@ -284,6 +284,21 @@ public class CampaignPages {
             return refused.get();
         }
         return Response.ok(wizardPage(Draft.of(uri.getQueryParameters()), java.util.List.of())).build();
+    }
+
+    /**
+     * "Count again" with JavaScript off: the wizard's values come back in a POST (a GET would put the form's CSRF
+     * token in the address), and the wizard is shown again with its count. Nothing is created or changed.
+     */
+    @POST
+    @Path("new")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response countAgain(jakarta.ws.rs.core.MultivaluedMap<String, String> form) {
+        Optional<Response> refused = access.refuse("/console/campaigns/new", Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        return Response.ok(wizardPage(Draft.of(form), java.util.List.of())).build();
     }
 
     /** The live audience count (htmx swaps it in as the filter changes). */

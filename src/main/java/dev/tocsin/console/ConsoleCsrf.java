@@ -79,9 +79,18 @@ public class ConsoleCsrf implements ContainerRequestFilter, ContainerResponseFil
             return;
         }
         String sent = context.getHeaderString(HEADER);
-        if (sent == null && context.getMediaType() != null
-                && context.getMediaType().isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
-            sent = formField(context);
+        boolean form = context.getMediaType() != null
+                && context.getMediaType().isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
+        String unstorable = null;
+        if (form) {
+            byte[] body = context.getEntityStream().readNBytes(MAX_FORM_BYTES + 1);
+            context.setEntityStream(new ByteArrayInputStream(body));
+            if (body.length <= MAX_FORM_BYTES) {
+                java.util.List<java.util.Map.Entry<String, String>> fields = fields(body);
+                sent = sent != null ? sent : fields.stream().filter(f -> f.getKey().equals(FIELD)).map(java.util.Map.Entry::getValue)
+                        .findFirst().orElse(null);
+                unstorable = unstorable(fields);
+            }
         }
         if (cookie == null || sent == null || !MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII),
                 sent.getBytes(StandardCharsets.US_ASCII))) {
@@ -90,6 +99,24 @@ public class ConsoleCsrf implements ContainerRequestFilter, ContainerResponseFil
             return;
         }
         request.getCurrent().put(KEY, cookie);
+        if (unstorable != null) {
+            // No page can keep it (PostgreSQL refuses NUL, the others end up in notices and logs): said once, here.
+            context.abortWith(Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                    .entity(unstorable + " Remove it, go back and send the form again; nothing was changed.").build());
+        }
+    }
+
+    /** What a field holds that no text may (a control character other than tab and line breaks, half a surrogate). */
+    private static String unstorable(java.util.List<java.util.Map.Entry<String, String>> fields) {
+        for (java.util.Map.Entry<String, String> f : fields) {
+            int bad = dev.tocsin.common.Unprintable.find(f.getValue(), true, true);
+            if (bad >= 0) {
+                String name = f.getKey().length() > 40 ? f.getKey().substring(0, 40) : f.getKey();
+                return "The field '" + dev.tocsin.common.Unprintable.replaced(name) + "' holds "
+                        + dev.tocsin.common.Unprintable.describe(f.getValue(), bad) + " at character " + (bad + 1) + ".";
+            }
+        }
+        return null;
     }
 
     @Override
@@ -107,23 +134,20 @@ public class ConsoleCsrf implements ContainerRequestFilter, ContainerResponseFil
         return value != null && value.matches("[A-Za-z0-9_-]{43}") ? value : null;
     }
 
-    /** The csrf-token field of a url-encoded form, the body put back for the page to read. */
-    private static String formField(ContainerRequestContext context) throws IOException {
-        byte[] body = context.getEntityStream().readNBytes(MAX_FORM_BYTES + 1);
-        context.setEntityStream(new ByteArrayInputStream(body));
-        if (body.length > MAX_FORM_BYTES) {
-            return null;
-        }
+    /** The fields of a url-encoded form, in order (a malformed escape leaves a field out). */
+    private static java.util.List<java.util.Map.Entry<String, String>> fields(byte[] body) {
+        java.util.List<java.util.Map.Entry<String, String>> fields = new java.util.ArrayList<>();
         for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(FIELD)) {
+            if (eq > 0) {
                 try {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    fields.add(java.util.Map.entry(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)));
                 } catch (IllegalArgumentException e) {
-                    return null;
+                    // not a field a page reads
                 }
             }
         }
-        return null;
+        return fields;
     }
 }

@@ -43,6 +43,10 @@ public class SignInPages {
     @Inject
     ConsoleAccess access;
 
+    /** The company's OIDC provider signs console users in too (quarkus-oidc's "console" tenant, TOCSIN_OIDC_ENABLED). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.oidc.console.tenant-enabled", defaultValue = "false")
+    boolean oidcEnabled;
+
     @io.quarkus.qute.Location("console/login.html")
     Template login;
 
@@ -53,7 +57,7 @@ public class SignInPages {
         if (access.signedIn()) {
             return Response.seeOther(URI.create(ConsoleAccess.safeNext(next))).build();
         }
-        return Response.ok(access.page(login).data("next", ConsoleAccess.safeNext(next)).data("failed", false)
+        return Response.ok(access.page(login).data("oidc", oidcEnabled).data("next", ConsoleAccess.safeNext(next)).data("failed", false)
                 .data("ended", ended != null).data("tries", tries != null).data("username", "")).build();
     }
 
@@ -77,7 +81,7 @@ public class SignInPages {
             };
             return Response.seeOther(URI.create(to)).cookie(sessionCookie(opened.secret(), -1)).build();
         } catch (AuthenticationFailedException e) {
-            return Response.status(401).entity(access.page(login).data("next", ConsoleAccess.safeNext(next)).data("failed", true)
+            return Response.status(401).entity(access.page(login).data("oidc", oidcEnabled).data("next", ConsoleAccess.safeNext(next)).data("failed", true)
                     .data("ended", false).data("tries", false).data("username", name.length() > 200 ? "" : name)).build();
         }
     }

@@ -32,6 +32,10 @@ public class AppUser extends PanacheEntityBase {
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
 
+    /** "password" (a built-in user) or "oidc" (made at a sign-in through the company's OIDC provider). */
+    @Column(name = "signs_in_with")
+    public String signsInWith = "password";
+
     @Column(name = "totp_secret")
     public String totpSecret;
 

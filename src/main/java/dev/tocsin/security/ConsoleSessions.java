@@ -82,6 +82,30 @@ public class ConsoleSessions {
         return new Opened(secret, next);
     }
 
+    /**
+     * Opens a session for a person the company's OIDC provider signed in (made a Tocsin user, roles from its
+     * claim, by {@link UserDirectory#fromIdentityProvider}). The provider is where their second factor is asked.
+     */
+    public String openFromIdentityProvider(String username, java.util.Collection<String> roles, String address) throws SQLException {
+        UserDirectory.Principal principal = users.fromIdentityProvider(username, roles);
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        OffsetDateTime now = OffsetDateTime.now();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setString(1, Hashing.sha256(secret));
+            ps.setString(2, principal.username());
+            ps.setObject(3, now);
+            ps.setObject(4, now);
+            ps.setString(5, address == null ? null : address.substring(0, Math.min(address.length(), 100)));
+            ps.setBoolean(6, false);
+            ps.executeUpdate();
+        }
+        audit.record(principal.username(), "console.sign-in", "user", principal.username(), address, 200,
+                "through the OIDC provider; roles " + String.join(",", principal.roles()));
+        return secret;
+    }
+
     /** The user of a session still waiting for its second factor (for the code and enrolment pages only). */
     public java.util.Optional<String> waitingForCode(String secret) throws SQLException {
         if (secret == null || secret.length() != 43) {

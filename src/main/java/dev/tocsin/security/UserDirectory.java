@@ -232,6 +232,58 @@ public class UserDirectory {
         });
     }
 
+    /** The password-hash column of a user who signs in through OIDC: no password is ever hashed to it. */
+    static final String NO_PASSWORD = "!oidc: signs in through the identity provider";
+
+    /**
+     * A person the company's OIDC provider signed in, as a Tocsin user: made at their first sign-in, their roles
+     * set from the provider's claim at every sign-in (those Tocsin knows; none is refused). A built-in user of
+     * the same name is never taken over, and a user an admin disabled stays disabled.
+     */
+    public Principal fromIdentityProvider(String username, java.util.Collection<String> claimedRoles) {
+        String name = username == null ? "" : username.strip().toLowerCase();
+        if (!USERNAME.matcher(name).matches()) {
+            throw new ApiException(403, "oidc_username", "Your identity provider gave the user name '"
+                    + (name.length() > 100 ? name.substring(0, 100) + "..." : name) + "', which Tocsin cannot use (2-100"
+                    + " characters: lower-case letters, digits, '.', '_' or '-'). Ask your administrator to set"
+                    + " preferred_username.");
+        }
+        List<String> roles = claimedRoles == null ? List.of()
+                : claimedRoles.stream().filter(Roles.ALL::contains).distinct().sorted().toList();
+        if (roles.isEmpty()) {
+            throw new ApiException(403, "oidc_no_role", "Your identity provider signed you in as '" + name + "' but gave"
+                    + " you none of Tocsin's roles (" + String.join(", ", Roles.ALL) + "). Ask your administrator to add"
+                    + " you to one of those groups.");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            AppUser user = AppUser.findById(name);
+            if (user != null && !"oidc".equals(user.signsInWith)) {
+                throw new ApiException(409, "oidc_name_taken", "A built-in Tocsin user is already named '" + name
+                        + "', so a sign-in through your identity provider cannot use it. Sign in with that user's"
+                        + " password, or ask an admin to rename one of them.");
+            }
+            if (user != null && !user.enabled) {
+                throw new ApiException(403, "user_disabled", "The user '" + name + "' is disabled in Tocsin. Ask an admin.");
+            }
+            if (user == null) {
+                user = new AppUser();
+                user.username = name;
+                user.passwordHash = NO_PASSWORD;
+                user.signsInWith = "oidc";
+                user.enabled = true;
+                user.createdAt = OffsetDateTime.now();
+                user.roles = String.join(",", roles);
+                user.updatedAt = user.createdAt;
+                user.persist();
+            } else if (!user.roles.equals(String.join(",", roles))) {
+                user.roles = String.join(",", roles);
+                user.updatedAt = OffsetDateTime.now();
+            }
+            verified.clear();
+            return new Principal(user.username, roles);
+        });
+    }
+
     public AppUser setRoles(String username, List<String> roles) {
         List<FieldError> problems = new ArrayList<>();
         List<String> checked = checkRoles(roles, problems);

@@ -110,6 +110,19 @@ class ConsoleSessionTest {
                 .contentType("text/csv").body(csv).post("/console/incidents/" + incidentId + "/accounts").then().statusCode(200)
                 .body("uploadId", org.hamcrest.Matchers.notNullValue());
 
+        // the wizard's "Count again" without JavaScript: a POST with the form's values (its token stays out of the
+        // address), answered with the wizard and its count; nothing is created and nothing goes in the audit trail
+        String wizard = given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
+                .get("/console/campaigns/new?incidentId=" + incidentId).then().statusCode(200).extract().asString();
+        assertTrue(wizard.contains("formaction=\"/console/campaigns/new\"") && !wizard.contains("formmethod=\"get\""), wizard);
+        given().auth().none().cookie("tocsin_session", s.session()).cookie("tocsin_csrf", s.csrfCookie())
+                .contentType("application/x-www-form-urlencoded")
+                .formParams(Map.of("csrf-token", s.csrfToken(), "incidentId", incidentId, "name", "counted " + run, "channels", "email"))
+                .post("/console/campaigns/new").then().statusCode(200)
+                .body(containsString("id=\"audience-count\">1<"), containsString("counted " + run));
+        assertEquals(0L, (long) QuarkusTransaction.requiringNew().call(() ->
+                dev.tocsin.campaign.Campaign.count("name", "counted " + run)));
+
         // the API takes no cookie: a page elsewhere cannot make a signed-in browser call it
         given().auth().none().cookie("tocsin_session", s.session()).get("/api/suppressions").then().statusCode(401);
 
