@@ -82,6 +82,13 @@ public class ConsoleCsrf implements ContainerRequestFilter, ContainerResponseFil
         boolean form = context.getMediaType() != null
                 && context.getMediaType().isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
         String unstorable = null;
+        if (sent == null && context.getMediaType() != null
+                && context.getMediaType().isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE)) {
+            // The file upload without JavaScript: its body is a stream the page reads part by part (never read here),
+            // so its form names the token in its address. A POST's address is not followed again, the pages send no
+            // Referer, and the cookie it must match is SameSite=Strict.
+            sent = context.getUriInfo().getQueryParameters().getFirst(FIELD);
+        }
         if (form) {
             byte[] body = context.getEntityStream().readNBytes(MAX_FORM_BYTES + 1);
             context.setEntityStream(new ByteArrayInputStream(body));

@@ -227,6 +227,60 @@ public class IncidentPages {
         }
     }
 
+    /**
+     * The accounts file from the page's plain form (JavaScript off): multipart/form-data, read as a stream part by
+     * part (the file is never written to disk first), its format from the file's type or name. Answers with the
+     * upload's report page, as the script does.
+     */
+    @POST
+    @Path("{incidentId}/accounts-file")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response uploadForm(@PathParam("incidentId") String incidentId, @HeaderParam("Content-Type") String contentType,
+                               InputStream body) throws SQLException, java.io.IOException {
+        Optional<Response> refused = access.refuse("/console/incidents/" + incidentId, Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (!incidentExists(incidentId)) {
+            return Response.status(404).entity(access.page(notFound).data("what", "incident " + incidentId)).build();
+        }
+        Optional<MultipartReader> form = MultipartReader.of(body, contentType);
+        Optional<MultipartReader.Part> file = Optional.empty();
+        try {
+            if (form.isPresent()) {
+                for (Optional<MultipartReader.Part> part = form.get().next(); part.isPresent(); part = form.get().next()) {
+                    if ("file".equals(part.get().name())) {
+                        file = part;
+                        break;
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            file = Optional.empty();
+        }
+        if (file.isEmpty() || file.get().filename() == null || file.get().filename().isEmpty()) {
+            return Response.status(400).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity("No file came with the"
+                    + " form. Choose the accounts file (CSV or NDJSON), then press Upload again.").build();
+        }
+        MultipartReader.Part part = file.get();
+        String name = part.filename().toLowerCase(java.util.Locale.ROOT);
+        AccountImporter.Format format = part.contentType() != null && part.contentType().toLowerCase(java.util.Locale.ROOT)
+                .startsWith("application/x-ndjson") || name.endsWith(".ndjson") || name.endsWith(".jsonl")
+                ? AccountImporter.Format.NDJSON : AccountImporter.Format.CSV;
+        String uploadId;
+        try {
+            AccountImporter.Result result = importer.importWithinLimit(incidentId, part.content(), format);
+            uploadId = result.uploadId();
+            audit.object("incident", incidentId).details("upload " + uploadId + " (" + format + ", from the form): "
+                    + result.accepted() + " accepted, " + result.rejected() + " rejected");
+        } catch (AccountImporter.UploadInterrupted e) {
+            uploadId = e.result.uploadId();
+            audit.object("incident", incidentId).details("upload " + uploadId + " stopped at line "
+                    + e.result.stoppedAtLine() + ": " + e.result.accepted() + " accepted, " + e.result.rejected() + " rejected");
+        }
+        return Response.seeOther(URI.create("/console/incidents/" + incidentId + "/uploads/" + uploadId)).build();
+    }
+
     /** The newest upload's progress while it runs (rows taken in so far), for the page's progress bar. */
     @GET
     @Path("{incidentId}/uploads/latest.json")

@@ -379,6 +379,31 @@ class ConsoleBrowserTest {
             browser.findElement(By.xpath("//button[text()='Disable " + newcomer + "']")).click();
             waitOn(browser).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "is disabled"));
 
+            // JavaScript off: the accounts file goes as a plain form, the wizard counts again on request
+            ChromeDriver plain = Browser.openWithoutJavaScript(1280, 900);
+            try {
+                signIn(plain, TestUsers.OPERATOR);
+                java.nio.file.Path more = java.nio.file.Files.createTempFile("more-" + run, ".csv");
+                java.nio.file.Files.writeString(more, "account_id,email,exposed\n" + "n1-" + run + ",n1-" + run
+                        + "@example.com,password\n" + "n2-" + run + ",n2-" + run + "@example.com,ssn\n" + "n3-" + run + ",nope,ssn\n");
+                plain.get(root + "console/incidents/" + incident);
+                assertTrue(plain.findElement(By.xpath("//p[contains(text(), 'Without JavaScript the file is sent')]")).isDisplayed(),
+                        "the page says how the upload goes without script (a <noscript> shown only when script is off)");
+                plain.findElement(By.id("accounts-file")).sendKeys(more.toAbsolutePath().toString());
+                plain.findElement(By.cssSelector("#upload-form button")).click();
+                waitOn(plain).until(ExpectedConditions.urlContains("/uploads/"));
+                assertEquals("2", plain.findElement(By.id("upload-accepted")).getText());
+                assertEquals("1", plain.findElement(By.id("upload-rejected")).getText());
+                Browser.screenshot(plain, "console-upload-report-no-script"); // axe-core needs script: checked above with it on
+                plain.get(root + "console/campaigns/new?incidentId=" + incident);
+                plain.findElements(By.cssSelector("input[name=exposedAny][value=ssn]")).get(0).click();
+                plain.findElement(By.xpath("//button[text()='Count again']")).click();
+                waitOn(plain).until(ExpectedConditions.textToBe(By.id("audience-count"), "1"));
+                assertTrue(plain.getCurrentUrl().endsWith("/console/campaigns/new"), "no token in the address: " + plain.getCurrentUrl());
+            } finally {
+                plain.quit();
+            }
+
             // a phone: nothing runs off the side
             ChromeDriver phone = Browser.open(360, 800);
             try {

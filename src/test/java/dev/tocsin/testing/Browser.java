@@ -26,6 +26,15 @@ public final class Browser {
     }
 
     public static ChromeDriver open(int width, int height) throws IOException, InterruptedException {
+        return open(width, height, true);
+    }
+
+    /** A browser whose pages run no script at all (as with JavaScript switched off in its settings). */
+    public static ChromeDriver openWithoutJavaScript(int width, int height) throws IOException, InterruptedException {
+        return open(width, height, false);
+    }
+
+    private static ChromeDriver open(int width, int height, boolean javaScript) throws IOException, InterruptedException {
         ensureInstalled();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -33,6 +42,9 @@ public final class Browser {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--hide-scrollbars", "--window-size=" + width + "," + height,
                 "--user-data-dir=" + Files.createTempDirectory("tocsin-chromium"));
+        if (!javaScript) {
+            options.setExperimentalOption("prefs", java.util.Map.of("profile.managed_default_content_settings.javascript", 2));
+        }
         if (width < 500) {
             // a desktop window cannot be narrower than about 500 px: a phone is emulated (viewport, touch, DPR 2)
             options.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
