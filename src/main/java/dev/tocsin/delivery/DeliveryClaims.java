@@ -256,6 +256,42 @@ public class DeliveryClaims {
         }
     }
 
+    static final String FORGET_ENQUEUED = "UPDATE delivery SET enqueued_at = NULL, updated_at = ?"
+            + " WHERE status = 'QUEUED' AND id IN (%s)";
+
+    /**
+     * Hands claimed deliveries this instance will not send back to the queue as they were (an attempt not made
+     * is not counted), for any instance's sweep to hand over again: the instance is stopping.
+     */
+    public int handBack(List<ClaimedDelivery> claimed) throws SQLException {
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(HAND_BACK.formatted(placeholders(claimed.size())))) {
+            ps.setObject(1, OffsetDateTime.now());
+            for (int i = 0; i < claimed.size(); i++) {
+                ps.setLong(i + 2, claimed.get(i).id());
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    /** A batch this instance will not claim (it is stopping): its queued rows are for any instance's sweep to hand over. */
+    public int leaveForOthers(List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(FORGET_ENQUEUED.formatted(placeholders(ids.size())))) {
+            ps.setObject(1, OffsetDateTime.now());
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setLong(i + 2, ids.get(i));
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     /**
      * Of claimed deliveries about to be sent, keeps those whose campaign still runs. The others are handed
      * back: queued again, as they were, if their campaign is paused; cancelled if it is cancelled.
@@ -327,6 +363,23 @@ public class DeliveryClaims {
             }
         }
         return remaining.stream().filter(d -> held.contains(d.id())).toList();
+    }
+
+    /** Extends the lease of the rows of a batch this instance still holds (those sent or taken back are untouched). */
+    public void extendLease(List<ClaimedDelivery> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            for (List<ClaimedDelivery> sameClaim : batch.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(ClaimedDelivery::claimToken)).values()) {
+                try (PreparedStatement ps = c.prepareStatement(RENEW_LEASE.formatted(placeholders(sameClaim.size())))) {
+                    ps.setObject(1, OffsetDateTime.now().plus(config.delivery().lease()));
+                    bindClaim(ps, 2, sameClaim);
+                    ps.executeUpdate();
+                }
+            }
+        }
     }
 
     private static void bindClaim(PreparedStatement ps, int first, List<ClaimedDelivery> sameClaim) throws SQLException {

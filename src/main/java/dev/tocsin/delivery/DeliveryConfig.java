@@ -42,6 +42,9 @@ public interface DeliveryConfig {
 
         Duration retryMax();
 
+        /** How long a stopping instance waits for its workers to finish their chunk and hand the rest back. */
+        Duration drainTimeout();
+
         /** How often each instance sweeps (a Quarkus scheduler interval read by the @Scheduled methods). */
         String sweepEvery();
     }

@@ -99,6 +99,12 @@ public class DeliveryWorker {
         List<ClaimedDelivery> left = deliveries;
         boolean first = true;
         while (!left.isEmpty()) {
+            if (drain.draining()) {
+                // shutting down: what is not sent yet goes back to the queue, for the other instances
+                List<ClaimedDelivery> rest = left;
+                drain.handedBack(timed("hand back", () -> claims.handBack(rest)));
+                return;
+            }
             if (System.nanoTime() - renewedAt > renewEvery) {
                 List<ClaimedDelivery> all = left;
                 left = timed("renew", () -> claims.renewLease(all));
@@ -133,16 +139,44 @@ public class DeliveryWorker {
         }
     }
 
+    @Inject
+    DeliveryDrain drain;
+
+    @Inject
+    ClaimKeeper keeper;
+
     @Incoming("deliveries-in")
     @Blocking(value = "delivery-workers", ordered = false)
     public void onBatch(String payload) throws SQLException {
-        List<Long> ids = DeliveryBatches.decode(payload);
+        drain.enter();
+        try {
+            List<Long> ids = DeliveryBatches.decode(payload);
+            if (drain.draining()) {
+                claims.leaveForOthers(ids);
+                return;
+            }
+            sendBatch(ids);
+        } finally {
+            drain.leave();
+        }
+    }
+
+    private void sendBatch(List<Long> ids) throws SQLException {
         long claimedAt = System.nanoTime();
         List<ClaimedDelivery> claimed = timed("claim", () -> claims.claim(ids));
         if (claimed.isEmpty()) {
             LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
             return;
         }
+        keeper.hold(claimed);
+        try {
+            send(claimed, claimedAt);
+        } finally {
+            keeper.release(claimed);
+        }
+    }
+
+    private void send(List<ClaimedDelivery> claimed, long claimedAt) throws SQLException {
         Map<Channel, List<ClaimedDelivery>> byChannel = new EnumMap<>(Channel.class);
         List<SendResult> results = new ArrayList<>(claimed.size());
         for (ClaimedDelivery d : claimed) {
