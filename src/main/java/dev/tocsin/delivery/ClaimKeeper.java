@@ -32,9 +32,11 @@ public class ClaimKeeper {
 
     private final Set<List<ClaimedDelivery>> held = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService beat;
+    private volatile long lastBeat = System.nanoTime();
+    private volatile long every = 1000;
 
     void onStart(@Observes StartupEvent start) {
-        long every = Math.max(200, config.delivery().lease().toMillis() / 3);
+        every = Math.max(200, config.delivery().lease().toMillis() / 3);
         beat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "claim-keeper");
             t.setDaemon(true);
@@ -52,7 +54,17 @@ public class ClaimKeeper {
         held.remove(claimed);
     }
 
+    /** How long ago the keeper last ran: a process whose threads no longer run is not alive, whatever it answers. */
+    java.time.Duration sinceLastBeat() {
+        return java.time.Duration.ofNanos(System.nanoTime() - lastBeat);
+    }
+
+    java.time.Duration beatEvery() {
+        return java.time.Duration.ofMillis(every);
+    }
+
     private void renew() {
+        lastBeat = System.nanoTime();
         for (List<ClaimedDelivery> batch : held) {
             try {
                 claims.extendLease(batch);

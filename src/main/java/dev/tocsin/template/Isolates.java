@@ -17,7 +17,7 @@ import java.util.Set;
  * mapper stands in for the HTML escaper where it applies). Not isolated: the advisory link (a URL must stay
  * clickable, also in href), the locale tag (an attribute), the rendered jurisdiction blocks and the exposed-data
  * sentence (text of the notice's own language). Parts whose content type is neither text/html nor text/plain
- * (subject, push, GSM-7 SMS: see NoticeTemplates.contentType) are left as they are.
+ * (subject, push, GSM-7 SMS: see PartTypes.of) are left as they are.
  */
 final class Isolates implements ResultMapper {
 

@@ -148,7 +148,7 @@ public class NoticeTemplates {
             TemplateSet.LocaleTemplates known = base.locales().get(tag);
             java.util.function.BiFunction<String, Template, Template> part = (file, library) -> {
                 String source = uploaded.get(tag + "/" + file);
-                return source != null ? parseSource(source, contentType(file), tag,
+                return source != null ? parseSource(source, PartTypes.of(file), tag,
                         name + "/" + tag + "/" + file) : library;
             };
             TemplateSet.LocaleTemplates t = new TemplateSet.LocaleTemplates(tag,
@@ -184,7 +184,7 @@ public class NoticeTemplates {
         }
         Template template;
         try {
-            template = parseSource(source, contentType(file), tag, id);
+            template = parseSource(source, PartTypes.of(file), tag, id);
         } catch (io.quarkus.qute.TemplateException e) {
             return List.of(error(id, e));
         }
@@ -265,7 +265,7 @@ public class NoticeTemplates {
             read(dir + "categories.properties").map(NoticeTemplates::properties)
                     .ifPresent(p -> p.stringPropertyNames().forEach(k -> categoryNames.put(k, p.getProperty(k))));
             locales.put(tag, new TemplateSet.LocaleTemplates(tag,
-                    parse(dir + "email-subject.txt", SUBJECT, tag),
+                    parse(dir + "email-subject.txt", PartTypes.SUBJECT, tag),
                     parse(dir + "email.html", "text/html", tag),
                     parse(dir + "email.txt", "text/plain", tag),
                     optional(dir + "sms.txt", tag),
@@ -286,26 +286,7 @@ public class NoticeTemplates {
 
     /** Parts only some channels need (SMS, push): absent means the set cannot send on that channel. */
     private Template optional(String path, String tag) {
-        return read(path).isPresent() ? parse(path, contentType(path.substring(path.lastIndexOf('/') + 1)), tag) : null;
-    }
-
-    /** Content types that Isolates leaves alone: one-line subjects and push texts. */
-    static final String SUBJECT = "text/x-subject";
-    static final String PUSH = "text/x-push";
-
-    /**
-     * What a part is rendered as: HTML, the email text and the SMS isolate inserted values (renderSms drops them
-     * again where they would cost an SMS its GSM-7 encoding or a segment).
-     */
-    static String contentType(String file) {
-        if (file.endsWith(".html")) {
-            return Variant.TEXT_HTML;
-        }
-        return switch (file) {
-            case "email-subject.txt" -> SUBJECT;
-            case "push.txt", "push-title.txt" -> PUSH;
-            default -> Variant.TEXT_PLAIN;
-        };
+        return read(path).isPresent() ? parse(path, PartTypes.of(path.substring(path.lastIndexOf('/') + 1)), tag) : null;
     }
 
     private Template parseSource(String source, String contentType, String tag, String id) {
