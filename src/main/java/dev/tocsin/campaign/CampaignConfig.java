@@ -14,6 +14,16 @@ public interface CampaignConfig {
 
     SubstituteNotice substituteNotice();
 
+    Retention retention();
+
+    interface Retention {
+        /** Days after a campaign closed at which the contact data of its notices is removed; the proof stays. */
+        int contactDays();
+
+        /** How often one instance looks for campaigns past retention (a Quarkus scheduler interval). */
+        String checkEvery();
+    }
+
     interface Launch {
         /** Accounts per slice of delivery creation (the launch request itself creates a tenth of it). */
         int sliceSize();

@@ -87,7 +87,8 @@ public class ProofReport {
                         fields.add(Long.toString(id));
                         fields.add(rd.getString(2));
                         fields.add(channel);
-                        fields.add(Masking.address(Channel.fromCode(channel).orElse(Channel.EMAIL), rd.getString(4)));
+                        fields.add(DeliveryContactPurge.REMOVED.equals(rd.getString(4)) ? DeliveryContactPurge.REMOVED
+                                : Masking.address(Channel.fromCode(channel).orElse(Channel.EMAIL), rd.getString(4)));
                         fields.add(rd.getString(5));
                         fields.add(templateSet);
                         fields.add(templateSha256);

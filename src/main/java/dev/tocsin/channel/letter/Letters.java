@@ -437,4 +437,15 @@ public class Letters {
         }
         return answers;
     }
+
+    static final String PURGE_CONTACTS = "UPDATE letter SET name = NULL, address_line1 = '(removed)', address_line2 = NULL,"
+            + " postal_code = NULL WHERE campaign_id = ? AND address_line1 <> '(removed)'";
+
+    /** A closed campaign past contact retention: the printed names and street addresses go (the town and country stay). */
+    public long purgeContacts(String campaignId) throws SQLException {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(PURGE_CONTACTS)) {
+            ps.setString(1, campaignId);
+            return ps.executeUpdate();
+        }
+    }
 }
