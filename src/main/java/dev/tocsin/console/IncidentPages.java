@@ -357,7 +357,8 @@ public class IncidentPages {
     private io.quarkus.qute.TemplateInstance factsPage(Incident incident, FactsForm facts, List<FieldError> factProblems,
                                                       TranslationForm translation, List<FieldError> translationProblems,
                                                       String saved) {
-        return access.page(factsPage).data("incident", incident).data("f", facts).data("factProblems", factProblems)
+        return access.page(factsPage).data("incident", incident).data("own", ownForm(incident)).data("ownProblems", List.of())
+                .data("f", facts).data("factProblems", factProblems)
                 .data("t", translation).data("translationProblems", translationProblems)
                 .data("translations", incidents.translations(incident.id)).data("saved", saved);
     }
@@ -474,5 +475,52 @@ public class IncidentPages {
         List<FieldError> found = e.details() == null ? List.of()
                 : e.details().stream().filter(d -> d instanceof FieldError).map(d -> (FieldError) d).toList();
         return found.isEmpty() ? List.of(new FieldError("", e.getMessage())) : found;
+    }
+
+    private static IncidentForm ownForm(Incident i) {
+        java.util.function.Function<OffsetDateTime, String> local = t -> t == null ? ""
+                : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().withSecond(0).withNano(0).toString();
+        return new IncidentForm(i.title, i.description == null ? "" : i.description, local.apply(i.occurredAt),
+                local.apply(i.discoveredAt));
+    }
+
+    /** Corrects the incident's own title, description and times (the API's PUT /api/incidents/{id}). */
+    @POST
+    @Path("{id}/edit")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response edit(@PathParam("id") String id, @FormParam("title") String title, @FormParam("description") String description,
+                         @FormParam("occurredAt") String occurredAt, @FormParam("discoveredAt") String discoveredAt) {
+        Optional<Response> refused = access.refuse("/console/incidents/" + id + "/facts", Roles.OPERATOR);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Optional<Incident> incident = found(id);
+        if (incident.isEmpty()) {
+            return Response.status(404).entity(access.page(notFound).data("what", "incident " + id)).build();
+        }
+        IncidentForm form = new IncidentForm(cut(title, 500), cut(description, 20000), cut(occurredAt, 40), cut(discoveredAt, 40));
+        List<String> problems = new ArrayList<>();
+        if (form.title().isBlank()) {
+            problems.add("Give the incident a title (up to 500 characters): it names the breach in every list.");
+        }
+        OffsetDateTime occurred = time(form.occurredAt(), "When the breach happened", problems);
+        OffsetDateTime discovered = time(form.discoveredAt(), "When it was discovered", problems);
+        Incident i = incident.get();
+        FactsForm facts = FactsForm.of(dev.tocsin.template.NoticeFacts.fromStored(i.facts), Incidents.ownText(i));
+        if (problems.isEmpty()) {
+            try {
+                Incident before = i;
+                IncidentForm was = ownForm(before);
+                Incident after = incidents.edit(id, form.title(), form.description().isBlank() ? null : form.description(),
+                        occurred, discovered);
+                audit.object("incident", id).details("edited").before(was).after(ownForm(after));
+                return Response.ok(factsPage(after, facts, List.of(), translationForm("", null), List.of(),
+                        "The incident is corrected; its deadline clocks follow the new times.")).build();
+            } catch (ApiException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return Response.status(400).entity(factsPage(i, facts, List.of(), translationForm("", null), List.of(), null)
+                .data("own", form).data("ownProblems", problems)).build();
     }
 }

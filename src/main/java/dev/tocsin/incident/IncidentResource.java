@@ -141,6 +141,25 @@ public class IncidentResource {
         return Response.status(201).entity(view(incident)).build();
     }
 
+    /** The incident's own title, description and times, as corrected. */
+    public record EditIncident(@NotBlank @Size(max = 500) String title, @Size(max = 20000) String description,
+                               @NotNull OffsetDateTime occurredAt, @NotNull OffsetDateTime discoveredAt) {
+    }
+
+    @PUT
+    @Path("{id}")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(operationId = "editIncident", summary = "Correct the incident's title, description and times",
+            description = "What was known changes in the first days. The deadline clocks follow the new times; notices"
+                    + " already sent keep the text they had. Translations and facts have their own calls.")
+    public IncidentView edit(@PathParam("id") String id, @Valid @NotNull EditIncident request) {
+        IncidentView before = view(incidents.find(id));
+        IncidentView after = view(incidents.edit(id, request.title(), request.description(), request.occurredAt(),
+                request.discoveredAt()));
+        audit.object("incident", id).before(before).after(after);
+        return after;
+    }
+
     @PUT
     @Path("{id}/translations/{locale}")
     @RolesAllowed(Roles.OPERATOR)

@@ -24,6 +24,34 @@ public class Incidents {
     /** Opens an incident after checking its times are plausible (from 1970 on, discovered after it occurred). */
     @Transactional
     public Incident open(String title, String description, OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
+        checkTimes(occurredAt, discoveredAt);
+        Incident incident = new Incident();
+        incident.id = Ids.newId();
+        incident.title = title.strip();
+        incident.description = description;
+        incident.occurredAt = occurredAt;
+        incident.discoveredAt = discoveredAt;
+        incident.createdAt = OffsetDateTime.now();
+        incident.persist();
+        return incident;
+    }
+
+    /**
+     * Corrects the incident's own title, description and times (what was known changes in the first days). The
+     * deadline clocks follow the new times; notices already sent keep the text they had (their hash proves it).
+     */
+    @Transactional
+    public Incident edit(String id, String title, String description, OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
+        Incident incident = find(id);
+        checkTimes(occurredAt, discoveredAt);
+        incident.title = title.strip();
+        incident.description = description;
+        incident.occurredAt = occurredAt;
+        incident.discoveredAt = discoveredAt;
+        return incident;
+    }
+
+    private static void checkTimes(OffsetDateTime occurredAt, OffsetDateTime discoveredAt) {
         List<FieldError> times = new java.util.ArrayList<>();
         String occurred = dev.tocsin.common.TimeWindow.problem(occurredAt);
         String discovered = dev.tocsin.common.TimeWindow.problem(discoveredAt);
@@ -43,15 +71,6 @@ public class Incidents {
             throw ApiException.badRequest("invalid_request", "discoveredAt cannot be before occurredAt.",
                     List.of(new FieldError("discoveredAt", "before occurredAt")));
         }
-        Incident incident = new Incident();
-        incident.id = Ids.newId();
-        incident.title = title.strip();
-        incident.description = description;
-        incident.occurredAt = occurredAt;
-        incident.discoveredAt = discoveredAt;
-        incident.createdAt = OffsetDateTime.now();
-        incident.persist();
-        return incident;
     }
 
     /**

@@ -80,6 +80,12 @@ class ConsoleFormsHostileInputTest {
                 form.put(field, worst);
                 check(failures, "translation " + field, worst, post(operator, "/console/incidents/" + incident + "/translations", form));
             }
+            for (String field : List.of("title", "description", "occurredAt", "discoveredAt")) {
+                Map<String, String> form = new LinkedHashMap<>(Map.of("title", "Corrected", "occurredAt", "2026-11-01T10:00",
+                        "discoveredAt", "2026-11-02T10:00"));
+                form.put(field, worst);
+                check(failures, "incident " + field, worst, post(operator, "/console/incidents/" + incident + "/edit", form));
+            }
             for (String field : List.of("locale", "part", "source")) {
                 Map<String, String> form = new LinkedHashMap<>(Map.of("locale", "en", "part", "sms.txt", "source", "Hello"));
                 form.put(field, worst);

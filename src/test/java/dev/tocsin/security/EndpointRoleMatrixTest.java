@@ -41,6 +41,7 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /api/incidents/{id}", READERS),
             Map.entry("PUT /api/incidents/{id}/translations/{locale}", Set.of("operator")),
             Map.entry("PUT /api/incidents/{id}/facts", Set.of("operator")),
+            Map.entry("PUT /api/incidents/{id}", Set.of("operator")),
             Map.entry("GET /api/letters/batches", Set.of("operator", "auditor")),
             Map.entry("GET /api/suppressions", Set.of("operator", "auditor", "support")),
             Map.entry("DELETE /api/suppressions/{address}", Set.of("operator")),
