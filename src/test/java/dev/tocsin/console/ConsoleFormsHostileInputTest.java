@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,13 +79,13 @@ class ConsoleFormsHostileInputTest {
             for (String field : List.of("locale", "title", "description", "companyActions", "delayNote")) {
                 Map<String, String> form = new LinkedHashMap<>(Map.of("locale", "fr", "title", "Titre"));
                 form.put(field, worst);
-                check(failures, "translation " + field, worst, post(operator, "/console/incidents/" + incident + "/translations", form));
+                check(failures, "translation " + field, worst, post(operator, "/console/incidents/" + incident + "/facts/translation", form));
             }
             for (String field : List.of("title", "description", "occurredAt", "discoveredAt")) {
                 Map<String, String> form = new LinkedHashMap<>(Map.of("title", "Corrected", "occurredAt", "2026-11-01T10:00",
                         "discoveredAt", "2026-11-02T10:00"));
                 form.put(field, worst);
-                check(failures, "incident " + field, worst, post(operator, "/console/incidents/" + incident + "/edit", form));
+                check(failures, "incident " + field, worst, post(operator, "/console/incidents/" + incident + "/facts/incident", form));
             }
             for (String field : List.of("locale", "part", "source")) {
                 Map<String, String> form = new LinkedHashMap<>(Map.of("locale", "en", "part", "sms.txt", "source", "Hello"));
@@ -106,6 +107,14 @@ class ConsoleFormsHostileInputTest {
             check(failures, "facts page", worst, given().auth().none().cookie("tocsin_session", operator.session())
                     .queryParam("locale", worst).get("/console/incidents/" + incident + "/facts").then().extract().statusCode());
         }
+        // and the forms do their work with good values (a refusal above is not a missing page)
+        assertEquals(200, post(operator, "/console/incidents/" + incident + "/facts/incident", Map.of("title",
+                "Corrected " + run, "occurredAt", "2026-11-01T10:00", "discoveredAt", "2026-11-02T10:00")));
+        assertEquals("Corrected " + run, given().auth().preemptive().basic(TestUsers.OPERATOR, TestUsers.PASSWORD)
+                .get("/api/incidents/" + incident).then().extract().path("title"));
+        assertEquals(200, post(operator, "/console/incidents/" + incident + "/facts/translation", Map.of("locale", "fr",
+                "title", "Titre " + run)));
+        assertEquals(200, post(operator, "/console/incidents/" + incident + "/facts", Map.of("affectedCount", "12")));
         // unknown ids: a page that says so
         check(failures, "unknown campaign", "", post(operator, "/console/drafts/no-such/templates", Map.of("locale", "en", "part", "sms.txt", "source", "x")));
         check(failures, "unknown incident", "", post(operator, "/console/incidents/no-such/facts", Map.of()));
