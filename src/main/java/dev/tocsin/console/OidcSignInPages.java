@@ -82,8 +82,7 @@ public class OidcSignInPages {
         oidcSession.logout().await().indefinitely();
         try {
             String secret = sessions.openFromIdentityProvider(username, identity.getRoles(), address);
-            NewCookie cookie = new NewCookie.Builder(ConsoleSessions.COOKIE).value(secret).path("/console").httpOnly(true)
-                    .secure(config.console().secureCookie()).sameSite(NewCookie.SameSite.STRICT).maxAge(-1).build();
+            NewCookie cookie = SignInPages.sessionCookie(config, secret, -1);
             // A page, not a redirect: the way here began at the provider (another site), and a browser does not
             // send a SameSite=Strict cookie along a redirect chain that did; the link below is followed from here.
             return Response.ok(access.page(signedIn).data("user", username.strip().toLowerCase())).cookie(cookie).build();

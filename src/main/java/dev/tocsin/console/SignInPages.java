@@ -177,6 +177,11 @@ public class SignInPages {
     }
 
     private NewCookie sessionCookie(String value, int maxAge) {
+        return sessionCookie(config, value, maxAge);
+    }
+
+    /** The console's session cookie: HttpOnly, SameSite=Strict, on /console only, Secure behind TLS. */
+    static NewCookie sessionCookie(ConsoleConfig config, String value, int maxAge) {
         return new NewCookie.Builder(ConsoleSessions.COOKIE).value(value).path("/console").httpOnly(true)
                 .secure(config.console().secureCookie()).sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
     }

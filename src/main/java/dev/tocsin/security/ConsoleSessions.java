@@ -64,19 +64,7 @@ public class ConsoleSessions {
     public Opened signIn(String username, char[] password, String address) throws SQLException {
         UserDirectory.Principal principal = users.authenticate(username, password, address);
         Mfa.Step next = mfa.stepAfterPassword(principal.username());
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        OffsetDateTime now = OffsetDateTime.now();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, Hashing.sha256(secret));
-            ps.setString(2, principal.username());
-            ps.setObject(3, now);
-            ps.setObject(4, now);
-            ps.setString(5, address == null ? null : address.substring(0, Math.min(address.length(), 100)));
-            ps.setBoolean(6, next != Mfa.Step.NONE);
-            ps.executeUpdate();
-        }
+        String secret = open(principal.username(), address, next != Mfa.Step.NONE);
         audit.record(principal.username(), "console.sign-in", "user", principal.username(), address, 200,
                 next == Mfa.Step.NONE ? null : "password accepted; " + (next == Mfa.Step.VERIFY ? "code" : "enrolment") + " to follow");
         return new Opened(secret, next);
@@ -88,21 +76,27 @@ public class ConsoleSessions {
      */
     public String openFromIdentityProvider(String username, java.util.Collection<String> roles, String address) throws SQLException {
         UserDirectory.Principal principal = users.fromIdentityProvider(username, roles);
+        String secret = open(principal.username(), address, false);
+        audit.record(principal.username(), "console.sign-in", "user", principal.username(), address, 200,
+                "through the OIDC provider; roles " + String.join(",", principal.roles()));
+        return secret;
+    }
+
+    /** A new session row (only the secret's SHA-256 is kept); its cookie value. */
+    private String open(String username, String address, boolean waitingForCode) throws SQLException {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         OffsetDateTime now = OffsetDateTime.now();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, Hashing.sha256(secret));
-            ps.setString(2, principal.username());
+            ps.setString(2, username);
             ps.setObject(3, now);
             ps.setObject(4, now);
             ps.setString(5, address == null ? null : address.substring(0, Math.min(address.length(), 100)));
-            ps.setBoolean(6, false);
+            ps.setBoolean(6, waitingForCode);
             ps.executeUpdate();
         }
-        audit.record(principal.username(), "console.sign-in", "user", principal.username(), address, 200,
-                "through the OIDC provider; roles " + String.join(",", principal.roles()));
         return secret;
     }
 
