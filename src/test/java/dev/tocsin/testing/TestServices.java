@@ -6,8 +6,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import jakarta.mail.internet.MimeMessage;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -115,18 +113,20 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         ensureDatabase();
+        // Ports are chosen by the kernel as each server binds (port 0), never picked first and bound later: a port
+        // picked by opening and closing a socket can be taken by an outgoing connection in between.
         if (greenMail == null) {
-            smtpPort = freePort();
-            greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
             greenMail.start();
+            smtpPort = greenMail.getSmtp().getPort();
         }
         if (bounceMailbox == null) {
-            bounceImapPort = freePort();
-            bouncePop3Port = freePort();
             bounceMailbox = new GreenMail(new ServerSetup[]{
-                    new ServerSetup(bounceImapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
-                    new ServerSetup(bouncePop3Port, "127.0.0.1", ServerSetup.PROTOCOL_POP3)});
+                    new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort(),
+                    new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3).dynamicPort()});
             bounceMailbox.start();
+            bounceImapPort = bounceMailbox.getImap().getPort();
+            bouncePop3Port = bounceMailbox.getPop3().getPort();
             bounceUser = bounceMailbox.setUser(BOUNCE_MAILBOX, BOUNCE_LOGIN, BOUNCE_PASSWORD);
             popUser = bounceMailbox.setUser("pop-bounces@bounces.tocsin.test", POP_LOGIN, POP_PASSWORD);
         }
@@ -199,21 +199,22 @@ public class TestServices implements QuarkusTestResourceLifecycleManager {
 
     static void ensureDatabase() {
         String admin = System.getenv().getOrDefault("TOCSIN_TEST_DB_ADMIN_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-        try (Connection c = DriverManager.getConnection(admin, "postgres", "");
-             ResultSet rs = c.createStatement().executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB_NAME + "'")) {
-            if (!rs.next()) {
-                c.createStatement().execute("CREATE DATABASE " + DB_NAME);
+        // A busy machine can refuse a connection for a moment (a previous test application still closing its
+        // pool): try for a few seconds before failing every test that follows.
+        SQLException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (Connection c = DriverManager.getConnection(admin, "postgres", "");
+                 ResultSet rs = c.createStatement().executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB_NAME + "'")) {
+                if (!rs.next()) {
+                    c.createStatement().execute("CREATE DATABASE " + DB_NAME);
+                }
+                return;
+            } catch (SQLException e) {
+                last = e;
+                java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the tests (see README): " + e.getMessage(), e);
         }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the tests (see README): "
+                + last.getMessage(), last);
     }
 }
