@@ -36,18 +36,25 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML)
 public class CampaignPages {
 
-    /** The lifecycle steps the page offers, with what each does, said before it is done. */
-    static final Map<String, String> ACTIONS = Map.of(
-            "launch", "Notices start going out now to everyone in the campaign's audience, on its channels, at the"
-                    + " providers' throttles. Pause or cancel stay possible while it runs.",
-            "pause", "Workers stop taking this campaign's notices; the ones already on their way finish. Nothing is"
-                    + " lost: resume sends the rest.",
-            "resume", "Sending starts again where it stopped, at the campaign's throttles.",
-            "cancel", "Every notice not yet sent is cancelled and will never be sent. This cannot be undone: people"
-                    + " not reached yet must be reached by a new campaign.");
+    /** What a lifecycle step the page offers does, said before it is done; null for a step it does not offer. */
+    private String consequence(String action) {
+        return switch (action) {
+            case "launch" -> cmsg.page_campaign_notices_start_going_out_now();
+            case "pause" -> cmsg.page_campaign_workers_stop_taking_this_campaign();
+            case "resume" -> cmsg.page_campaign_sending_starts_again_where_it();
+            case "cancel" -> cmsg.page_campaign_every_notice_not_yet_sent();
+            default -> null;
+        };
+    }
 
     @Inject
     ConsoleAccess access;
+
+    @Inject
+    ConsoleMessages msg;
+
+    @Inject
+    CampaignPageMessages cmsg;
 
     @Inject
     CampaignService campaigns;
@@ -137,10 +144,8 @@ public class CampaignPages {
     private Review review(String id, java.util.List<String> allowFallback) throws SQLException {
         CampaignView campaign = campaigns.view(id);
         String me = access.user();
-        String fourEyes = me.equals(campaign.createdBy()) ? "You created this campaign, so you cannot approve it: a"
-                + " second person with the approver role must (four eyes)."
-                : me.equals(campaign.lastEditedBy()) ? "You last edited this campaign, so you cannot approve it: a second"
-                + " person with the approver role must (four eyes)." : null;
+        String fourEyes = me.equals(campaign.createdBy()) ? cmsg.page_campaign_you_created_this_campaign_so()
+                : me.equals(campaign.lastEditedBy()) ? cmsg.page_campaign_you_last_edited_this_campaign() : null;
         return new Review(campaign, campaigns.audience(id), campaigns.contentProblems(id, allowFallback), fourEyes,
                 approvals.since(id));
     }
@@ -176,7 +181,7 @@ public class CampaignPages {
         try {
             CampaignView before = campaigns.view(id);
             if (said.length() > 2000) {
-                throw ApiException.badRequest("invalid_request", "The comment is longer than 2,000 characters.", java.util.List.of());
+                throw ApiException.badRequest("invalid_request", cmsg.page_campaign_the_comment_is_longer_than(), java.util.List.of());
             }
             if ("reject".equals(decision)) {
                 approvals.reject(id, said, access.user());
@@ -255,10 +260,10 @@ public class CampaignPages {
 
     private Count count(Draft draft) {
         if (draft.incidentId().isEmpty()) {
-            return new Count(null, "Open the wizard from an incident: it counts that incident's affected accounts.");
+            return new Count(null, cmsg.page_campaign_open_the_wizard_from_an());
         }
         if (draft.channels().isEmpty()) {
-            return new Count(null, "Choose at least one channel.");
+            return new Count(null, cmsg.page_campaign_choose_at_least_one_channel());
         }
         try {
             return new Count(campaigns.audienceOf(draft.request()), null);
@@ -275,7 +280,7 @@ public class CampaignPages {
                 .data("allChannels", java.util.List.of("email", "sms", "push", "letter"));
     }
 
-    /** The wizard (an incident's "New campaign" link gives its incidentId). */
+    /** The wizard (an incident's cmsg.campaign_new_new_campaign() link gives its incidentId). */
     @GET
     @Path("new")
     public Response draft(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri) {
@@ -321,8 +326,7 @@ public class CampaignPages {
         }
         Draft draft = Draft.of(form);
         if (draft.name().isEmpty()) {
-            return Response.status(400).entity(wizardPage(draft, java.util.List.of("Name the campaign (up to 300"
-                    + " characters): it is how approvers and the audit trail know it."))).build();
+            return Response.status(400).entity(wizardPage(draft, java.util.List.of(cmsg.page_campaign_name_the_campaign_up_to()))).build();
         }
         try {
             dev.tocsin.campaign.Campaign created = campaigns.create(draft.request(), access.user());
@@ -391,7 +395,7 @@ public class CampaignPages {
         try {
             campaigns.view(id);
         } catch (ApiException e) {
-            return Response.status(404).type(MediaType.TEXT_PLAIN).entity("There is no campaign " + id + ".").build();
+            return Response.status(404).type(MediaType.TEXT_PLAIN).entity(msg.page_no_such("campaign " + id)).build();
         }
         return Response.ok(reports.proof(id), "text/csv; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"proof-of-notification-" + id + ".csv\"").build();
@@ -436,7 +440,7 @@ public class CampaignPages {
             return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
         }
         return Response.ok(access.page(confirm).data("p", p.get()).data("action", action)
-                .data("consequence", ACTIONS.get(action)).data("problem", null)).build();
+                .data("consequence", consequence(action)).data("problem", null)).build();
     }
 
     @POST
@@ -463,7 +467,7 @@ public class CampaignPages {
                 return Response.status(404).entity(access.page(notFound).data("what", "campaign " + id)).build();
             }
             return Response.status(e.status()).entity(access.page(confirm).data("p", p.get()).data("action", action)
-                    .data("consequence", ACTIONS.get(action)).data("problem", e.getMessage())).build();
+                    .data("consequence", consequence(action)).data("problem", e.getMessage())).build();
         }
     }
 }

@@ -74,9 +74,28 @@ public class ConsoleAccess {
         return ConsoleCsrf.FIELD;
     }
 
-    /** A page with what the layout shows on every page (who is signed in, which links they have). */
+    /** A page with what the layout shows on every page (who is signed in, which links they have), in their language. */
     public TemplateInstance page(Template template) {
-        return template.data("me", this);
+        return template.data("me", this).setLocale(locale());
+    }
+
+    private java.util.Locale locale;
+
+    /**
+     * The language of the console's words for this request: the browser's first choice (Accept-Language) among
+     * the languages the console has (quarkus.locales, each a messages/msg_{tag}.properties), else English.
+     */
+    public java.util.Locale locale() {
+        if (locale == null) {
+            locale = ConsoleLanguages.choose(request.getCurrent() == null ? null
+                    : request.getCurrent().request().getHeader("Accept-Language"));
+        }
+        return locale;
+    }
+
+    /** The page's language tag, for the html element's lang attribute. */
+    public String lang() {
+        return locale().toLanguageTag();
     }
 
     /** A path inside the console to go back to after signing in (never another site). */

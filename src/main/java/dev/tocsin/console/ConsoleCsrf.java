@@ -109,7 +109,7 @@ public class ConsoleCsrf implements ContainerRequestFilter, ContainerResponseFil
         if (unstorable != null) {
             // No page can keep it (PostgreSQL refuses NUL, the others end up in notices and logs): said once, here.
             context.abortWith(Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
-                    .entity(unstorable + " Remove it, go back and send the form again; nothing was changed.").build());
+                    .entity(unstorable).build());
         }
     }
 
@@ -119,8 +119,8 @@ public class ConsoleCsrf implements ContainerRequestFilter, ContainerResponseFil
             int bad = dev.tocsin.common.Unprintable.find(f.getValue(), true, true);
             if (bad >= 0) {
                 String name = f.getKey().length() > 40 ? f.getKey().substring(0, 40) : f.getKey();
-                return "The field '" + dev.tocsin.common.Unprintable.replaced(name) + "' holds "
-                        + dev.tocsin.common.Unprintable.describe(f.getValue(), bad) + " at character " + (bad + 1) + ".";
+                return io.quarkus.qute.i18n.MessageBundles.get(ConsoleMessages.class).page_field_unstorable(
+                        dev.tocsin.common.Unprintable.replaced(name), dev.tocsin.common.Unprintable.describe(f.getValue(), bad), Integer.toString(bad + 1));
             }
         }
         return null;

@@ -1,138 +1,232 @@
 package dev.tocsin.console;
 
-import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
 
 /**
- * The console's words, English first. Another language is a file
- * src/main/resources/messages/msg_{tag}.properties with the same keys (Qute picks it by the page's locale).
+ * The console's words: each method is a key of src/main/resources/messages/msg_en.properties (English, the default),
+ * its parameters the values a page fills in. Another language is a file msg_{tag}.properties with the same keys
+ * (Qute picks it by the page's locale); the build fails when a template uses a key that is not here.
  */
 @MessageBundle(value = "msg", locale = "en")
 public interface ConsoleMessages {
 
-    @Message("Tocsin console")
     String product();
-
-    @Message("Sign in")
     String sign_in();
-
-    @Message("Sign out")
     String sign_out();
-
-    @Message("User name")
     String username();
-
-    @Message("Password")
     String password();
-
-    @Message("The user name or password is wrong, or this address must wait after too many tries. Check both and try again in a minute; an admin can clear the wait.")
     String sign_in_failed();
-
-    @Message("Your session has ended. Sign in again.")
     String session_ended();
-
-    @Message("Home")
     String home();
-
-    @Message("Incidents")
     String incidents();
-
-    @Message("Support lookup")
     String support();
-
-    @Message("Audit log")
     String audit();
-
-    @Message("Signed in as {user} ({roles})")
-    String signed_in_as(String user, String roles);
-
-    @Message("Open incidents")
+    String signed_in_as(Object user, Object roles);
     String open_incidents();
-
-    @Message("No incidents yet. Open one when a breach is found: the notification deadlines start from its discovery.")
     String no_incidents();
-
-    @Message("New incident")
     String new_incident();
-
-    @Message("Campaigns")
     String campaigns();
-
-    @Message("No campaigns yet. Create one from an incident once its affected accounts are uploaded.")
     String no_campaigns();
-
-    @Message("Waiting for your approval")
     String waiting_for_approval();
-
-    @Message("Nothing waits for your approval.")
     String nothing_waiting();
-
-    @Message("Recent audit events")
     String recent_audit();
-
-    @Message("You need the role {role}")
-    String needs_role_title(String role);
-
-    @Message("This page is for users with the role {role}. You are signed in as {user} with {roles}. Ask an admin for the role if your work needs it.")
-    String needs_role_text(String role, String user, String roles);
-
-    @Message("Not found")
+    String needs_role_title(Object role);
+    String needs_role_text(Object role, Object user, Object roles);
     String not_found();
-
-    @Message("Status")
     String status();
-
-    @Message("Progress")
     String progress();
-
-    @Message("Deadline")
     String deadline();
-
-    @Message("Title")
     String title();
-
-    @Message("Description")
     String description();
-
-    @Message("When the breach happened")
     String occurred_at();
-
-    @Message("When it was discovered")
     String discovered_at();
-
-    @Message("Create the incident")
     String create_incident();
-
-    @Message("Pause")
     String pause();
-
-    @Message("Resume")
     String resume();
-
-    @Message("Cancel the campaign")
     String cancel();
-
-    @Message("Go back")
     String go_back();
-
-    @Message("Search")
     String search();
-
-    @Message("Verification reference, email, phone or account id")
     String lookup_label();
-
-    @Message("Send it again")
     String resend();
-
-    @Message("Why (kept in the audit trail)")
     String resend_reason();
-
-    @Message("Nothing was found for that. Check it with the caller: a reference we did not issue means the message they have did not come from us.")
     String nothing_found();
-
-    @Message("Download the proof report (CSV)")
     String proof_report();
-
-    @Message("Skip to the content")
     String skip_to_content();
+    String audit_actor();
+    String audit_action_contains();
+    String audit_object_id();
+    String audit_filter();
+    String audit_no_audit_event_matches_clear();
+    String audit_before();
+    String audit_after();
+    String audit_no_details_were_recorded();
+    String form_expired_this_form_has_expired_tocsin();
+    String form_expired_this_form_has_expired();
+    String form_expired_nothing_was_changed_the_form();
+    String home_by(Object createdBy);
+    String home_name();
+    String home_audience();
+    String incident_facts_facts(Object title);
+    String incident_facts_what_the_notices_state(Object title);
+    String incident_facts_templates_word_these_facts_in();
+    String incident_facts_the_incident();
+    String incident_facts_nothing_was_changed_fix_these();
+    String incident_facts_when_the_breach_happened_utc();
+    String incident_facts_when_it_was_discovered_utc();
+    String incident_facts_correct_the_incident();
+    String incident_facts_facts_2();
+    String incident_facts_nothing_was_recorded_fix_these();
+    String incident_facts_when();
+    String incident_facts_the_breach_lasted_until_utc();
+    String incident_facts_its_dates_are_estimates();
+    String incident_facts_a_law_enforcement_investigation_delayed();
+    String incident_facts_why_it_was_delayed_in();
+    String incident_facts_what_the_company_did();
+    String incident_facts_what_the_company_did_one();
+    String incident_facts_security_measures_taken();
+    String incident_facts_phone();
+    String incident_facts_postal_address();
+    String incident_facts_a_service_offered_free_of();
+    String incident_facts_service_e_g_credit_monitoring();
+    String incident_facts_for_how_many_months();
+    String incident_facts_enrolment_link_on_the_advisory();
+    String incident_facts_enrol_by();
+    String incident_facts_how_many_people_are_affected();
+    String incident_facts_record_the_facts();
+    String incident_facts_the_incident_in_another_language();
+    String incident_facts_no_translation_yet_notices_in();
+    String incident_facts_translated();
+    String incident_facts_language_bcp_47_tag_e();
+    String incident_facts_what_the_company_did_paragraphs();
+    String incident_facts_why_it_was_delayed();
+    String incident_facts_record_this_language();
+    String incident_new_the_incident_was_not_created();
+    String incident_what_the_notices_state_facts();
+    String incident_affected_accounts();
+    String incident_the_accounts_file_csv_header();
+    String incident_upload();
+    String incident_without_javascript_the_file_is();
+    String incident_sent();
+    String incident_past_uploads();
+    String incident_started();
+    String incident_accepted();
+    String incident_rejected();
+    String incident_up_to_line();
+    String incident_no_campaign_for_this_incident();
+    String layout_console();
+    String layout_letters();
+    String layout_users();
+    String layout_api_tokens();
+    String letters_printed_letter_s_wait_for();
+    String letters_make_a_batch_for_the();
+    String letters_batches();
+    String letters_no_batch_yet_when_a();
+    String letters_batch();
+    String letters_made();
+    String letters_handed_over();
+    String letters_returned();
+    String letters_by(Object createdAt, Object createdBy);
+    String letters_by_2(Object handedOverAt, Object handedOverBy);
+    String letters_mark_handed_over();
+    String letters_not_yet();
+    String letters_returned_mail();
+    String letters_references_printed_on_the_returned();
+    String letters_record_as_returned();
+    String letters_what_each_line_did();
+    String letters_line();
+    String letters_reference();
+    String letters_detail();
+    String login_too_many_wrong_codes_sign();
+    String login_sign_in_with_your_company();
+    String mfa_enrol_set_up_your_second_factor();
+    String mfa_enrol_your_roles_require_a_code();
+    String mfa_enrol_scan_this_code_with_the();
+    String mfa_enrol_type_the_six_digits_it();
+    String mfa_enrol_key();
+    String mfa_enrol_code_from_the_app();
+    String mfa_enrol_turn_it_on();
+    String mfa_recovery_your_recovery_codes();
+    String mfa_recovery_keep_these_ten_codes_somewhere();
+    String mfa_recovery_continue_to_the_console();
+    String mfa_your_code();
+    String mfa_type_the_six_digits_your(Object user);
+    String mfa_that_code_is_wrong_or();
+    String mfa_code();
+    String mfa_continue();
+    String not_found_there_is_no_it_may(Object what);
+    String oidc_refused_you_could_not_be_signed();
+    String oidc_refused_back_to_the_sign_in();
+    String oidc_signed_in_signed_in_as(Object user);
+    String support_sent_again_as_notice_it(Object resent);
+    String support_notice_to(Object id, Object channel, Object address);
+    String support_account(Object accountId);
+    String support_resend_of(Object resendOf);
+    String tokens_your_api_tokens();
+    String tokens_a_script_signs_in_with();
+    String tokens_authorization_bearer_token();
+    String tokens_and_acts_with_your_roles();
+    String tokens_your_new_token_shown_only();
+    String tokens_name_the_script_that_will();
+    String tokens_create_a_token();
+    String tokens_no_token_yet();
+    String tokens_last_used();
+    String tokens_state();
+    String tokens_revoked();
+    String tokens_revoke(Object name);
+    String upload_upload(Object uploadId);
+    String upload_upload_of_affected_accounts();
+    String upload_status();
+    String upload_accepted();
+    String upload_rejected_up_to_line(Object lastLine);
+    String upload_download_the_rejected_lines_csv();
+    String upload_fix_them_in_the_file();
+    String upload_rejected_lines();
+    String upload_the_first_10_000_the();
+    String upload_account();
+    String upload_why();
+    String upload_every_line_was_accepted();
+    String users_user();
+    String users_roles();
+    String users_second_factor();
+    String users_roles_of(Object username);
+    String users_save_roles();
+    String users_enabled();
+    String users_disable(Object username);
+    String users_disabled();
+    String users_on();
+    String users_reset_s_second_factor(Object username);
+    String users_off();
+    String users_new_user();
+    String users_password_12_characters_or_more();
+    String users_create_the_user();
+    String none();
+    String anonymous();
+    String support_reference();
+    String support_campaign();
+    String page_incident_facts_the_facts_are_recorded_campaigns();
+    String incident_title_missing();
+    String page_incident_facts_the_incident_is_corrected_its();
+    String page_incident_uploading_accounts_takes_the_operator();
+    String page_incident_your_session_has_ended_sign();
+    String page_incident_no_file_came_with_the();
+    String page_letter_type_or_paste_the_references();
+    String page_support_did_i_get_the_notice();
+    String page_support_that_is_longer_than_any();
+    String page_support_say_why_the_notice_is();
+    String page_token_name_the_token_up_to();
+    String page_user_give_a_user_name_and();
+    String page_user_you_cannot_disable_yourself_another();
+    String page_facts_form_where_recipients_ask();
+    String page_facts_form_data_protection_officer_gdpr_art();
+    String page_no_such(Object what);
+    String page_incident_facts_translation_recorded(Object tag);
+    String page_incident_file_too_large(Object length, Object limit);
+    String page_user_roles_now(Object user, Object roles);
+    String page_user_second_factor_reset(Object user);
+    String page_field_unstorable(Object field, Object what, Object at);
+    String page_letter_too_many_returned(Object max);
+    // the console's script reads these from data-text-* attributes; $1, $2... are the values it fills in
+    String js_upload_bytes();
+    String js_upload_rows();
+    String js_upload_failed();
 }

@@ -57,8 +57,9 @@ public record FactsForm(Map<String, String> values) {
     }
 
     public List<Person> people() {
-        return List.of(person("contact", "Where recipients ask"),
-                person("dpo", "Data protection officer (GDPR Art. 34, LGPD Art. 48)"));
+        ConsoleMessages msg = io.quarkus.qute.i18n.MessageBundles.get(ConsoleMessages.class);
+        return List.of(person("contact", msg.page_facts_form_where_recipients_ask()),
+                person("dpo", msg.page_facts_form_data_protection_officer_gdpr_art()));
     }
 
     private Person person(String who, String legend) {

@@ -45,6 +45,9 @@ public class IncidentFactsPages {
     ConsoleAccess access;
 
     @Inject
+    ConsoleMessages msg;
+
+    @Inject
     Incidents incidents;
 
     @Inject
@@ -130,8 +133,7 @@ public class IncidentFactsPages {
                         request.securityMeasures());
                 audit.object("incident", id).details("facts").before(FactsForm.of(dev.tocsin.template.NoticeFacts
                         .fromStored(before.facts), Incidents.ownText(before)).values()).after(facts.values());
-                return Response.ok(factsPage(after, facts, List.of(), noTranslation, List.of(), "The facts are recorded."
-                        + " Campaigns not yet launched show them; check their required content again.")).build();
+                return Response.ok(factsPage(after, facts, List.of(), noTranslation, List.of(), msg.page_incident_facts_the_facts_are_recorded_campaigns())).build();
             } catch (ApiException e) {
                 problems.addAll(fieldErrors(e));
             }
@@ -173,7 +175,7 @@ public class IncidentFactsPages {
                 incidents.translate(id, tag, request.text());
                 audit.object("incident", id).details("translation " + tag).before(before.get(tag)).after(request);
                 return Response.ok(factsPage(i, facts, List.of(), translationForm(tag, request.text()), List.of(),
-                        "The text in " + tag + " is recorded: notices in that language show it.")).build();
+                        msg.page_incident_facts_translation_recorded(tag))).build();
             } catch (ApiException e) {
                 problems.addAll(fieldErrors(e));
             }
@@ -212,10 +214,10 @@ public class IncidentFactsPages {
                 IncidentPages.cut(description, 20000), IncidentPages.cut(occurredAt, 40), IncidentPages.cut(discoveredAt, 40));
         List<String> problems = new ArrayList<>();
         if (form.title().isBlank()) {
-            problems.add("Give the incident a title (up to 500 characters): it names the breach in every list.");
+            problems.add(msg.incident_title_missing());
         }
-        OffsetDateTime occurred = IncidentPages.time(form.occurredAt(), "When the breach happened", problems);
-        OffsetDateTime discovered = IncidentPages.time(form.discoveredAt(), "When it was discovered", problems);
+        OffsetDateTime occurred = IncidentPages.time(form.occurredAt(), msg.occurred_at(), problems);
+        OffsetDateTime discovered = IncidentPages.time(form.discoveredAt(), msg.discovered_at(), problems);
         Incident i = incident.get();
         FactsForm facts = FactsForm.of(dev.tocsin.template.NoticeFacts.fromStored(i.facts), Incidents.ownText(i));
         if (problems.isEmpty()) {
@@ -226,7 +228,7 @@ public class IncidentFactsPages {
                         occurred, discovered);
                 audit.object("incident", id).details("edited").before(was).after(ownForm(after));
                 return Response.ok(factsPage(after, facts, List.of(), translationForm("", null), List.of(),
-                        "The incident is corrected; its deadline clocks follow the new times.")).build();
+                        msg.page_incident_facts_the_incident_is_corrected_its())).build();
             } catch (ApiException e) {
                 problems.add(e.getMessage());
             }

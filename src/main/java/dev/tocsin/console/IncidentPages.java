@@ -58,6 +58,9 @@ public class IncidentPages {
     ConsoleAccess access;
 
     @Inject
+    ConsoleMessages msg;
+
+    @Inject
     AccountImporter importer;
 
     @Inject
@@ -118,10 +121,10 @@ public class IncidentPages {
         IncidentForm form = new IncidentForm(cut(title, 500), cut(description, 20000), cut(occurredAt, 40), cut(discoveredAt, 40));
         List<String> problems = new ArrayList<>();
         if (form.title().isBlank()) {
-            problems.add("Give the incident a title (up to 500 characters): it names the breach in every list.");
+            problems.add(msg.incident_title_missing());
         }
-        OffsetDateTime occurred = time(form.occurredAt(), "When the breach happened", problems);
-        OffsetDateTime discovered = time(form.discoveredAt(), "When it was discovered", problems);
+        OffsetDateTime occurred = time(form.occurredAt(), msg.occurred_at(), problems);
+        OffsetDateTime discovered = time(form.discoveredAt(), msg.discovered_at(), problems);
         if (problems.isEmpty()) {
             try {
                 Incident created = incidents.open(form.title(), form.description().isBlank() ? null : form.description(),
@@ -200,15 +203,14 @@ public class IncidentPages {
                            InputStream body) throws SQLException {
         if (!access.signedIn() || !access.has(Roles.OPERATOR)) {
             return Response.status(access.signedIn() ? 403 : 401).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("message", access.signedIn() ? "Uploading accounts takes the operator role."
-                            : "Your session has ended: sign in again, then upload the file.")).build();
+                    .entity(Map.of("message", access.signedIn() ? msg.page_incident_uploading_accounts_takes_the_operator()
+                            : msg.page_incident_your_session_has_ended_sign())).build();
         }
         if (!incidentExists(incidentId)) {
-            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(Map.of("message", "There is no incident " + incidentId + ".")).build();
+            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(Map.of("message", msg.page_no_such("incident " + incidentId))).build();
         }
         if (length != null && length > config.maxBytes()) {
-            return Response.status(413).type(MediaType.APPLICATION_JSON).entity(Map.of("message", "The file is " + length
-                    + " bytes; the limit is " + config.maxBytes() + " bytes. Split it and upload the parts.")).build();
+            return Response.status(413).type(MediaType.APPLICATION_JSON).entity(Map.of("message", msg.page_incident_file_too_large(Long.toString(length), Long.toString(config.maxBytes())))).build();
         }
         AccountImporter.Format format = AccountImporter.Format.of(contentType);
         try {
@@ -257,8 +259,7 @@ public class IncidentPages {
             file = Optional.empty();
         }
         if (file.isEmpty() || file.get().filename() == null || file.get().filename().isEmpty()) {
-            return Response.status(400).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity("No file came with the"
-                    + " form. Choose the accounts file (CSV or NDJSON), then press Upload again.").build();
+            return Response.status(400).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(msg.page_incident_no_file_came_with_the()).build();
         }
         MultipartReader.Part part = file.get();
         String name = part.filename().toLowerCase(java.util.Locale.ROOT);
@@ -324,7 +325,7 @@ public class IncidentPages {
         try {
             view = history.get(incidentId, uploadId);
         } catch (ApiException e) {
-            return Response.status(404).type(MediaType.TEXT_PLAIN).entity("There is no upload " + uploadId + ".").build();
+            return Response.status(404).type(MediaType.TEXT_PLAIN).entity(msg.page_no_such("upload " + uploadId)).build();
         }
         StreamingOutput csv = out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);

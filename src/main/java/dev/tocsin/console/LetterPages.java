@@ -42,6 +42,9 @@ public class LetterPages {
     ConsoleAccess access;
 
     @Inject
+    ConsoleMessages msg;
+
+    @Inject
     Letters letters;
 
     @Inject
@@ -92,7 +95,7 @@ public class LetterPages {
         try {
             body = letters.zip(id);
         } catch (ApiException e) {
-            return Response.status(404).type(MediaType.TEXT_PLAIN).entity("There is no letter batch " + id + ".").build();
+            return Response.status(404).type(MediaType.TEXT_PLAIN).entity(msg.page_no_such("letter batch " + id)).build();
         }
         return Response.ok(body, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"letters-" + id + ".zip\"").build();
@@ -127,10 +130,10 @@ public class LetterPages {
         List<String> lines = references == null ? List.of() : references.lines()
                 .map(l -> l.length() > 200 ? l.substring(0, 200) : l).limit(MAX_RETURNED_LINES + 1L).toList();
         if (lines.stream().allMatch(String::isBlank)) {
-            return show(400, "Type or paste the references printed on the returned letters, one per line.", null, List.of());
+            return show(400, msg.page_letter_type_or_paste_the_references(), null, List.of());
         }
         if (lines.size() > MAX_RETURNED_LINES) {
-            return show(400, "A returned-mail list holds at most " + MAX_RETURNED_LINES + " lines: send it in parts.", null, List.of());
+            return show(400, msg.page_letter_too_many_returned(Integer.toString(MAX_RETURNED_LINES)), null, List.of());
         }
         List<Letters.Returned> answers = letters.returned(lines, access.user());
         long count = answers.stream().filter(a -> a.outcome().equals("returned")).count();

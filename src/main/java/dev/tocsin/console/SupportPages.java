@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * "Did I get the notice?" on the phone: one box takes what the caller has (the verification reference read off
+ * msg.page_support_did_i_get_the_notice() on the phone: one box takes what the caller has (the verification reference read off
  * the notice, their email, phone or account id) and shows every notice sent to them as a timeline; a notice
  * can be sent again with a reason, which goes into the audit trail.
  */
@@ -43,6 +43,9 @@ public class SupportPages {
 
     @Inject
     ConsoleAccess access;
+
+    @Inject
+    ConsoleMessages msg;
 
     @Inject
     DeliveryLookup lookup;
@@ -69,7 +72,7 @@ public class SupportPages {
             return refused.get();
         }
         if (query.length() > 320) {
-            return show(query.substring(0, 320), List.of(), "That is longer than any reference, address or id: check what the caller read out.", resent);
+            return show(query.substring(0, 320), List.of(), msg.page_support_that_is_longer_than_any(), resent);
         }
         if (query.isEmpty()) {
             return show("", List.of(), null, resent);
@@ -119,13 +122,13 @@ public class SupportPages {
             found = List.of();
         }
         if (why.isEmpty() || why.length() > 1000) {
-            return show(query, found, "Say why the notice is sent again (up to 1,000 characters): it goes into the audit trail.", null);
+            return show(query, found, msg.page_support_say_why_the_notice_is(), null);
         }
         long original;
         try {
             original = Long.parseLong(id);
         } catch (NumberFormatException e) {
-            return show(query, found, "There is no notice " + id + ".", null);
+            return show(query, found, msg.page_no_such("notice " + id), null);
         }
         try {
             DeliveryResends.Created created = resends.resend(original, (Channel) null);

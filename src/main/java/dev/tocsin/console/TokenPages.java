@@ -35,6 +35,9 @@ public class TokenPages {
     ConsoleAccess access;
 
     @Inject
+    ConsoleMessages msg;
+
+    @Inject
     ApiTokens tokens;
 
     @Inject
@@ -70,7 +73,7 @@ public class TokenPages {
         }
         String n = name == null ? "" : name.strip();
         if (n.isEmpty() || n.length() > 200) {
-            return show(400, "Name the token (up to 200 characters) after the script that will use it.", null);
+            return show(400, msg.page_token_name_the_token_up_to(), null);
         }
         try {
             ApiTokens.Created created = tokens.create(access.user(), n);

@@ -35,6 +35,9 @@ public class UserPages {
     ConsoleAccess access;
 
     @Inject
+    ConsoleMessages msg;
+
+    @Inject
     UserDirectory users;
 
     @Inject
@@ -74,7 +77,7 @@ public class UserPages {
         try {
             String name = username == null ? "" : username.strip();
             if (name.isEmpty() || password == null || password.isEmpty()) {
-                throw ApiException.badRequest("invalid_request", "Give a user name and a password (12 characters or more).", List.of());
+                throw ApiException.badRequest("invalid_request", msg.page_user_give_a_user_name_and(), List.of());
             }
             AppUser user = users.create(name, password, roles == null ? List.of() : roles);
             audit.object("user", user.username).after(Row.of(user));
@@ -96,7 +99,7 @@ public class UserPages {
             Row before = Row.of(users.find(username));
             Row after = Row.of(users.setRoles(username, roles == null ? List.of() : roles));
             audit.object("user", username).before(before).after(after);
-            return show(200, null, "The roles of " + after.username() + " are now " + String.join(", ", after.roles()) + ".");
+            return show(200, null, msg.page_user_roles_now(after.username(), String.join(", ", after.roles())));
         } catch (ApiException e) {
             return show(e.status(), e.getMessage(), null);
         }
@@ -112,7 +115,7 @@ public class UserPages {
         }
         try {
             if (username.equalsIgnoreCase(access.user())) {
-                throw ApiException.conflict("own_account", "You cannot disable yourself: another admin must.");
+                throw ApiException.conflict("own_account", msg.page_user_you_cannot_disable_yourself_another());
             }
             Row before = Row.of(users.find(username));
             Row after = Row.of(users.disable(username));
@@ -138,8 +141,7 @@ public class UserPages {
             mfa.reset(before.username());
             audit.object("user", before.username()).details("second factor reset").before(before)
                     .after(Row.of(users.find(username)));
-            return show(200, null, "The second factor of " + before.username() + " is off: they set up a new one at"
-                    + " their next sign-in (if their roles require it).");
+            return show(200, null, msg.page_user_second_factor_reset(before.username()));
         } catch (ApiException e) {
             return show(e.status(), e.getMessage(), null);
         }

@@ -4,6 +4,16 @@
 (function () {
   'use strict';
 
+  // The words come from the page (data-text-* attributes, filled from the message bundle): $1, $2... are values,
+  // numbers written the page's language's way.
+  function say(element, name, values) {
+    var lang = document.documentElement.lang || 'en';
+    return (element.getAttribute('data-text-' + name) || '').replace(/\$(\d)/g, function (all, n) {
+      var v = values[Number(n) - 1];
+      return typeof v === 'number' ? v.toLocaleString(lang) : String(v);
+    });
+  }
+
   function setup(form) {
     var bar = document.getElementById('upload-bytes');
     var barText = document.getElementById('upload-bytes-text');
@@ -30,7 +40,7 @@
       xhr.upload.addEventListener('progress', function (e) {
         if (e.lengthComputable) {
           bar.value = Math.round(e.loaded * 100 / e.total);
-          barText.textContent = bar.value + ' % of ' + e.total.toLocaleString() + ' bytes';
+          barText.textContent = say(form, 'bytes', [bar.value, e.total]);
         }
       });
       polling = setInterval(function () {
@@ -38,8 +48,7 @@
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (u) {
             if (u && u.status === 'RUNNING') {
-              rows.textContent = u.accepted.toLocaleString() + ' rows taken in, ' + u.rejected.toLocaleString()
-                + ' rejected, up to line ' + u.lastLine.toLocaleString();
+              rows.textContent = say(form, 'rows', [u.accepted, u.rejected, u.lastLine]);
             }
           })
           .catch(function () { /* the next poll tries again */ });
@@ -54,8 +63,7 @@
         if (xhr.status === 200 && answer && answer.uploadId) {
           window.location.assign(form.getAttribute('data-upload').replace(/accounts$/, 'uploads/') + answer.uploadId);
         } else {
-          problem.textContent = (answer && answer.message) || ('The upload failed (HTTP ' + xhr.status
-            + '). Check the connection and try again; what was accepted before a break is kept.');
+          problem.textContent = (answer && answer.message) || say(form, 'failed', [String(xhr.status)]);
           problem.hidden = false;
         }
       });
@@ -83,8 +91,8 @@
           width: Math.max(280, Math.min(target.clientWidth || 640, 900)),
           height: 220,
           scales: {x: {time: true}},
-          series: [{}, {label: 'notices/s', stroke: '#0b4f8a', width: 2, fill: 'rgba(11,79,138,0.12)'}],
-          axes: [{}, {label: 'per second'}]
+          series: [{}, {label: say(box, 'series', []), stroke: '#0b4f8a', width: 2, fill: 'rgba(11,79,138,0.12)'}],
+          axes: [{}, {label: say(box, 'axis', [])}]
         }, [times, rates], target);
       } else {
         plot.setData([times, rates]);
@@ -103,8 +111,7 @@
             var rate = seconds > 0 ? Math.max(0, (s.done - last.done) / seconds) : 0;
             times.push(s.at / 1000);
             rates.push(Math.round(rate));
-            now.textContent = Math.round(rate).toLocaleString() + ' notices/s now; ' + s.done.toLocaleString()
-              + ' of ' + s.total.toLocaleString() + ' left or settled.';
+            now.textContent = say(box, 'now', [Math.round(rate), s.done, s.total]);
             draw();
           } else {
             times.push(s.at / 1000);
