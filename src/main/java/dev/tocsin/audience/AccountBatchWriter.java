@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes one batch of validated rows in one transaction with multi-row standard MERGE statements,
- * which PostgreSQL (15+) and H2 both run. A batch either lands whole or not at all, so an upload
- * that fails halfway keeps every batch before the failure.
+ * Writes one batch of validated rows in one transaction: on PostgreSQL through COPY into a staging table and
+ * set-based statements ({@link AccountCopy}), on H2 with multi-row standard MERGE statements. A batch either
+ * lands whole or not at all, so an upload that fails halfway keeps every batch before the failure.
  */
 @ApplicationScoped
 public class AccountBatchWriter {
@@ -32,6 +32,8 @@ public class AccountBatchWriter {
 
     @ConfigProperty(name = "quarkus.datasource.db-kind")
     String dbKind;
+
+    private static final int MERGE_ROWS = 1000;
 
     /** What happened to one batch. */
     public record Outcome(int accepted, List<RowError> duplicates) {
@@ -43,24 +45,32 @@ public class AccountBatchWriter {
             c.setAutoCommit(false);
             try {
                 List<RowError> duplicates = new ArrayList<>();
-                List<AccountRow> fresh = dropDuplicates(c, incidentId, uploadId, rows, duplicates);
-                if (!fresh.isEmpty()) {
-                    mergeAccounts(c, fresh);
-                    mergeExposures(c, incidentId, uploadId, fresh);
+                int accepted;
+                if ("postgresql".equals(dbKind)) {
+                    accepted = AccountCopy.write(c, incidentId, uploadId, rows, duplicates);
+                } else {
+                    List<AccountRow> fresh = dropDuplicates(c, incidentId, uploadId, rows, duplicates);
+                    // one MERGE per 1,000 rows: a statement's parameters stay few whatever the batch size
+                    for (int from = 0; from < fresh.size(); from += MERGE_ROWS) {
+                        List<AccountRow> part = fresh.subList(from, Math.min(fresh.size(), from + MERGE_ROWS));
+                        mergeAccounts(c, part);
+                        mergeExposures(c, incidentId, uploadId, part);
+                    }
+                    accepted = fresh.size();
                 }
                 List<RowError> allErrors = new ArrayList<>(errors);
                 allErrors.addAll(duplicates);
                 insertErrors(c, uploadId, allErrors);
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE account_upload SET accepted = ?, rejected = ?, last_line = ? WHERE id = ?")) {
-                    ps.setLong(1, acceptedSoFar + fresh.size());
+                    ps.setLong(1, acceptedSoFar + accepted);
                     ps.setLong(2, rejectedSoFar + allErrors.size());
                     ps.setLong(3, lastLine);
                     ps.setString(4, uploadId);
                     ps.executeUpdate();
                 }
                 c.commit();
-                return new Outcome(fresh.size(), duplicates);
+                return new Outcome(accepted, duplicates);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -76,16 +86,17 @@ public class AccountBatchWriter {
     private List<AccountRow> dropDuplicates(Connection c, String incidentId, String uploadId, List<AccountRow> rows,
                                             List<RowError> duplicates) throws SQLException {
         Map<String, Long> firstLine = new HashMap<>();
-        if (!rows.isEmpty()) {
+        for (int from = 0; from < rows.size(); from += MERGE_ROWS) {
+            List<AccountRow> part = rows.subList(from, Math.min(rows.size(), from + MERGE_ROWS));
             StringBuilder sql = new StringBuilder(
                     "SELECT account_id, upload_line FROM exposure WHERE incident_id = ? AND upload_id = ? AND account_id IN (");
-            appendPlaceholders(sql, rows.size(), "?");
+            appendPlaceholders(sql, part.size(), "?");
             sql.append(')');
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 ps.setString(1, incidentId);
                 ps.setString(2, uploadId);
                 int i = 3;
-                for (AccountRow row : rows) {
+                for (AccountRow row : part) {
                     ps.setString(i++, row.accountId());
                 }
                 try (ResultSet rs = ps.executeQuery()) {
@@ -99,14 +110,18 @@ public class AccountBatchWriter {
         for (AccountRow row : rows) {
             Long first = firstLine.putIfAbsent(row.accountId(), row.line());
             if (first != null) {
-                duplicates.add(new RowError(row.line(), row.accountId(),
-                        "account_id '" + row.accountId() + "' already appears on line " + first
-                                + " of this file; each account must appear once"));
+                duplicates.add(repeated(row.line(), row.accountId(), first));
             } else {
                 fresh.add(row);
             }
         }
         return fresh;
+    }
+
+    /** The rejection of a line whose account an earlier line of the same file already brought. */
+    static RowError repeated(long line, String accountId, long first) {
+        return new RowError(line, accountId, "account_id '" + accountId + "' already appears on line " + first
+                + " of this file; each account must appear once");
     }
 
     private void mergeAccounts(Connection c, List<AccountRow> rows) throws SQLException {
