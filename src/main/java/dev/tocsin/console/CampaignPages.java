@@ -401,20 +401,6 @@ public class CampaignPages {
                 .header("Content-Disposition", "attachment; filename=\"proof-of-notification-" + id + ".csv\"").build();
     }
 
-    /** How far the campaign has got now, for the page's chart of notices per second (its script polls it). */
-    @GET
-    @Path("{id}/rate.json")
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response rate(@PathParam("id") String id) throws SQLException {
-        if (!access.signedIn() || !(access.has(Roles.OPERATOR) || access.has(Roles.APPROVER) || access.has(Roles.AUDITOR))) {
-            return Response.status(access.signedIn() ? 403 : 401).build();
-        }
-        Optional<Progress> p = progressOf(id);
-        return p.map(v -> Response.ok(Map.of("at", System.currentTimeMillis(), "done", v.done(), "total", v.stats().total(),
-                        "finished", v.finished())).type(MediaType.APPLICATION_JSON).build())
-                .orElseGet(() -> Response.status(404).build());
-    }
-
     /** The progress block alone, for htmx to swap in every two seconds. */
     @GET
     @Path("{id}/progress")

@@ -71,16 +71,15 @@
     });
   }
 
-  // The campaign page's chart: every 2 s, how many notices have left or settled; the rate is the difference.
+  // The campaign page's chart follows the campaign's event stream: one snapshot a second with the notices settled
+  // per second since the one before; the last snapshot says finished, and the stream is closed then (an open
+  // EventSource would reconnect).
   function chart(box) {
-    var url = box.getAttribute('data-rate');
     var target = document.getElementById('rate-chart');
     var now = document.getElementById('rate-now');
     var times = [];
     var rates = [];
-    var last = null;
     var plot = null;
-    var timer = null;
 
     function draw() {
       if (typeof uPlot === 'undefined' || times.length === 0) {
@@ -99,36 +98,28 @@
       }
     }
 
-    function sample() {
-      fetch(url, {credentials: 'same-origin'})
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (s) {
-          if (!s) {
-            return;
-          }
-          if (last) {
-            var seconds = (s.at - last.at) / 1000;
-            var rate = seconds > 0 ? Math.max(0, (s.done - last.done) / seconds) : 0;
-            times.push(s.at / 1000);
-            rates.push(Math.round(rate));
-            now.textContent = say(box, 'now', [Math.round(rate), s.done, s.total]);
-            draw();
-          } else {
-            times.push(s.at / 1000);
-            rates.push(0);
-            draw();
-          }
-          last = s;
-          if (s.finished && timer) {
-            clearInterval(timer);
-            timer = null;
-          }
-        })
-        .catch(function () { /* the next sample tries again */ });
+    // a draft has nothing to follow yet (the page has no stream address then)
+    if (typeof EventSource === 'undefined' || !box.getAttribute('data-events')) {
+      return;
     }
-
-    sample();
-    timer = setInterval(sample, 2000);
+    var stream = new EventSource(box.getAttribute('data-events'));
+    stream.onmessage = function (event) {
+      var s;
+      try {
+        s = JSON.parse(event.data);
+      } catch (ignored) {
+        return;
+      }
+      var settled = s.total - ((s.byStatus && s.byStatus.queued) || 0) - ((s.byStatus && s.byStatus.sending) || 0);
+      var rate = Math.round(s.sentPerSecond || 0);
+      times.push(Date.now() / 1000);
+      rates.push(rate);
+      now.textContent = say(box, 'now', [rate, settled, s.total]);
+      draw();
+      if (s.finished) {
+        stream.close();
+      }
+    };
   }
 
   document.addEventListener('DOMContentLoaded', function () {

@@ -267,8 +267,11 @@ class ConsoleBrowserTest {
             browser.findElement(By.cssSelector("form.inline button")).click();
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "completed"));
             assertEquals("100", browser.findElement(By.id("progress-percent")).getText());
-            // the chart of notices per second is drawn (uPlot's canvas) from the page's samples
+            // the chart of notices per second is drawn (uPlot's canvas) from the campaign's event stream, whose last
+            // snapshot says every notice has settled
             waitOn(browser).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#rate-chart canvas")));
+            waitOn(browser).until(ExpectedConditions.textMatches(By.id("rate-now"),
+                    java.util.regex.Pattern.compile("([1-9][0-9,]*) of \\1 left or settled")));
             look(browser, "campaign-completed");
             browser.executeScript("document.getElementById('rate').scrollIntoView();");
             Browser.screenshot(browser, "console-campaign-chart");

@@ -132,11 +132,15 @@ class ConsoleSessionTest {
                 .post("/console/logout").then().statusCode(303);
         given().auth().none().redirects().follow(false).cookie("tocsin_session", s.session()).get("/console").then()
                 .statusCode(303).header("Location", containsString("/console/login"));
+        // the campaign's event stream behind the console session: nobody without a session or a reading role
+        given().auth().none().get("/console/campaigns/no-such-campaign/events").then().statusCode(401);
         // a support user is told which role a page takes
         Signed support = signIn(TestUsers.SUPPORT);
         given().auth().none().cookie("tocsin_session", support.session()).cookie("tocsin_csrf", support.csrfCookie())
                 .get("/console/incidents/new").then()
                 .statusCode(403).body(containsString("You need the role operator"));
+        given().auth().none().cookie("tocsin_session", support.session()).get("/console/campaigns/no-such-campaign/events")
+                .then().statusCode(403);
         // a page shown without the forms' token cookie makes a new one (HttpOnly, SameSite=Strict, /console only)
         String made = given().auth().none().redirects().follow(false).cookie("tocsin_session", support.session())
                 .get("/console/support").then().statusCode(200).extract().headers().getValues("Set-Cookie").stream()
