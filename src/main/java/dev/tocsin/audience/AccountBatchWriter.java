@@ -88,17 +88,19 @@ public class AccountBatchWriter {
         Map<String, Long> firstLine = new HashMap<>();
         for (int from = 0; from < rows.size(); from += MERGE_ROWS) {
             List<AccountRow> part = rows.subList(from, Math.min(rows.size(), from + MERGE_ROWS));
-            StringBuilder sql = new StringBuilder(
-                    "SELECT account_id, upload_line FROM exposure WHERE incident_id = ? AND upload_id = ? AND account_id IN (");
-            appendPlaceholders(sql, part.size(), "?");
-            sql.append(')');
+            // A join with the batch's ids, not "account_id IN (...)": H2 looks each id up in the primary key this
+            // way, where the IN list had it read every exposure of the incident for each batch.
+            StringBuilder sql = new StringBuilder("SELECT e.account_id, e.upload_line FROM (VALUES ");
+            appendPlaceholders(sql, part.size(), "(CAST(? AS VARCHAR(200)))");
+            sql.append(") AS b (account_id) JOIN exposure e ON e.incident_id = ? AND e.account_id = b.account_id"
+                    + " WHERE e.upload_id = ?");
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setString(1, incidentId);
-                ps.setString(2, uploadId);
-                int i = 3;
+                int i = 1;
                 for (AccountRow row : part) {
                     ps.setString(i++, row.accountId());
                 }
+                ps.setString(i++, incidentId);
+                ps.setString(i, uploadId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         firstLine.put(rs.getString(1), rs.getLong(2));

@@ -70,48 +70,68 @@ public class AccountImporter {
         }
         writer.start(uploadId, incidentId, format.name());
 
-        Progress p = new Progress(incidentId, uploadId, source.lastLine());
+        UploadBatches batches = new UploadBatches(writer, incidentId, uploadId, source.lastLine(),
+                () -> refreshStatistics(uploadId));
+        List<AccountRow> rows = new ArrayList<>(config.batchSize());
+        List<RowError> errors = new ArrayList<>();
         try {
             AccountSource.Parsed parsed;
             while ((parsed = source.next()) != null) {
                 if (parsed.error() != null) {
-                    p.errors.add(parsed.error());
+                    errors.add(parsed.error());
                 } else {
                     AccountRowValidator.Result checked = AccountRowValidator.validate(parsed.raw());
                     if (checked.error() != null) {
-                        p.errors.add(checked.error());
+                        errors.add(checked.error());
                     } else {
-                        p.rows.add(checked.row());
+                        rows.add(checked.row());
                     }
                 }
-                if (p.rows.size() >= config.batchSize() || p.errors.size() >= config.batchSize()) {
-                    p.flush(source.lastLine());
+                if (rows.size() >= config.batchSize() || errors.size() >= config.batchSize()) {
+                    batches.add(rows, errors, source.lastLine());
+                    rows = new ArrayList<>(config.batchSize());
+                    errors = new ArrayList<>();
                 }
             }
-            p.flush(source.lastLine());
+            batches.add(rows, errors, source.lastLine());
+            batches.finish();
             writer.finish(uploadId, "COMPLETED", null);
-            if (p.accepted >= STATISTICS_AFTER_ROWS) {
-                refreshStatistics(p.accepted);
+            if (batches.accepted() >= STATISTICS_AFTER_ROWS) {
+                refreshStatistics(uploadId);
             }
-            LOG.infof("upload %s to incident %s: %d accepted, %d rejected", uploadId, incidentId, p.accepted, p.rejected);
-            return p.result("COMPLETED", null, null);
+            LOG.infof("upload %s to incident %s: %d accepted, %d rejected", uploadId, incidentId, batches.accepted(),
+                    batches.rejected());
+            return result(uploadId, batches, "COMPLETED", null, null);
         } catch (IOException | SQLException | RuntimeException e) {
-            // Batches already committed stay; say exactly where the file stopped being taken in.
-            long stoppedAt = p.committedLine + 1;
+            // Batches already handed over are committed (unless one of them is what failed); say exactly where the
+            // file stopped being taken in.
+            Exception cause = e;
+            try {
+                batches.finish();
+            } catch (SQLException | RuntimeException committing) {
+                cause = e instanceof IOException ? committing : e;
+            }
+            long stoppedAt = batches.committedLine() + 1;
             // The database's own message quotes the batch (contacts included): it goes to no caller and no log
-            String why = e instanceof UploadTooLargeException ? e.getMessage()
-                    : e instanceof IOException ? "the upload stream broke: " + e.getMessage()
-                    : e instanceof SQLException sql ? "the database refused a batch (SQL state " + sql.getSQLState() + ")"
-                    : "the batch could not be stored (" + e.getClass().getSimpleName() + ")";
+            String why = cause instanceof UploadTooLargeException ? cause.getMessage()
+                    : cause instanceof IOException ? "the upload stream broke: " + cause.getMessage()
+                    : cause instanceof SQLException sql ? "the database refused a batch (SQL state " + sql.getSQLState() + ")"
+                    : "the batch could not be stored (" + cause.getClass().getSimpleName() + ")";
             LOG.warnf("upload %s to incident %s stopped at line %d after %d accepted: %s", uploadId, incidentId,
-                    stoppedAt, p.accepted, e.getClass().getSimpleName());
+                    stoppedAt, batches.accepted(), cause.getClass().getSimpleName());
             try {
                 writer.finish(uploadId, "FAILED", why + " (lines from " + stoppedAt + " on were not taken in)");
             } catch (SQLException ignored) {
                 LOG.warn("could not record the failed upload's status", ignored);
             }
-            throw new UploadInterrupted(p.result("FAILED", stoppedAt, why), e);
+            throw new UploadInterrupted(result(uploadId, batches, "FAILED", stoppedAt, why), cause);
         }
+    }
+
+    private static Result result(String uploadId, UploadBatches batches, String status, Long stoppedAtLine, String failure) {
+        List<RowError> shown = batches.shown();
+        return new Result(uploadId, status, batches.accepted(), batches.rejected(), shown,
+                batches.rejected() > shown.size(), stoppedAtLine, failure);
     }
 
     /**
@@ -124,62 +144,12 @@ public class AccountImporter {
      */
     static final long STATISTICS_AFTER_ROWS = 10_000;
 
-    private void refreshStatistics(long accepted) {
+    private void refreshStatistics(String uploadId) {
         try {
             writer.refreshStatistics();
         } catch (SQLException e) {
             // The rows are stored either way; autovacuum refreshes the statistics later.
-            LOG.warnf("statistics not refreshed after an upload of %d rows: %s", accepted, e.getMessage());
-        }
-    }
-
-    /** One upload's pending batch and running totals; flush() commits the batch. */
-    private final class Progress {
-        final String incidentId;
-        final String uploadId;
-        final List<AccountRow> rows = new ArrayList<>(config.batchSize());
-        final List<RowError> errors = new ArrayList<>();
-        final List<RowError> shown = new ArrayList<>();
-        long accepted;
-        long rejected;
-        long committedLine;
-
-        Progress(String incidentId, String uploadId, long headerLine) {
-            this.incidentId = incidentId;
-            this.uploadId = uploadId;
-            this.committedLine = headerLine;
-        }
-
-        /** Accepted rows at which the planner's statistics are refreshed next: they double as the upload grows. */
-        long statisticsAt = STATISTICS_AFTER_ROWS;
-
-        void flush(long line) throws SQLException {
-            var outcome = writer.write(incidentId, uploadId, rows, errors, line, accepted, rejected);
-            accepted += outcome.accepted();
-            rejected += errors.size() + outcome.duplicates().size();
-            collect(shown, errors, outcome.duplicates());
-            committedLine = line;
-            rows.clear();
-            errors.clear();
-            if (accepted >= statisticsAt) {
-                refreshStatistics(accepted);
-                statisticsAt = accepted * 2;
-            }
-        }
-
-        Result result(String status, Long stoppedAtLine, String failure) {
-            shown.sort((a, b) -> Long.compare(a.line(), b.line()));
-            return new Result(uploadId, status, accepted, rejected, shown, rejected > shown.size(), stoppedAtLine, failure);
-        }
-    }
-
-    private static void collect(List<RowError> shown, List<RowError> errors, List<RowError> duplicates) {
-        for (List<RowError> list : List.of(errors, duplicates)) {
-            for (RowError e : list) {
-                if (shown.size() < ERRORS_IN_ANSWER) {
-                    shown.add(e);
-                }
-            }
+            LOG.warnf("statistics not refreshed during upload %s: %s", uploadId, e.getMessage());
         }
     }
 
