@@ -71,7 +71,7 @@ public class AccountImporter {
         writer.start(uploadId, incidentId, format.name());
 
         UploadBatches batches = new UploadBatches(writer, incidentId, uploadId, source.lastLine(),
-                () -> refreshStatistics(uploadId));
+                () -> refreshStatistics(uploadId, false));
         List<AccountRow> rows = new ArrayList<>(config.batchSize());
         List<RowError> errors = new ArrayList<>();
         try {
@@ -97,7 +97,7 @@ public class AccountImporter {
             batches.finish();
             writer.finish(uploadId, "COMPLETED", null);
             if (batches.accepted() >= STATISTICS_AFTER_ROWS) {
-                refreshStatistics(uploadId);
+                refreshStatistics(uploadId, true);
             }
             LOG.infof("upload %s to incident %s: %d accepted, %d rejected", uploadId, incidentId, batches.accepted(),
                     batches.rejected());
@@ -144,9 +144,9 @@ public class AccountImporter {
      */
     static final long STATISTICS_AFTER_ROWS = 10_000;
 
-    private void refreshStatistics(String uploadId) {
+    private void refreshStatistics(String uploadId, boolean accountsToo) {
         try {
-            writer.refreshStatistics();
+            writer.refreshStatistics(accountsToo);
         } catch (SQLException e) {
             // The rows are stored either way; autovacuum refreshes the statistics later.
             LOG.warnf("statistics not refreshed during upload %s: %s", uploadId, e.getMessage());
