@@ -70,6 +70,19 @@ class ConsoleBrowserTest {
         waitOn(browser).until(ExpectedConditions.urlMatches(".*/console/?$"));
     }
 
+    /** Presses Tab until the element has the focus (at most 60 times: a form one cannot reach by keyboard fails). */
+    private static WebElement tabTo(ChromeDriver browser, By target) {
+        WebElement wanted = browser.findElement(target);
+        for (int i = 0; i < 60; i++) {
+            WebElement focused = browser.switchTo().activeElement();
+            if (focused.equals(wanted)) {
+                return focused;
+            }
+            focused.sendKeys(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reaches " + target);
+    }
+
     private static void setValue(ChromeDriver browser, String id, String value) {
         browser.executeScript("document.getElementById(arguments[0]).value = arguments[1];", id, value);
     }
@@ -163,13 +176,13 @@ class ConsoleBrowserTest {
             browser.findElement(By.linkText("New campaign")).click();
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("audience-count"), "2"));
             look(browser, "campaign-new");
-            browser.findElement(By.id("name")).sendKeys("Console run " + run);
-            WebElement ssn = browser.findElement(By.cssSelector("input[name=exposedAny][value=ssn]"));
-            ssn.click();
+            // with the keyboard alone: Tab to each field in turn, type, tick with Space, send with Enter
+            tabTo(browser, By.id("name")).sendKeys("Console run " + run);
+            tabTo(browser, By.cssSelector("input[name=exposedAny][value=ssn]")).sendKeys(Keys.SPACE);
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("audience-count"), "0"));
-            ssn.click();
+            browser.switchTo().activeElement().sendKeys(Keys.SPACE);
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("audience-count"), "2"));
-            browser.findElement(By.xpath("//button[text()='Create the campaign']")).click();
+            tabTo(browser, By.xpath("//button[text()='Create the campaign']")).sendKeys(Keys.ENTER);
             waitOn(browser).until(ExpectedConditions.textToBe(By.id("campaign-status"), "draft"));
             String campaign = browser.getCurrentUrl().replaceAll(".*/console/campaigns/", "");
 
