@@ -72,23 +72,28 @@ public class AccountImporter {
 
         UploadBatches batches = new UploadBatches(writer, incidentId, uploadId, source.lastLine(),
                 () -> refreshStatistics(uploadId, false));
-        // Lines are read here and checked on the checking threads, a batch of lines at a time, at most two batches
-        // at once; the checked batches go to the database in file order.
-        java.util.ArrayDeque<java.util.concurrent.Future<Checked>> checking = new java.util.ArrayDeque<>();
-        List<AccountSource.Parsed> lines = new ArrayList<>(config.batchSize());
+        List<AccountRow> rows = new ArrayList<>(config.batchSize());
+        List<RowError> errors = new ArrayList<>();
         try {
             AccountSource.Parsed parsed;
             while ((parsed = source.next()) != null) {
-                lines.add(parsed);
-                if (lines.size() >= config.batchSize()) {
-                    check(checking, lines, source.lastLine(), batches);
-                    lines = new ArrayList<>(config.batchSize());
+                if (parsed.error() != null) {
+                    errors.add(parsed.error());
+                } else {
+                    AccountRowValidator.Result checked = AccountRowValidator.validate(parsed.raw());
+                    if (checked.error() != null) {
+                        errors.add(checked.error());
+                    } else {
+                        rows.add(checked.row());
+                    }
+                }
+                if (rows.size() >= config.batchSize() || errors.size() >= config.batchSize()) {
+                    batches.add(rows, errors, source.lastLine());
+                    rows = new ArrayList<>(config.batchSize());
+                    errors = new ArrayList<>();
                 }
             }
-            check(checking, lines, source.lastLine(), batches);
-            while (!checking.isEmpty()) {
-                hand(checking.poll(), batches);
-            }
+            batches.add(rows, errors, source.lastLine());
             batches.finish();
             writer.finish(uploadId, "COMPLETED", null);
             if (batches.accepted() >= STATISTICS_AFTER_ROWS) {
@@ -102,10 +107,6 @@ public class AccountImporter {
             // file stopped being taken in.
             Exception cause = e;
             try {
-                // the batches checked before the break go in too, as they would have one at a time
-                while (!checking.isEmpty()) {
-                    hand(checking.poll(), batches);
-                }
                 batches.finish();
             } catch (SQLException | RuntimeException committing) {
                 cause = e instanceof IOException ? committing : e;
@@ -126,56 +127,6 @@ public class AccountImporter {
             throw new UploadInterrupted(result(uploadId, batches, "FAILED", stoppedAt, why), cause);
         }
     }
-
-    /** A batch of lines once checked: the rows to write, the lines refused, the file's line it ends on. */
-    private record Checked(List<AccountRow> rows, List<RowError> errors, long line) {
-    }
-
-    /** Checks the lines on the checking threads; keeps at most two batches in the checking. */
-    private static void check(java.util.ArrayDeque<java.util.concurrent.Future<Checked>> checking,
-                              List<AccountSource.Parsed> lines, long lastLine, UploadBatches batches) throws SQLException {
-        checking.add(CHECKERS.submit(() -> {
-            List<AccountRow> rows = new ArrayList<>(lines.size());
-            List<RowError> errors = new ArrayList<>();
-            for (AccountSource.Parsed line : lines) {
-                if (line.error() != null) {
-                    errors.add(line.error());
-                } else {
-                    AccountRowValidator.Result checked = AccountRowValidator.validate(line.raw());
-                    if (checked.error() != null) {
-                        errors.add(checked.error());
-                    } else {
-                        rows.add(checked.row());
-                    }
-                }
-            }
-            return new Checked(rows, errors, lastLine);
-        }));
-        if (checking.size() > 2) {
-            hand(checking.poll(), batches);
-        }
-    }
-
-    private static void hand(java.util.concurrent.Future<Checked> next, UploadBatches batches) throws SQLException {
-        Checked checked;
-        try {
-            checked = next.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the upload was interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-        batches.add(checked.rows(), checked.errors(), checked.line());
-    }
-
-    /** The threads that check uploaded lines (one per core: checking is pure computation). */
-    private static final java.util.concurrent.ExecutorService CHECKERS = java.util.concurrent.Executors.newFixedThreadPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors()), task -> {
-                Thread t = new Thread(task, "upload-check");
-                t.setDaemon(true);
-                return t;
-            });
 
     private static Result result(String uploadId, UploadBatches batches, String status, Long stoppedAtLine, String failure) {
         List<RowError> shown = batches.shown();
