@@ -9,6 +9,6 @@ public interface UploadConfig {
     /** Largest accounts file accepted, in bytes. */
     long maxBytes();
 
-    /** Rows per merge statement. */
+    /** Rows per committed batch: an upload that breaks keeps every whole batch before the break. */
     int batchSize();
 }
