@@ -66,33 +66,52 @@ public class UserDirectory {
     public record Principal(String username, List<String> roles) {
     }
 
+    /**
+     * The first start creates the user 'admin'. Replicas starting together on a new database race for it: one
+     * creates it, the others find the name taken and start all the same (the password is printed only once
+     * the creation is committed, so a printed password always works).
+     */
     void createInitialAdmin(@Observes StartupEvent event) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            if (AppUser.count() > 0) {
+        String password = config.admin().password().filter(p -> !p.isBlank()).orElse(null);
+        boolean generated = password == null;
+        if (generated) {
+            byte[] random = new byte[18];
+            new SecureRandom().nextBytes(random);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        String chosen = password;
+        boolean created;
+        try {
+            created = QuarkusTransaction.requiringNew().call(() -> {
+                if (AppUser.count() > 0) {
+                    return false;
+                }
+                AppUser admin = new AppUser();
+                admin.username = "admin";
+                admin.passwordHash = PasswordHashes.hash(chosen, config.security().bcryptCost());
+                admin.roles = Roles.ADMIN;
+                admin.enabled = true;
+                admin.createdAt = OffsetDateTime.now();
+                admin.updatedAt = admin.createdAt;
+                admin.persist();
+                return true;
+            });
+        } catch (RuntimeException e) {
+            if (QuarkusTransaction.requiringNew().call(() -> AppUser.count() > 0)) {
+                LOG.info("Another instance created the initial user 'admin' at the same moment");
                 return;
             }
-            String password = config.admin().password().filter(p -> !p.isBlank()).orElse(null);
-            boolean generated = password == null;
-            if (generated) {
-                byte[] random = new byte[18];
-                new SecureRandom().nextBytes(random);
-                password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            }
-            AppUser admin = new AppUser();
-            admin.username = "admin";
-            admin.passwordHash = PasswordHashes.hash(password, config.security().bcryptCost());
-            admin.roles = Roles.ADMIN;
-            admin.enabled = true;
-            admin.createdAt = OffsetDateTime.now();
-            admin.updatedAt = admin.createdAt;
-            admin.persist();
-            if (generated) {
-                // Printed once, on the first start only; set TOCSIN_ADMIN_PASSWORD to choose it instead.
-                LOG.warnf("Created the initial user 'admin' with password: %s  (shown once; change it or create your own admin)", password);
-            } else {
-                LOG.info("Created the initial user 'admin' with the password from TOCSIN_ADMIN_PASSWORD");
-            }
-        });
+            throw e;
+        }
+        if (!created) {
+            return;
+        }
+        if (generated) {
+            // Printed once, on the first start only; set TOCSIN_ADMIN_PASSWORD to choose it instead.
+            LOG.warnf("Created the initial user 'admin' with password: %s  (shown once; change it or create your own admin)", password);
+        } else {
+            LOG.info("Created the initial user 'admin' with the password from TOCSIN_ADMIN_PASSWORD");
+        }
     }
 
     /**
