@@ -211,7 +211,7 @@ public class CampaignResource {
 
     @POST
     @Path("{id}/pause")
-    @Operation(operationId = "pauseCampaign", summary = "Pause a running campaign", description = "Workers stop claiming its deliveries; sends in flight finish.")
+    @Operation(operationId = "pauseCampaign", summary = "Pause a running campaign", description = "Answers once every instance's workers know: from then on at most the notice already on each SMTP connection's wire (or each provider call in progress) still leaves; the rest goes back to the queue until resumed.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView pause(@PathParam("id") String id) {
         return change(id, campaigns::pause);
@@ -227,7 +227,7 @@ public class CampaignResource {
 
     @POST
     @Path("{id}/cancel")
-    @Operation(operationId = "cancelCampaign", summary = "Cancel a campaign", description = "Every delivery not yet sent becomes cancelled; nothing more goes out.")
+    @Operation(operationId = "cancelCampaign", summary = "Cancel a campaign", description = "Every delivery not yet sent becomes cancelled; nothing more goes out after the answer but the notice already on each connection's wire.")
     @RolesAllowed(Roles.OPERATOR)
     public CampaignView cancel(@PathParam("id") String id) {
         return change(id, campaigns::cancel);

@@ -7,6 +7,7 @@ import dev.tocsin.common.ApiException;
 import dev.tocsin.common.Channel;
 import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Ids;
+import dev.tocsin.delivery.CampaignControls;
 import dev.tocsin.delivery.DeliveryCompletion;
 import dev.tocsin.delivery.DeliveryDispatcher;
 import dev.tocsin.delivery.DeliveryHandOver;
@@ -34,6 +35,10 @@ import java.util.Set;
 public class CampaignService {
 
     private static final Logger LOG = Logger.getLogger(CampaignService.class);
+
+    /** Pause and cancel answer once every instance's workers know (see CampaignControls). */
+    @Inject
+    CampaignControls controls;
 
     @Inject
     NoticeTemplates templates;
@@ -380,6 +385,8 @@ public class CampaignService {
 
     public Campaign pause(String id) {
         transition(id, CampaignStatus.RUNNING, CampaignStatus.PAUSED, "pause");
+        // answer once no instance will start another notice of it
+        controls.awaitEveryInstanceRead();
         return QuarkusTransaction.requiringNew().call(() -> find(id));
     }
 
@@ -406,6 +413,9 @@ public class CampaignService {
             LOG.infof("campaign %s cancelled; %d queued deliveries will not be sent", id, cancelled);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+        if (current.status == CampaignStatus.RUNNING) {
+            controls.awaitEveryInstanceRead();
         }
         return QuarkusTransaction.requiringNew().call(() -> find(id));
     }

@@ -3,6 +3,7 @@ package dev.tocsin.channel;
 import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import dev.tocsin.template.NoticeTemplates;
 import dev.tocsin.template.TemplateSet;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * The part every channel shares: render each claimed delivery with its campaign's template set (a render
- * failure settles that delivery alone), send what rendered, count the outcomes.
+ * failure settles that delivery alone; one whose campaign stopped is held), send what rendered, count the outcomes.
  */
 public final class RenderAndSend {
 
@@ -24,7 +25,8 @@ public final class RenderAndSend {
 
     public static <M> List<SendResult> run(Channel channel, List<ClaimedDelivery> deliveries, NoticeTemplates templates,
                                            BiFunction<ClaimedDelivery, TemplateSet, M> render,
-                                           Function<List<M>, List<SendResult>> send, MeterRegistry metrics) {
+                                           Function<List<M>, List<SendResult>> send, SendWatch watch,
+                                           MeterRegistry metrics) {
         if (deliveries.isEmpty()) {
             return List.of();
         }
@@ -32,6 +34,10 @@ public final class RenderAndSend {
         List<SendResult> results = new ArrayList<>(deliveries.size());
         List<M> outgoing = new ArrayList<>(deliveries.size());
         for (ClaimedDelivery d : deliveries) {
+            if (!watch.mayStillSend(d.id())) {
+                results.add(SendResult.held(d.id()));
+                continue;
+            }
             Optional<TemplateSet> set = templates.forCampaign(d.campaignId(), d.templateSet(), d.templatesVersion());
             if (set.isEmpty()) {
                 results.add(SendResult.fail(d.id(), "template set '" + d.templateSet() + "' does not exist"));
@@ -47,6 +53,9 @@ public final class RenderAndSend {
                 .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         List<SendResult> sent = send.apply(outgoing);
         for (SendResult r : sent) {
+            if (r.held()) {
+                continue;
+            }
             metrics.counter("tocsin.deliveries.attempts", "channel", channel.code(), "outcome", r.outcome().name().toLowerCase())
                     .increment();
         }

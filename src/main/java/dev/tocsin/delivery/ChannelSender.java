@@ -19,6 +19,9 @@ public interface ChannelSender {
     /** Where notices go, for the startup banner (e.g. "SMTP mail.example.com:25" or "local outbox ..."). */
     String describe();
 
-    /** Renders and sends; one result per delivery, in any order. */
-    List<SendResult> send(List<ClaimedDelivery> deliveries);
+    /**
+     * Renders and sends; one result per delivery, in any order. Asks the watch before each notice and tells it
+     * each answer as it comes.
+     */
+    List<SendResult> send(List<ClaimedDelivery> deliveries, SendWatch watch);
 }

@@ -47,6 +47,12 @@ public interface DeliveryConfig {
 
         /** How often each instance sweeps (a Quarkus scheduler interval read by the @Scheduled methods). */
         String sweepEvery();
+
+        /**
+         * How often each instance reads which campaigns may still send; a pause or cancel answers once every
+         * live instance has read after it.
+         */
+        Duration controlEvery();
     }
 
     interface Workers {

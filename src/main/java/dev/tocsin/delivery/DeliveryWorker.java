@@ -15,12 +15,15 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Takes a batch of delivery ids from the queue: claims what is still queued, sends it, records each
- * outcome. The message is acknowledged only after the outcomes are stored; if this instance dies first,
+ * outcome as it comes. The message is acknowledged only after the outcomes are stored; if this instance dies first,
  * the lease runs out and the sweeper queues the rows again.
  */
 @ApplicationScoped
@@ -79,25 +82,29 @@ public class DeliveryWorker {
         }
     }
 
-    /** How many sends at most between two records of progress and two checks for pause and cancel. */
+    /** How many notices at most one send call carries (one SMTP connection, one take of the provider's permits). */
     private static final int CONTROL_CHUNK = 200;
 
+    @Inject
+    OutcomeRecorder recorder;
+
+    @Inject
+    CampaignControls controls;
+
     /**
-     * Sends in chunks: before each, checks that the chunk's campaigns still run (after a pause the rest goes
-     * back to the queue untouched, after a cancel it is cancelled), renews the lease on what is left once a
-     * third of it has passed (a long batch behind a throttled provider; what the sweeper already took back is
-     * not sent here), and takes the provider's permits so the configured rate holds (what is over the
-     * provider's daily cap waits for the next day); after each, records the outcomes, so progress and proof
-     * follow the real sends.
+     * Sends in chunks: renews the lease on what is left once a third of it has passed (a long batch behind a
+     * throttled provider; what the sweeper already took back is not sent here), and takes the provider's
+     * permits so the configured rate holds (what is over the provider's daily cap waits for the next day).
+     * Before each notice the campaign is asked about (paused or cancelled: the notice is held and goes back to
+     * the queue, or is cancelled); each answer is stored as it comes ({@link OutcomeRecorder}).
      */
-    private void sendInChunks(String provider, List<ClaimedDelivery> deliveries, long claimedAt,
-                              java.util.function.Function<List<ClaimedDelivery>, List<SendResult>> send)
+    private void sendInChunks(ChannelSender sender, List<ClaimedDelivery> deliveries, long claimedAt)
             throws SQLException {
+        String provider = sender.provider();
         int chunk = Math.min(throttle.chunk(provider), CONTROL_CHUNK);
         long renewEvery = claims.lease().toNanos() / 3;
         long renewedAt = claimedAt;
         List<ClaimedDelivery> left = deliveries;
-        boolean first = true;
         while (!left.isEmpty()) {
             if (drain.draining()) {
                 // shutting down: what is not sent yet goes back to the queue, for the other instances
@@ -112,14 +119,6 @@ public class DeliveryWorker {
             }
             List<ClaimedDelivery> part = left.subList(0, Math.min(chunk, left.size()));
             left = left.subList(part.size(), left.size());
-            if (!first) {
-                List<ClaimedDelivery> current = part;
-                part = timed("check", () -> claims.keepRunning(current));
-                if (part.isEmpty()) {
-                    continue;
-                }
-            }
-            first = false;
             int today = throttle.takeToday(provider, part.size());
             if (today < part.size()) {
                 claims.deferUntil(part.subList(today, part.size()), throttle.nextDay(), "daily cap of "
@@ -130,13 +129,60 @@ public class DeliveryWorker {
                 }
             }
             throttle.acquire(provider, part.size());
-            List<ClaimedDelivery> sending = part;
-            List<SendResult> results = timed("send", () -> send.apply(sending));
-            timed("record", () -> {
-                outcomes.record(sending, results);
-                return null;
-            });
+            List<ClaimedDelivery> runAfterAll = sendAndRecord(sender, part, claimedAt);
+            if (!runAfterAll.isEmpty()) {
+                List<ClaimedDelivery> again = new ArrayList<>(runAfterAll);
+                again.addAll(left);
+                left = again;
+            }
         }
+    }
+
+    /**
+     * One chunk: sends, handing each answer to the recorder as it comes, and waits until all are stored.
+     * Returns the held notices whose campaign turned out to run after all (resumed meanwhile): to be sent.
+     */
+    private List<ClaimedDelivery> sendAndRecord(ChannelSender sender, List<ClaimedDelivery> part, long claimedAt)
+            throws SQLException {
+        Map<Long, ClaimedDelivery> byId = new HashMap<>(part.size() * 2);
+        part.forEach(d -> byId.put(d.id(), d));
+        OutcomeRecorder.Ticket ticket = recorder.ticket();
+        Set<Long> answered = new HashSet<>();
+        SendWatch watch = new SendWatch() {
+            @Override
+            public boolean mayStillSend(long deliveryId) {
+                ClaimedDelivery d = byId.get(deliveryId);
+                return d == null || controls.mayStillSend(d.campaignId(), claimedAt);
+            }
+
+            @Override
+            public void answered(SendResult result) {
+                answered.add(result.deliveryId());
+                recorder.handIn(ticket, byId.get(result.deliveryId()), result);
+            }
+        };
+        List<SendResult> results = timed("send", () -> sender.send(part, watch));
+        List<ClaimedDelivery> held = new ArrayList<>();
+        for (SendResult r : results) {
+            if (r.held()) {
+                held.add(byId.get(r.deliveryId()));
+            } else if (!answered.contains(r.deliveryId())) {
+                recorder.handIn(ticket, byId.get(r.deliveryId()), r);
+            }
+        }
+        timed("record", () -> {
+            ticket.awaitStored();
+            return null;
+        });
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        // Paused: back to the queue as they were; cancelled: cancelled. A campaign resumed meanwhile runs on.
+        List<ClaimedDelivery> running = timed("check", () -> claims.keepRunning(held));
+        if (!running.isEmpty()) {
+            controls.readNewerThan(System.nanoTime());
+        }
+        return running;
     }
 
     @Inject
@@ -162,6 +208,7 @@ public class DeliveryWorker {
     }
 
     private void sendBatch(List<Long> ids) throws SQLException {
+        // before the claim statement: a campaign reading newer than this may hold what the claim took
         long claimedAt = System.nanoTime();
         List<ClaimedDelivery> claimed = timed("claim", () -> claims.claim(ids));
         if (claimed.isEmpty()) {
@@ -195,7 +242,7 @@ public class DeliveryWorker {
         }
         for (Map.Entry<Channel, List<ClaimedDelivery>> group : byChannel.entrySet()) {
             ChannelSender sender = senders.get(group.getKey());
-            sendInChunks(sender.provider(), group.getValue(), claimedAt, sender::send);
+            sendInChunks(sender, group.getValue(), claimedAt);
         }
         // Finishing the last batch finishes the campaign now rather than at the next sweep.
         for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {

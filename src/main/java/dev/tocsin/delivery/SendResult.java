@@ -4,12 +4,13 @@ package dev.tocsin.delivery;
  * What a provider said about one send. RETRY is "try again later" (SMTP 4xx, HTTP 429/5xx, connection
  * trouble); FAILED and UNDELIVERABLE are final, the latter meaning this address cannot be reached at all
  * (unknown mailbox, invalid or unsubscribed number, expired push subscription). suppress asks that the
- * address never be used again.
+ * address never be used again. HELD is no send at all: the campaign stopped before this notice's turn, and it
+ * goes back to the queue (paused) or is cancelled, as it was, its attempt not counted.
  */
 public record SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress,
                          java.time.OffsetDateTime at, String contentSha256) {
 
-    public enum Outcome { SENT, RETRY, FAILED, UNDELIVERABLE }
+    public enum Outcome { SENT, RETRY, FAILED, UNDELIVERABLE, HELD }
 
     /** When the provider answered: the proof of when a notice went out. */
     public SendResult(long deliveryId, Outcome outcome, String providerMessageId, String response, boolean suppress) {
@@ -42,6 +43,15 @@ public record SendResult(long deliveryId, Outcome outcome, String providerMessag
 
     public static SendResult fail(long deliveryId, String response) {
         return new SendResult(deliveryId, Outcome.FAILED, null, response, false);
+    }
+
+    /** Not sent: its campaign was paused or cancelled before its turn. */
+    public static SendResult held(long deliveryId) {
+        return new SendResult(deliveryId, Outcome.HELD, null, "not sent: the campaign stopped", false);
+    }
+
+    public boolean held() {
+        return outcome == Outcome.HELD;
     }
 
     public static SendResult undeliverable(long deliveryId, String response, boolean suppress) {

@@ -35,6 +35,10 @@ class ThrottleAndControlTest {
     @jakarta.inject.Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    /** Workers, each with its own SMTP connection: after a pause answers, at most one notice per connection lands. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "tocsin.workers.concurrency")
+    int connections;
+
     static final int PER_SECOND = 25;
     static final int SMS_PER_DAY = 6;
 
@@ -120,13 +124,18 @@ class ThrottleAndControlTest {
         String campaign = campaignOf(run, recipients);
         await().atMost(Duration.ofSeconds(20)).until(() -> sent(campaign) >= 30);
         Api.post("/api/campaigns/" + campaign + "/pause").statusCode(200).body("status", equalTo("PAUSED"));
-        // the chunk in flight at the moment of the pause may still land; then nothing is in flight
+        int receivedAtAnswer = TestServices.receivedPerRecipient(run).size();
+        // the notice on each connection's wire at the moment of the answer may still land; then nothing is in flight
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 Api.get("/api/campaigns/" + campaign + "/stats").extract().<Integer>path("byStatus.sending") == 0);
         int atPause = sent(campaign);
         Sweeps.awaitWhole(registry, Sweeps.DELIVERY, 2);
         assertEquals(atPause, sent(campaign), "nothing is sent while paused");
         assertTrue(atPause < recipients, "paused mid-campaign");
+        int afterAnswer = TestServices.receivedPerRecipient(run).size() - receivedAtAnswer;
+        System.out.printf("pause: %d notices landed after the pause answered (bound: %d connections)%n", afterAnswer, connections);
+        assertTrue(afterAnswer <= connections, afterAnswer + " notices landed after the pause answered");
+        assertEquals(atPause, TestServices.receivedPerRecipient(run).size(), "what landed is what is recorded as sent");
         Api.get("/api/campaigns/" + campaign + "/stats").body("byStatus.queued", equalTo(recipients - atPause));
 
         Api.post("/api/campaigns/" + campaign + "/resume").statusCode(200).body("status", equalTo("RUNNING"));
@@ -144,6 +153,7 @@ class ThrottleAndControlTest {
         String campaign = campaignOf(run, recipients);
         await().atMost(Duration.ofSeconds(20)).until(() -> sent(campaign) >= 25);
         Api.post("/api/campaigns/" + campaign + "/cancel").statusCode(200).body("status", equalTo("CANCELLED"));
+        int receivedAtAnswer = TestServices.receivedPerRecipient(run).size();
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 Api.get("/api/campaigns/" + campaign + "/stats").extract().<Integer>path("byStatus.sending") == 0);
         Sweeps.awaitWhole(registry, Sweeps.DELIVERY, 1);
@@ -155,6 +165,10 @@ class ThrottleAndControlTest {
         Sweeps.awaitWhole(registry, Sweeps.DELIVERY, 2);
         Map<String, Long> got = TestServices.receivedPerRecipient(run);
         assertEquals(sent, got.size(), "what was received is exactly what is recorded as sent");
+        System.out.printf("cancel: %d notices landed after the cancel answered (bound: %d connections)%n",
+                got.size() - receivedAtAnswer, connections);
+        assertTrue(got.size() - receivedAtAnswer <= connections, (got.size() - receivedAtAnswer)
+                + " notices landed after the cancel answered");
         assertTrue(sent < recipients, "cancelled mid-campaign");
         assertTrue(got.values().stream().allMatch(n -> n == 1));
     }

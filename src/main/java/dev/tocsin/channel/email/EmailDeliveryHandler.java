@@ -6,6 +6,7 @@ import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import dev.tocsin.template.NoticeData;
 import dev.tocsin.template.NoticeTemplates;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,10 +47,10 @@ public class EmailDeliveryHandler implements ChannelSender {
     MeterRegistry metrics;
 
     @Override
-    public List<SendResult> send(List<ClaimedDelivery> deliveries) {
+    public List<SendResult> send(List<ClaimedDelivery> deliveries, SendWatch watch) {
         return RenderAndSend.run(Channel.EMAIL, deliveries, templates, (d, set) -> {
             NoticeData data = notices.forDelivery(d, set);
             return new OutgoingEmail(d.id(), d.campaignId(), d.address(), data.reference(), templates.renderEmail(set, data));
-        }, gateway::send, metrics);
+        }, messages -> gateway.send(messages, watch), watch, metrics);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tocsin.channel.email;
 
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -49,28 +50,28 @@ public class OutboxEmailGateway implements EmailGateway {
     }
 
     @Override
-    public List<SendResult> send(List<OutgoingEmail> emails) {
-        List<SendResult> results = new ArrayList<>(emails.size());
-        for (OutgoingEmail email : emails) {
-            try {
-                // 8-bit where the lines allow: the .eml files are read by people, in an editor as well as a mail reader
-                MimeMessage message = factory.build(session, email, true, NOT_SENT_HEADER, NOT_SENT_TEXT);
-                Path campaignDir = dir.resolve(email.campaignId());
-                Files.createDirectories(campaignDir);
-                Path file = campaignDir.resolve("delivery-" + email.deliveryId() + ".eml");
-                java.security.MessageDigest digest = dev.tocsin.delivery.Sha256.newDigest();
-                try (OutputStream out = new java.security.DigestOutputStream(Files.newOutputStream(file), digest)) {
-                    message.writeTo(out);
-                }
-                results.add(new SendResult(email.deliveryId(), SendResult.Outcome.SENT,
-                        factory.messageId(email.deliveryId()), "written to local outbox, not sent: " + dir.relativize(file),
-                        false, java.time.OffsetDateTime.now(), java.util.HexFormat.of().formatHex(digest.digest())));
-            } catch (MessagingException e) {
-                results.add(SendResult.fail(email.deliveryId(), "the message could not be built: " + e.getMessage()));
-            } catch (IOException e) {
-                results.add(SendResult.retry(email.deliveryId(), "could not write to the local outbox: " + e.getMessage()));
+    public List<SendResult> send(List<OutgoingEmail> emails, SendWatch watch) {
+        return SendWatch.oneByOne(emails, OutgoingEmail::deliveryId, this::write, watch);
+    }
+
+    private SendResult write(OutgoingEmail email) {
+        try {
+            // 8-bit where the lines allow: the .eml files are read by people, in an editor as well as a mail reader
+            MimeMessage message = factory.build(session, email, true, NOT_SENT_HEADER, NOT_SENT_TEXT);
+            Path campaignDir = dir.resolve(email.campaignId());
+            Files.createDirectories(campaignDir);
+            Path file = campaignDir.resolve("delivery-" + email.deliveryId() + ".eml");
+            java.security.MessageDigest digest = dev.tocsin.delivery.Sha256.newDigest();
+            try (OutputStream out = new java.security.DigestOutputStream(Files.newOutputStream(file), digest)) {
+                message.writeTo(out);
             }
+            return new SendResult(email.deliveryId(), SendResult.Outcome.SENT,
+                    factory.messageId(email.deliveryId()), "written to local outbox, not sent: " + dir.relativize(file),
+                    false, java.time.OffsetDateTime.now(), java.util.HexFormat.of().formatHex(digest.digest()));
+        } catch (MessagingException e) {
+            return SendResult.fail(email.deliveryId(), "the message could not be built: " + e.getMessage());
+        } catch (IOException e) {
+            return SendResult.retry(email.deliveryId(), "could not write to the local outbox: " + e.getMessage());
         }
-        return results;
     }
 }

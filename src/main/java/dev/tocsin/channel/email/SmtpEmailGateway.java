@@ -1,6 +1,7 @@
 package dev.tocsin.channel.email;
 
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
@@ -93,7 +94,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
     }
 
     @Override
-    public List<SendResult> send(List<OutgoingEmail> emails) {
+    public List<SendResult> send(List<OutgoingEmail> emails, SendWatch watch) {
         List<SendResult> results = new ArrayList<>(emails.size());
         PooledTransport pooled;
         try {
@@ -116,11 +117,15 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
             if (pooled.stream != null) {
                 boolean wasIdle = pooled.idle;
                 pooled.idle = false;
-                results.addAll(sendStreamed(pooled, emails, wasIdle));
+                results.addAll(sendStreamed(pooled, emails, wasIdle, watch));
                 pooled.idle = true;
                 return results;
             }
             for (OutgoingEmail email : emails) {
+                if (!watch.mayStillSend(email.deliveryId())) {
+                    results.add(SendResult.held(email.deliveryId()));
+                    continue;
+                }
                 if (!pooled.connected) {
                     try {
                         pooled.transport.connect(host, port, username, password);
@@ -148,6 +153,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                         // keep the first result: retry later
                     }
                 }
+                watch.answered(result);
                 results.add(result);
             }
             pooled.idle = true;
@@ -174,10 +180,18 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
     private record Ready(int index, long deliveryId, MimeMessageFactory.Encoded message) {
     }
 
-    /** Encodes the next notice of the batch from {@code index} on; one that cannot be encoded fails alone. */
-    private Ready prepare(List<OutgoingEmail> emails, int index, boolean eightBit, SendResult[] results) {
+    /**
+     * Encodes the next notice of the batch from {@code index} on; one that cannot be encoded fails alone, one
+     * whose campaign stopped is held.
+     */
+    private Ready prepare(List<OutgoingEmail> emails, int index, boolean eightBit, SendResult[] results,
+                          SendWatch watch) {
         for (int i = index; i < emails.size(); i++) {
             OutgoingEmail email = emails.get(i);
+            if (!watch.mayStillSend(email.deliveryId())) {
+                results[i] = SendResult.held(email.deliveryId());
+                continue;
+            }
             try {
                 return new Ready(i, email.deliveryId(), factory.encode(email, eightBit));
             } catch (MessagingException | RuntimeException e) {
@@ -194,7 +208,8 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
      * been accepted and is retried under the same Message-ID; the rest of the batch was never sent and is
      * retried too. A connection found dead at the start of a batch, after idling, is reopened once.
      */
-    private List<SendResult> sendStreamed(PooledTransport pooled, List<OutgoingEmail> emails, boolean wasIdle) {
+    private List<SendResult> sendStreamed(PooledTransport pooled, List<OutgoingEmail> emails, boolean wasIdle,
+                                          SendWatch watch) {
         PipelinedSmtpConnection c = pooled.stream;
         SendResult[] results = new SendResult[emails.size()];
         boolean eightBit = c.offers("8BITMIME");
@@ -204,7 +219,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
             String why = "the sender address is not valid: " + rootMessage(e);
             return emails.stream().map(m -> SendResult.fail(m.deliveryId(), why)).toList();
         }
-        Ready current = prepare(emails, 0, eightBit, results);
+        Ready current = prepare(emails, 0, eightBit, results, watch);
         boolean answered = false;
         boolean bodySent = false;
         try {
@@ -213,7 +228,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                 c.flush();
             }
             while (current != null) {
-                Ready following = prepare(emails, current.index() + 1, eightBit, results);
+                Ready following = prepare(emails, current.index() + 1, eightBit, results, watch);
                 PipelinedSmtpConnection.Reply mail = answer(c);
                 answered = true;
                 PipelinedSmtpConnection.Reply rcpt = answer(c);
@@ -222,6 +237,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                 if (envelopeAccepted && data.code() == 354) {
                     c.writeBody(current.message().bytes());
                     bodySent = true;
+                    following = stillWanted(following, emails, results, watch);
                     writeEnvelopeOf(c, following);
                     c.flush();
                     PipelinedSmtpConnection.Reply end = answer(c);
@@ -231,11 +247,13 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                             ? SendResult.sent(id, factory.messageId(id), end.text().strip())
                                     .withContent(current.message().bytes())
                             : classify(pooled, id, end.code(), end.text());
+                    watch.answered(results[current.index()]);
                 } else {
                     if (data.code() == 354) {
                         c.write("."); // a server that opened DATA after refusing the envelope: end the empty message
                     }
                     c.write("RSET");
+                    following = stillWanted(following, emails, results, watch);
                     writeEnvelopeOf(c, following);
                     c.flush();
                     if (data.code() == 354) {
@@ -244,6 +262,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                     answer(c); // RSET
                     PipelinedSmtpConnection.Reply refused = mail.code() != 250 ? mail : !envelopeAccepted ? rcpt : data;
                     results[current.index()] = classify(pooled, current.deliveryId(), refused.code(), refused.text());
+                    watch.answered(results[current.index()]);
                 }
                 current = following;
             }
@@ -256,7 +275,7 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
                 try {
                     connectStream(pooled);
                     if (pooled.stream != null) {
-                        return sendStreamed(pooled, emails, false);
+                        return sendStreamed(pooled, emails, false, watch);
                     }
                 } catch (IOException reconnect) {
                     // fall through: the batch waits for a retry
@@ -276,6 +295,23 @@ public class SmtpEmailGateway implements EmailGateway, AutoCloseable {
             }
         }
         return java.util.Arrays.asList(results);
+    }
+
+    /**
+     * Asked again the instant before the next envelope goes out (it was encoded a round trip earlier): once a
+     * campaign stops, the notice already on the wire is the last. The rest of the chunk is held; the worker sends
+     * on what belongs to campaigns still running.
+     */
+    private static Ready stillWanted(Ready following, List<OutgoingEmail> emails, SendResult[] results, SendWatch watch) {
+        if (following == null || watch.mayStillSend(following.deliveryId())) {
+            return following;
+        }
+        for (int i = following.index(); i < results.length; i++) {
+            if (results[i] == null) {
+                results[i] = SendResult.held(emails.get(i).deliveryId());
+            }
+        }
+        return null;
     }
 
     /** MAIL FROM (the notice's own bounce address, or the sender), RCPT TO and DATA of one notice. */

@@ -8,6 +8,7 @@ import dev.tocsin.common.CompanyConfig;
 import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import dev.tocsin.template.NoticeData;
 import dev.tocsin.template.NoticeTemplates;
 import dev.tocsin.template.RenderedEmail;
@@ -89,7 +90,7 @@ public class LetterSender implements ChannelSender {
             "ar", new String[]{"رقم التحقق", "تحقق من هذا الإشعار على"});
 
     @Override
-    public List<SendResult> send(List<ClaimedDelivery> deliveries) {
+    public List<SendResult> send(List<ClaimedDelivery> deliveries, SendWatch watch) {
         Map<String, LetterDocument.Address> addresses = letters.addresses(
                 deliveries.stream().map(ClaimedDelivery::accountId).distinct().toList());
         List<SendResult> results = new ArrayList<>();
@@ -113,7 +114,7 @@ public class LetterSender implements ChannelSender {
                     new LetterDocument.Heading(company.company().name(), data.reference(), label[0],
                             label[1] + " " + links.baseUrl() + "/verify"));
             return new Letters.Printed(d.id(), d.campaignId(), LetterDocument.Paper.forCountry(to.country()).name(), pdf, to);
-        }, letters::keep, metrics));
+        }, letters::keep, watch, metrics));
         return results;
     }
 }

@@ -3,6 +3,7 @@ package dev.tocsin.channel.push;
 import dev.tocsin.channel.OutboxFile;
 import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,12 +24,12 @@ public class OutboxPushGateway implements PushGateway {
     }
 
     @Override
-    public List<SendResult> send(List<OutgoingPush> messages) {
+    public List<SendResult> send(List<OutgoingPush> messages, SendWatch watch) {
         // The hash covers the payload a push service would get (before encryption), as with WebPushGateway.
-        return messages.stream().map(push -> {
+        return SendWatch.oneByOne(messages, OutgoingPush::deliveryId, push -> {
             SendResult r = OutboxFile.write(dir, push.campaignId(), push.deliveryId(), Channel.PUSH,
                     "Push subscription: " + push.subscriptionId() + "\n\n" + new String(push.payload(), StandardCharsets.UTF_8));
             return r.ok() ? r.withContent(push.payload()) : r;
-        }).toList();
+        }, watch);
     }
 }

@@ -8,6 +8,7 @@ import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import dev.tocsin.template.NoticeTemplates;
 import dev.tocsin.template.RenderedPush;
 import io.agroal.api.AgroalDataSource;
@@ -71,7 +72,7 @@ public class PushDeliveryHandler implements ChannelSender {
     }
 
     @Override
-    public List<SendResult> send(List<ClaimedDelivery> deliveries) {
+    public List<SendResult> send(List<ClaimedDelivery> deliveries, SendWatch watch) {
         Map<Long, Keys> subscriptions = subscriptions(deliveries);
         List<SendResult> gone = new ArrayList<>();
         List<ClaimedDelivery> sendable = new ArrayList<>(deliveries.size());
@@ -89,7 +90,7 @@ public class PushDeliveryHandler implements ChannelSender {
             Keys keys = subscriptions.get(subscriptionId);
             return new OutgoingPush(d.id(), d.campaignId(), subscriptionId, keys.endpoint(), keys.p256dh(), keys.auth(),
                     payload(templates.renderPush(set, notices.forDelivery(d, set))));
-        }, gateway::send, metrics));
+        }, messages -> gateway.send(messages, watch), watch, metrics));
         return results;
     }
 

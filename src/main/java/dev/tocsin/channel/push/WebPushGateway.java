@@ -1,6 +1,7 @@
 package dev.tocsin.channel.push;
 
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import nl.martijndwars.webpush.Encoding;
 import nl.martijndwars.webpush.Notification;
 import nl.martijndwars.webpush.PushService;
@@ -104,12 +105,17 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
     }
 
     @Override
-    public List<SendResult> send(List<OutgoingPush> messages) {
+    public List<SendResult> send(List<OutgoingPush> messages, SendWatch watch) {
         // Start every request of the chunk, then collect the answers in order.
         List<Future<HttpResponse>> pending = new ArrayList<>(messages.size());
         SendResult[] refused = new SendResult[messages.size()];
         for (int i = 0; i < messages.size(); i++) {
             OutgoingPush push = messages.get(i);
+            if (!watch.mayStillSend(push.deliveryId())) {
+                pending.add(null);
+                refused[i] = SendResult.held(push.deliveryId());
+                continue;
+            }
             try {
                 policy.checkUrl(push.endpoint());
             } catch (PushEndpointPolicy.Refused e) {
@@ -139,7 +145,11 @@ public class WebPushGateway implements PushGateway, AutoCloseable {
         List<SendResult> results = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             SendResult r = refused[i] != null ? refused[i] : await(messages.get(i), pending.get(i));
-            results.add(r.ok() ? r.withContent(messages.get(i).payload()) : r);
+            r = r.ok() ? r.withContent(messages.get(i).payload()) : r;
+            if (!r.held()) {
+                watch.answered(r);
+            }
+            results.add(r);
         }
         return results;
     }

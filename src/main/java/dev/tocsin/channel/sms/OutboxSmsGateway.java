@@ -3,6 +3,7 @@ package dev.tocsin.channel.sms;
 import dev.tocsin.channel.OutboxFile;
 import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +23,8 @@ public class OutboxSmsGateway implements SmsGateway {
     }
 
     @Override
-    public List<SendResult> send(List<OutgoingSms> messages) {
-        return messages.stream().map(sms -> OutboxFile.write(dir, sms.campaignId(), sms.deliveryId(), Channel.SMS,
-                "To: " + sms.to() + "\n\n" + sms.text())).toList();
+    public List<SendResult> send(List<OutgoingSms> messages, SendWatch watch) {
+        return SendWatch.oneByOne(messages, OutgoingSms::deliveryId, sms -> OutboxFile.write(dir, sms.campaignId(),
+                sms.deliveryId(), Channel.SMS, "To: " + sms.to() + "\n\n" + sms.text()), watch);
     }
 }

@@ -6,6 +6,7 @@ import dev.tocsin.common.Channel;
 import dev.tocsin.delivery.ChannelSender;
 import dev.tocsin.delivery.ClaimedDelivery;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 import dev.tocsin.template.NoticeTemplates;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,9 +46,9 @@ public class SmsDeliveryHandler implements ChannelSender {
     MeterRegistry metrics;
 
     @Override
-    public List<SendResult> send(List<ClaimedDelivery> deliveries) {
+    public List<SendResult> send(List<ClaimedDelivery> deliveries, SendWatch watch) {
         return RenderAndSend.run(Channel.SMS, deliveries, templates, (d, set) ->
                 new OutgoingSms(d.id(), d.campaignId(), d.address(), templates.renderSms(set, notices.forDelivery(d, set))),
-                gateway::send, metrics);
+                messages -> gateway.send(messages, watch), watch, metrics);
     }
 }

@@ -7,6 +7,7 @@ import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.type.PhoneNumber;
 import dev.tocsin.delivery.SendResult;
+import dev.tocsin.delivery.SendWatch;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -47,12 +48,8 @@ public class TwilioSmsGateway implements SmsGateway {
     }
 
     @Override
-    public List<SendResult> send(List<OutgoingSms> messages) {
-        List<SendResult> results = new ArrayList<>(messages.size());
-        for (OutgoingSms sms : messages) {
-            results.add(sendOne(sms));
-        }
-        return results;
+    public List<SendResult> send(List<OutgoingSms> messages, SendWatch watch) {
+        return SendWatch.oneByOne(messages, OutgoingSms::deliveryId, this::sendOne, watch);
     }
 
     private SendResult sendOne(OutgoingSms sms) {

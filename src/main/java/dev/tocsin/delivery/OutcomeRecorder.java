@@ -1,0 +1,178 @@
+package dev.tocsin.delivery;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stores what every worker's sends came to, as they come: each answer is handed in the moment the provider
+ * gives it, and one thread commits everything handed in since its last commit (a group commit: under load one
+ * transaction carries many workers' answers; idle, an answer is stored within a commit's time, a few
+ * milliseconds). So a crash re-sends only the notices in flight, not what the workers sent since their last
+ * record. A worker waits for its own answers to be stored before it acknowledges its batch.
+ */
+@ApplicationScoped
+public class OutcomeRecorder {
+
+    private static final Logger LOG = Logger.getLogger(OutcomeRecorder.class);
+
+    /** The most answers one transaction carries (a worker's chunk is at most 200; several workers' fit). */
+    private static final int MAX_GROUP = 2000;
+
+    @Inject
+    DeliveryOutcomes outcomes;
+
+    /** What one worker handed in for a chunk, and whether all of it is stored yet. */
+    public static final class Ticket {
+        private int handedIn;
+        private int stored;
+        private SQLException failure;
+
+        private synchronized void handIn() {
+            handedIn++;
+        }
+
+        private synchronized void stored(int count) {
+            stored += count;
+            notifyAll();
+        }
+
+        private synchronized void failed(SQLException e) {
+            failure = e;
+            notifyAll();
+        }
+
+        /** Waits until every answer handed in on this ticket is committed; a failed commit is thrown here. */
+        public synchronized void awaitStored() throws SQLException {
+            boolean interrupted = false;
+            while (stored < handedIn && failure == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    // the answers are on their way to the database: wait for them all the same
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private record Answer(ClaimedDelivery delivery, SendResult result, Ticket ticket) {
+    }
+
+    private final LinkedBlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+    private volatile boolean running = true;
+    private Thread committer;
+
+    public Ticket ticket() {
+        return new Ticket();
+    }
+
+    /** Hands in one answer (not a held notice: that one was not sent). */
+    public void handIn(Ticket ticket, ClaimedDelivery delivery, SendResult result) {
+        ensureStarted();
+        ticket.handIn();
+        answers.add(new Answer(delivery, result, ticket));
+    }
+
+    private synchronized void ensureStarted() {
+        if (committer == null) {
+            committer = new Thread(this::commitLoop, "outcome-recorder");
+            committer.setDaemon(true);
+            committer.start();
+        }
+    }
+
+    private void commitLoop() {
+        List<Answer> group = new ArrayList<>();
+        while (running || !answers.isEmpty()) {
+            try {
+                Answer first = answers.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                answers.drainTo(group, MAX_GROUP - 1);
+                store(group);
+            } catch (InterruptedException e) {
+                answers.drainTo(group);
+                store(group);
+                return;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    /** Commits the group; if that fails, each worker's part alone, so one bad answer holds up only its own worker. */
+    private void store(List<Answer> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        try {
+            commit(group);
+            countStored(group);
+            return;
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("storing %d answers together failed (%s); storing each worker's part alone", group.size(), e.getMessage());
+        }
+        Map<Ticket, List<Answer>> byTicket = new LinkedHashMap<>();
+        group.forEach(a -> byTicket.computeIfAbsent(a.ticket(), t -> new ArrayList<>()).add(a));
+        byTicket.forEach((ticket, part) -> {
+            try {
+                commit(part);
+                ticket.stored(part.size());
+            } catch (SQLException e) {
+                ticket.failed(e);
+            } catch (RuntimeException e) {
+                ticket.failed(new SQLException("storing the outcomes failed: " + e.getMessage(), e));
+            }
+        });
+    }
+
+    private void commit(List<Answer> part) throws SQLException {
+        List<ClaimedDelivery> deliveries = new ArrayList<>(part.size());
+        List<SendResult> results = new ArrayList<>(part.size());
+        for (Answer a : part) {
+            if (a.delivery() != null) {
+                deliveries.add(a.delivery());
+            }
+            results.add(a.result());
+        }
+        outcomes.record(deliveries, results);
+    }
+
+    private static void countStored(List<Answer> group) {
+        Map<Ticket, Integer> counts = new LinkedHashMap<>();
+        group.forEach(a -> counts.merge(a.ticket(), 1, Integer::sum));
+        counts.forEach(Ticket::stored);
+    }
+
+    @PreDestroy
+    void stop() {
+        // no interrupt: a commit in progress finishes; the loop stores what is left and ends
+        running = false;
+        Thread t = committer;
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
