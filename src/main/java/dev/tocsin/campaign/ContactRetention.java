@@ -3,6 +3,7 @@ package dev.tocsin.campaign;
 import dev.tocsin.audience.AccountContactPurge;
 import dev.tocsin.audit.AuditLog;
 import dev.tocsin.channel.letter.Letters;
+import dev.tocsin.channel.push.PushSubscriptionPurge;
 import dev.tocsin.common.SingletonLease;
 import dev.tocsin.delivery.DeliveryContactPurge;
 import io.agroal.api.AgroalDataSource;
@@ -24,7 +25,8 @@ import java.util.Map;
 
 /**
  * Data minimisation: tocsin.retention.contact-days after a campaign closed (completed or cancelled), the contact
- * data of its notices goes (addresses, printed addresses), and an account's own contact data goes once every
+ * data of its notices goes (addresses, printed addresses, the address where a provider's text quotes it), and an
+ * account's own contact data (and its push subscriptions) goes once every
  * incident that exposed it is done. The proof of notification stays (statuses, times, references, hashes of
  * what was sent), and each removal is in the audit trail. One instance at a time (a lease); each campaign is
  * marked when done, so a run that stops half-way is finished by the next.
@@ -62,6 +64,9 @@ public class ContactRetention {
 
     @Inject
     AccountContactPurge accounts;
+
+    @Inject
+    PushSubscriptionPurge pushSubscriptions;
 
     @Inject
     AuditLog audit;
@@ -122,10 +127,12 @@ public class ContactRetention {
             for (String incident : touchedIncidents) {
                 if (done.contains(incident)) {
                     long n = accounts.purge(incident, done);
+                    long subscriptions = pushSubscriptions.purge(incident, done);
                     cleared.put(incident, n);
                     audit.record("retention", "contact-data.remove", "incident", incident, null, 200, n
-                            + " accounts' email, phone, name and postal address removed (accounts also exposed by an"
-                            + " incident still within retention keep theirs)");
+                            + " accounts' email, phone, name and postal address and " + subscriptions
+                            + " push subscriptions removed (accounts also exposed by an incident still within"
+                            + " retention keep theirs)");
                 }
             }
         }

@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 400 days after a campaign closed its contact data goes and its proof stays: the notices' addresses read
- * "(removed)" with their statuses and hashes as they were, the accounts only that incident exposed lose their
- * email, phone and name, an account another open incident still needs keeps them, and it is audited. A second
+ * "(removed)" with their statuses and hashes as they were (and so does the address where a provider's text or
+ * the history quoted it), the accounts only that incident exposed lose their email, phone, name and browser
+ * subscriptions, an account another open incident still needs keeps them, and it is audited. A second
  * run changes nothing.
  */
 @QuarkusTest
@@ -67,6 +68,18 @@ class ContactRetentionTest {
             ps.setObject(1, OffsetDateTime.now().minusDays(401));
             ps.setString(2, campaign);
             ps.executeUpdate();
+            // what providers say may quote the address, in their own case; both accounts have a browser subscribed
+            c.createStatement().executeUpdate("UPDATE delivery SET provider_response = '250 2.0.0 OK queued for <ONLY-"
+                    + run.toUpperCase() + "@EXAMPLE.COM>', last_error = 'attempt 1: 451 4.2.0 <only-" + run
+                    + "@example.com> try later' WHERE campaign_id = '" + campaign + "' AND address = 'only-" + run + "@example.com'");
+            c.createStatement().executeUpdate("INSERT INTO delivery_event (delivery_id, status, at, detail) SELECT id,"
+                    + " 'QUEUED', CURRENT_TIMESTAMP, 'attempt 1: 451 4.2.0 <only-" + run + "@example.com> try later'"
+                    + " FROM delivery WHERE campaign_id = '" + campaign + "' AND address = 'only-" + run + "@example.com'");
+            for (String account : List.of("only-" + run, "shared-" + run)) {
+                c.createStatement().executeUpdate("INSERT INTO push_subscription (account_id, endpoint, p256dh, auth,"
+                        + " created_at, updated_at) VALUES ('" + account + "', 'https://push.example.net/" + account
+                        + "', 'k', 'a', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            }
         }
         ContactRetention.Removed removed = retention.run();
         assertEquals(2L, removed.notices().get(campaign));
@@ -88,6 +101,16 @@ class ContactRetentionTest {
             assertEquals("shared-" + run + "@example.com", shared.email, "another incident still needs it");
         });
         assertEquals(hashesBefore, hashes(campaign), "the hashes of what was sent stay");
+        assertEquals(0, count("SELECT count(*) FROM delivery WHERE campaign_id = '" + campaign + "' AND (LOWER(provider_response)"
+                + " LIKE '%only-" + run + "%' OR LOWER(last_error) LIKE '%only-" + run + "%')"), "no provider's text quotes the address");
+        assertEquals(1, count("SELECT count(*) FROM delivery WHERE campaign_id = '" + campaign + "' AND provider_response"
+                + " = '250 2.0.0 ok queued for <(removed)>'"), "the rest of the provider's answer stays");
+        assertEquals(0, count("SELECT count(*) FROM delivery_event e JOIN delivery d ON d.id = e.delivery_id WHERE"
+                + " d.campaign_id = '" + campaign + "' AND LOWER(e.detail) LIKE '%only-" + run + "%'"), "nor the history");
+        assertEquals(0, count("SELECT count(*) FROM push_subscription WHERE account_id = 'only-" + run + "'"),
+                "the browser subscription went with the account's contact data");
+        assertEquals(1, count("SELECT count(*) FROM push_subscription WHERE account_id = 'shared-" + run + "'"),
+                "another incident still needs the shared account's");
 
         String report = given().get("/api/campaigns/" + campaign + "/report.csv").then().statusCode(200).extract().asString();
         List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
@@ -103,6 +126,13 @@ class ContactRetentionTest {
 
         ContactRetention.Removed again = retention.run();
         assertTrue(again.notices().isEmpty() && again.accounts().isEmpty(), "a second run finds nothing to do: " + again);
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private Map<Long, String> hashes(String campaign) throws Exception {
