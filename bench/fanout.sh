@@ -8,10 +8,13 @@
 #   BENCH_KEEP=1 ...                              keeps the work folder (CSV, app log, jstat samples)
 #   TOCSIN_WORKERS=8 TOCSIN_SMTP_CONNECTIONS=4 ...  8 concurrent batches sharing 4 SMTP connections
 #   BENCH_WARMUP=0 ...                            measures a cold process (default: a 20,000-notice campaign first)
+#   bench/fanout.sh --replicas 3 100000           3 Tocsin processes on the same database and queue (ports 8181..)
 #
 # Needs PostgreSQL and RabbitMQ on 127.0.0.1 (as for the tests). Installs postfix's tools when missing.
 # Uses its own database (tocsin_bench, recreated each run) and queue prefix (tocsin-bench).
 set -euo pipefail
+REPLICAS=1
+if [ "${1:-}" = "--replicas" ]; then REPLICAS=${2:?--replicas needs a number}; shift 2; fi
 N=${1:-100000}
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -26,7 +29,7 @@ WARMUP=${BENCH_WARMUP:-20000}
 ADMIN_PW=bench-admin-password-1
 PW=bench-password-12
 API=http://127.0.0.1:$PORT
-APP_PID=""; SINK_PID=""; JSTAT_PID=""
+APP_PID=""; SINK_PID=""; JSTAT_PID=""; OTHER_PIDS=""
 
 stop() { # pid: TERM, then KILL if it has not exited within 15 s
   [ -n "$1" ] || return 0
@@ -36,7 +39,7 @@ stop() { # pid: TERM, then KILL if it has not exited within 15 s
   kill -9 "$1" 2>/dev/null || true
 }
 cleanup() {
-  stop "$JSTAT_PID"; stop "$APP_PID"; stop "$SINK_PID"
+  stop "$JSTAT_PID"; stop "$APP_PID"; for p in $OTHER_PIDS; do stop "$p"; done; stop "$SINK_PID"
   if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: files kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -63,14 +66,31 @@ start_sink() { # optional dump template
   sleep 0.5
 }
 
-start_app() {
+launch_replica() { # http port, log file; prints the pid
   TOCSIN_DB_URL="jdbc:postgresql://127.0.0.1:5432/tocsin_bench" TOCSIN_QUEUE_PREFIX=tocsin-bench \
   TOCSIN_SMTP_HOST=127.0.0.1 TOCSIN_SMTP_PORT=$SINK_PORT TOCSIN_WORKERS=$WORKERS TOCSIN_SMTP_CONNECTIONS=$CONNECTIONS \
-  TOCSIN_ADMIN_PASSWORD=$ADMIN_PW QUARKUS_HTTP_PORT=$PORT TOCSIN_DELIVERY_RETRY_BASE=PT1S \
-    java -Xmx$HEAP ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
-  APP_PID=$!
-  for _ in $(seq 1 120); do curl -sf "$API/q/health/ready" >/dev/null && return 0; sleep 0.5; done
-  log "Tocsin did not start; see $WORK/app.log"; tail -30 "$WORK/app.log"; exit 1
+  TOCSIN_ADMIN_PASSWORD=$ADMIN_PW QUARKUS_HTTP_PORT=$1 TOCSIN_DELIVERY_RETRY_BASE=PT1S \
+    java -Xmx$HEAP ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$2" 2>&1 &
+  echo $!
+}
+
+await_ready() { # http port, log file
+  for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && return 0; sleep 0.5; done
+  log "Tocsin did not start; see $2"; tail -30 "$2"; exit 1
+}
+
+# The first replica serves the bench's API calls; with --replicas, the others share its database and queue.
+start_app() {
+  APP_PID=$(launch_replica "$PORT" "$WORK/app.log")
+  OTHER_PIDS=""
+  for i in $(seq 2 "$REPLICAS"); do OTHER_PIDS="$OTHER_PIDS $(launch_replica $((PORT + i - 1)) "$WORK/app-$i.log")"; done
+  await_ready "$PORT" "$WORK/app.log"
+  for i in $(seq 2 "$REPLICAS"); do await_ready $((PORT + i - 1)) "$WORK/app-$i.log"; done
+}
+
+stop_apps() {
+  stop "$APP_PID"; APP_PID=""
+  for p in $OTHER_PIDS; do stop "$p"; done; OTHER_PIDS=""
 }
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -124,7 +144,7 @@ curl -sf -u "olivia:$PW" -X POST "$API/api/incidents/$INC/accounts" -H 'Content-
 C=$(campaign "$INC"); curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null; wait_completed "$C"
 SIZE=$(find "$WORK/dump" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d", s/n}')
 log "a notice is about $SIZE bytes"
-stop "$APP_PID"; APP_PID=""
+stop_apps
 stop "$SINK_PID"; SINK_PID=""
 
 # CPU seconds used so far by Tocsin, PostgreSQL, RabbitMQ and the sink (utime + stime of their processes):
@@ -133,7 +153,7 @@ cpu_by_process() {
   local tick; tick=$(getconf CLK_TCK)
   for name in tocsin postgres rabbitmq smtp-sink; do
     case $name in
-      tocsin) pids="$1" ;;
+      tocsin) pids="$1 $OTHER_PIDS" ;;
       postgres) pids=$(pgrep -x postgres | tr '\n' ' ') ;;
       rabbitmq) pids=$(pgrep -f beam.smp | tr '\n' ' ') ;;
       smtp-sink) pids=$(pgrep -x smtp-sink | tr '\n' ' ') ;;
@@ -147,8 +167,8 @@ cpu_by_process() {
 }
 
 # Tocsin's CPU seconds by thread kind (delivery workers, JIT compiler, GC, ...): where its share goes.
-cpu_by_thread() { # pid
-  for t in /proc/"$1"/task/*; do
+cpu_by_thread() { # pid (and every other replica's)
+  for t in $(for p in "$1" $OTHER_PIDS; do echo /proc/"$p"/task/*; done); do
     [ -r "$t/stat" ] && printf '%s\t%s\n' "$(tr -d '0-9 ' < "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
   done | awk -F'\t' -v k="$(getconf CLK_TCK)" '{s[$1] += $2} END {for (n in s) printf "%s=%.1f ", n, s[n] / k}'
 }
@@ -202,6 +222,8 @@ t3=$(now)
 log "launch request answered after $(python3 -c "print(round($t2b - $t2, 2))") s (delivery rows created)"
 CPU1=$(cpu_by_process "$PID"); THREADS1=$(cpu_by_thread "$PID"); PHASES1=$(phases)
 if [ -n "${BENCH_JFR:-}" ]; then jcmd "$PID" JFR.stop name=delivery >/dev/null; log "flight recording of the delivery phase: $BENCH_JFR"; fi
+# Time to first notice: from the launch request to the first send the provider accepted (same machine, same clock).
+FIRST=$(psql -h 127.0.0.1 -U postgres -d tocsin_bench -tA -c "SELECT EXTRACT(EPOCH FROM min(sent_at)) FROM delivery WHERE campaign_id = '$C'")
 STATS=$(curl -sf -u "olivia:$PW" "$API/api/campaigns/$C/stats")
 SENT=$(echo "$STATS" | json '["byStatus"]["sent"]')
 stop "$JSTAT_PID"; JSTAT_PID=""
@@ -217,25 +239,28 @@ t5=$(now)
 stop "$JSTAT_PID"; JSTAT_PID=""
 REPORT_HEAP_KB=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ {u = $3 + $4 + $6 + $8; if (u > m) m = u} END {printf "%d", m}' "$WORK/jstat-report.log")
 REPORT_LINE=$(python3 -c "r = $REPORT_LINES - 1; s = $t5 - $t4; print(f'report.csv:  {r / s:10.0f} rows/s   ({r} rows in {s:.1f} s, one per delivery; peak heap used while streaming {$REPORT_HEAP_KB / 1024:.0f} MiB)')")
-stop "$APP_PID"; APP_PID=""
+stop_apps
 
 # 3. The raw rate again, after.
 RAW_AFTER=$(raw_seconds)
 
-python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" "$REPORT_LINE" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" "$REPORT_LINE" "$REPLICAS" "$FIRST" <<'PY'
 import sys
 n, t0, t1, t2, t3, raw_before, raw_after = int(sys.argv[1]), *map(float, sys.argv[2:8])
 sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
 upload = n / (t1 - t0)
 deliver = sent / (t3 - t2)
 raw = n / min(raw_before, raw_after)
-print(f"N={n} workers={sys.argv[19]} connections={workers} message={size} bytes heap limit={xmx} warm-up={sys.argv[18]} notices first")
+replicas = int(sys.argv[23])
+print(f"N={n} replicas={replicas} workers={sys.argv[19]} connections={workers} (each replica) message={size} bytes"
+      f" heap limit={xmx} warm-up={sys.argv[18]} notices first")
 print(f"upload:      {upload:10.0f} rows/s   ({t1 - t0:.1f} s)")
 print(f"deliveries:  {deliver:10.0f} msg/s    ({sent} sent in {t3 - t2:.1f} s, launch to last settled)")
 print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers}: {n / raw_before:.0f} msg/s before Tocsin ran,"
       f" {n / raw_after:.0f} after; the faster counts)")
 print(f"ratio tocsin/raw: {deliver / raw:.2f}")
-print(f"peak RSS {rss / 1024:.0f} MiB, peak heap used {heap / 1024:.0f} MiB")
+print(f"first notice: {float(sys.argv[24]) - t2:.2f} s after the launch request")
+print(f"peak RSS {rss / 1024:.0f} MiB, peak heap used {heap / 1024:.0f} MiB" + (" (the first replica)" if replicas > 1 else ""))
 print(sys.argv[22])
 before = dict(kv.split("=") for kv in sys.argv[14].split())
 after = dict(kv.split("=") for kv in sys.argv[15].split())
@@ -249,6 +274,10 @@ print("tocsin CPU by thread: " + ", ".join(f"{k} {v:.1f} s" for v, k in by_threa
 p_before = dict(kv.split("=") for kv in sys.argv[20].split())
 p_after = dict(kv.split("=") for kv in sys.argv[21].split())
 spent = sorted(((float(v) - float(p_before.get(k, 0)), k) for k, v in p_after.items()), reverse=True)
-print("worker time by phase (all workers, send includes render): "
+if replicas > 1:
+    print(f"tocsin CPU per notice, all {replicas} replicas together: {used['tocsin'] / max(sent, 1) * 1e6:.0f} us"
+          f" (one {__import__('os').cpu_count()}-core box: more replicas share the same cores, so this, not the rate,"
+          " says what a replica costs)")
+print("worker time by phase (" + ("the first replica's workers" if replicas > 1 else "all workers") + ", send includes render): "
       + ", ".join(f"{k} {v:.1f} s" for v, k in spent))
 PY
