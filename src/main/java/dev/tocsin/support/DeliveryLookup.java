@@ -50,7 +50,9 @@ public class DeliveryLookup {
                 rows = Delivery.find("channel = 'email' and lower(address) = ?1 order by id desc",
                         email.strip().toLowerCase(Locale.ROOT)).page(0, MAX_RESULTS).list();
             } else {
-                rows = Delivery.find("channel = 'sms' and address = ?1 order by id desc", phone.strip()).page(0, MAX_RESULTS).list();
+                // lower() as for email, so the same index (delivery_address_lower) serves both; numbers have no case
+                rows = Delivery.find("channel = 'sms' and lower(address) = ?1 order by id desc",
+                        phone.strip().toLowerCase(Locale.ROOT)).page(0, MAX_RESULTS).list();
             }
             return views(rows, whole);
         });
