@@ -79,10 +79,10 @@ class ClusterFaultIT {
         double setUp = (System.nanoTime() - began) / 1e9;
         String campaign = Replicas.launchEmailCampaign(ports.get(0), RECIPIENTS);
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> sentSoFar() >= RECIPIENTS / 4);
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).until(() -> sentSoFar() >= RECIPIENTS / 4);
         replicas.processes().get(0).destroyForcibly().waitFor();
         int atKill = sentSoFar();
-        await().atMost(Duration.ofSeconds(120)).until(() -> sentSoFar() >= RECIPIENTS / 2);
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).until(() -> sentSoFar() >= RECIPIENTS / 2);
         rabbit.kill(rabbit.nodes().get(0));
         int atNodeLoss = sentSoFar();
 

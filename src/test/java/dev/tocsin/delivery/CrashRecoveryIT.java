@@ -65,7 +65,7 @@ class CrashRecoveryIT {
         start(a, queuePrefix, new File("target/" + queuePrefix + "-a.log").toPath());
         start(b, queuePrefix, new File("target/" + queuePrefix + "-b.log").toPath());
         campaignOut[0] = Replicas.launchEmailCampaign(a, RECIPIENTS);
-        await().atMost(Duration.ofSeconds(60)).until(() -> replicas.smtp().getReceivedMessages().length >= RECIPIENTS / 3);
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> replicas.smtp().getReceivedMessages().length >= RECIPIENTS / 3);
         return new int[]{a, b};
     }
 
@@ -89,7 +89,7 @@ class CrashRecoveryIT {
         assertTrue(beforeKill < RECIPIENTS, "killed mid-campaign");
         Map<Long, String> heldAtKill = replicas.sending();
         // taken over: none of the rows being sent at the kill is still held by the claim it had then
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             Map<Long, String> now = replicas.sending();
             return heldAtKill.entrySet().stream().noneMatch(e -> e.getValue().equals(now.get(e.getKey())));
         });

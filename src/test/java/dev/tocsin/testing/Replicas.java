@@ -25,7 +25,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Replicas of the packaged production build (failsafe's {@code tocsin.jar}) on a database of their own, sending
  * to one GreenMail that keeps every message (Message-IDs to count). For the fault tests: each replica is a real
- * process that can be killed or stopped.
+ * process that can be killed or stopped. Every wait ignores exceptions thrown on other threads: GreenMail's
+ * handler of a killed replica's connection dies with "Connection reset", which Awaitility would otherwise take
+ * for a failure of the condition (a CI run failed so).
  */
 public final class Replicas implements AutoCloseable {
 
@@ -78,7 +80,7 @@ public final class Replicas implements AutoCloseable {
     }
 
     public static void awaitReady(int httpPort) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
                 .until(() -> RestAssured.given().port(httpPort).get("/q/health/ready").statusCode() == 200);
     }
 
@@ -132,7 +134,7 @@ public final class Replicas implements AutoCloseable {
     }
 
     public static void awaitCompleted(int port, String campaign, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofSeconds(1)).until(() ->
+        await().dontCatchUncaughtExceptions().atMost(within).pollInterval(Duration.ofSeconds(1)).until(() ->
                 "COMPLETED".equals(as(port, "olivia").get("/api/campaigns/" + campaign + "/stats").then().extract().path("status")));
     }
 
