@@ -39,9 +39,14 @@ public class OutcomeRecorder {
 
     /** What one worker handed in for a chunk, and whether all of it is stored yet. */
     public static final class Ticket {
+        private final Runnable keepRecording;
         private int handedIn;
         private int stored;
         private SQLException failure;
+
+        private Ticket(Runnable keepRecording) {
+            this.keepRecording = keepRecording;
+        }
 
         private synchronized void handIn() {
             handedIn++;
@@ -62,7 +67,9 @@ public class OutcomeRecorder {
             boolean interrupted = false;
             while (stored < handedIn && failure == null) {
                 try {
-                    wait();
+                    // wakes every second to make sure a recorder thread is there to store them
+                    wait(1000);
+                    keepRecording.run();
                 } catch (InterruptedException e) {
                     // the answers are on their way to the database: wait for them all the same
                     interrupted = true;
@@ -85,7 +92,7 @@ public class OutcomeRecorder {
     private Thread committer;
 
     public Ticket ticket() {
-        return new Ticket();
+        return new Ticket(this::ensureStarted);
     }
 
     /** Hands in one answer (not a held notice: that one was not sent). */
@@ -95,8 +102,12 @@ public class OutcomeRecorder {
         answers.add(new Answer(delivery, result, ticket));
     }
 
+    /** Starts the recorder thread, or a new one if it ended (it should not; see commitLoop). */
     private synchronized void ensureStarted() {
-        if (committer == null) {
+        if (committer == null || !committer.isAlive()) {
+            if (committer != null && running) {
+                LOG.error("the outcome recorder's thread had ended; a new one takes over the answers waiting");
+            }
             committer = new Thread(this::commitLoop, "outcome-recorder");
             committer.setDaemon(true);
             committer.start();
@@ -128,6 +139,12 @@ public class OutcomeRecorder {
                 answers.drainTo(group);
                 store(group);
                 return;
+            } catch (Throwable broke) {
+                // Whatever broke (out of memory while storing, a bug), the workers waiting on these answers are
+                // told, and the thread goes on: a dead recorder would leave every worker waiting for ever.
+                LOG.errorf(broke, "storing %d answers broke; their workers hand their batches back", group.size());
+                SQLException failure = new SQLException("storing the outcomes broke: " + broke, broke);
+                group.forEach(a -> a.ticket().failed(failure));
             } finally {
                 group.clear();
             }
@@ -143,7 +160,7 @@ public class OutcomeRecorder {
             commit(group);
             countStored(group);
             return;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             LOG.debugf("storing %d answers together failed (%s); storing each worker's part alone", group.size(), e.getMessage());
         }
         Map<Ticket, List<Answer>> byTicket = new LinkedHashMap<>();
@@ -154,8 +171,8 @@ public class OutcomeRecorder {
                 ticket.stored(part.size());
             } catch (SQLException e) {
                 ticket.failed(e);
-            } catch (RuntimeException e) {
-                ticket.failed(new SQLException("storing the outcomes failed: " + e.getMessage(), e));
+            } catch (RuntimeException | Error e) {
+                ticket.failed(new SQLException("storing the outcomes failed: " + e, e));
             }
         });
     }
