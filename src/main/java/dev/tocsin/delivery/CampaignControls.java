@@ -39,15 +39,17 @@ public class CampaignControls {
 
     static final String RUNNING_CAMPAIGNS = "SELECT id FROM campaign WHERE status = 'RUNNING'";
 
-    static final String STAMP = "UPDATE delivery_instance SET read_at = ? WHERE instance_id = ?";
+    static final String STAMP = "UPDATE delivery_instance SET read_at = ?, batches_held = ? WHERE instance_id = ?";
 
-    static final String REGISTER = "INSERT INTO delivery_instance (instance_id, read_at) VALUES (?, ?)";
+    static final String REGISTER = "INSERT INTO delivery_instance (instance_id, read_at, batches_held) VALUES (?, ?, ?)";
 
     static final String FORGET_LONG_GONE = "DELETE FROM delivery_instance WHERE read_at < ?";
 
     static final String FORGET_SELF = "DELETE FROM delivery_instance WHERE instance_id = ?";
 
     /** Live instances (stamped within the window) whose last read is still older than the change. */
+    static final String BATCHES_HELD = "SELECT COALESCE(SUM(batches_held), 0) FROM delivery_instance WHERE read_at >= ?";
+
     static final String NOT_YET_READ = "SELECT count(*) FROM delivery_instance WHERE read_at >= ? AND read_at < ?";
 
     /** The longest a pause or cancel waits for the other instances before it answers anyway (and says so in the log). */
@@ -143,6 +145,23 @@ public class CampaignControls {
         }
     }
 
+    @Inject
+    BatchAcknowledgements acknowledgements;
+
+    /**
+     * Batches the broker has delivered to live instances and they have not finished (stamped with each read;
+     * a dead instance's are back in the queue). Counts only where the broker reports deliveries to us.
+     */
+    public long batchesHeldByLiveInstances() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BATCHES_HELD)) {
+            ps.setObject(1, databaseNow().minus(liveWindow()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** An instance that has not stamped its row for this long is gone (or stuck): nobody waits for it. */
     private Duration liveWindow() {
         return Duration.ofMillis(Math.max(1000, config.delivery().controlEvery().toMillis() * 20));
@@ -217,9 +236,11 @@ public class CampaignControls {
                 ps.executeUpdate();
             }
         }
+        int held = acknowledgements.batchesHeld();
         try (PreparedStatement ps = c.prepareStatement(STAMP)) {
             ps.setObject(1, stamp);
-            ps.setString(2, instanceId);
+            ps.setInt(2, held);
+            ps.setString(3, instanceId);
             if (ps.executeUpdate() == 1) {
                 return;
             }
@@ -227,6 +248,7 @@ public class CampaignControls {
         try (PreparedStatement ps = c.prepareStatement(REGISTER)) {
             ps.setString(1, instanceId);
             ps.setObject(2, stamp);
+            ps.setInt(3, held);
             ps.executeUpdate();
         }
         registered = true;

@@ -11,10 +11,14 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hands queued deliveries to the workers: reads due ids from the database (the truth) and publishes them in
@@ -85,6 +89,20 @@ public class DeliveryDispatcher {
         return store.sweepDue(handedOverBefore, config.delivery().batchSize(), limit, this::publish);
     }
 
+    /**
+     * How long the broker may take to confirm a batch. A publish caught in a broker node's death is neither
+     * confirmed nor refused (the client drops the connection with the answer still owed): after this long it
+     * counts as refused, so its rows go out again at the next sweep rather than after republish-after.
+     */
+    private static final long CONFIRM_WAIT_SECONDS = 15;
+
+    /** At most this many refused batches are kept for the next sweep; more wait for republish-after. */
+    private static final int UNCONFIRMED_KEPT = 1000;
+
+    /** Batches the broker refused or never confirmed, handed over again by the next sweep. */
+    private final ConcurrentLinkedQueue<List<Long>> unconfirmed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger unconfirmedCount = new AtomicInteger();
+
     private void publish(List<Long> ids) {
         try {
             if (!inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
@@ -94,13 +112,52 @@ public class DeliveryDispatcher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing");
         }
-        emitter.send(DeliveryBatches.encode(ids)).whenComplete((ok, failure) -> {
+        CompletableFuture<Void> confirmed;
+        try {
+            confirmed = emitter.send(DeliveryBatches.encode(ids)).toCompletableFuture();
+        } catch (RuntimeException refused) {
+            inFlight.release();
+            throw refused;
+        }
+        if (!config.messaging().inProcess()) {
+            // in-process, a batch counts as taken only when a worker is done with it: no time limit there
+            confirmed = confirmed.orTimeout(CONFIRM_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        confirmed.whenComplete((ok, failure) -> {
             inFlight.release();
             if (failure != null) {
-                LOG.warnf("a batch of %d deliveries was not accepted by the queue (%s); the sweeper will republish it",
-                        ids.size(), failure.getMessage());
+                boolean kept = unconfirmedCount.incrementAndGet() <= UNCONFIRMED_KEPT;
+                if (kept) {
+                    unconfirmed.add(ids);
+                } else {
+                    unconfirmedCount.decrementAndGet();
+                }
+                LOG.warnf("a batch of %d deliveries was not accepted by the queue (%s); %s", ids.size(),
+                        failure instanceof TimeoutException ? "no confirmation within " + CONFIRM_WAIT_SECONDS + " s"
+                                : failure.getMessage(),
+                        kept ? "the next sweep hands it over again" : "the sweeper hands it over again after republish-after");
             }
         });
+    }
+
+    /** Whether every batch published is confirmed (in-process: taken and finished by a worker). */
+    public boolean nothingInFlight() {
+        return inFlight.availablePermits() == IN_FLIGHT;
+    }
+
+    /**
+     * Publishes again the batches the broker refused or never confirmed (called by the sweeper). Copies of a
+     * batch that did arrive after all cost a claim that finds nothing to do.
+     */
+    public int publishUnconfirmed() {
+        int n = 0;
+        List<Long> ids;
+        while ((ids = unconfirmed.poll()) != null) {
+            unconfirmedCount.decrementAndGet();
+            publish(ids);
+            n += ids.size();
+        }
+        return n;
     }
 
     @PreDestroy

@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Takes a batch of delivery ids from the queue: claims what is still queued, sends it, records each
@@ -191,9 +193,28 @@ public class DeliveryWorker {
     @Inject
     ClaimKeeper keeper;
 
+    @Inject
+    BatchAcknowledgements acknowledgements;
+
+    /**
+     * A batch from the queue. Acknowledged when its outcomes are stored (so the broker's prefetch paces how many
+     * batches an instance holds, and one that dies mid-batch leaves it to the others), handed back when it
+     * failed; both only on the broker channel that delivered it ({@link BatchAcknowledgements}).
+     */
     @Incoming("deliveries-in")
     @Blocking(value = "delivery-workers", ordered = false)
-    public void onBatch(String payload) throws SQLException {
+    public CompletionStage<Void> onBatch(Message<String> batch) {
+        try {
+            take(batch.getPayload());
+        } catch (SQLException | RuntimeException e) {
+            String why = e.toString();
+            LOG.warnf("a batch failed and goes back to the queue: %s", why.length() > 200 ? why.substring(0, 200) + "..." : why);
+            return acknowledgements.failed(batch, e);
+        }
+        return acknowledgements.done(batch);
+    }
+
+    private void take(String payload) throws SQLException {
         drain.enter();
         try {
             List<Long> ids = DeliveryBatches.decode(payload);

@@ -73,7 +73,7 @@ class ClusterFaultIT {
                     "TOCSIN_SMTP_PER_SECOND", Integer.toString(PER_SECOND),
                     "TOCSIN_WORKERS", Integer.toString(WORKERS),
                     "TOCSIN_DELIVERY_BATCH_SIZE", "100",
-                    "TOCSIN_DELIVERY_REPUBLISH_AFTER", "PT5S"), new File("target/tocsin-cluster-" + name + ".log").toPath());
+                    "TOCSIN_DELIVERY_REPUBLISH_AFTER", "PT2M"), new File("target/tocsin-cluster-" + name + ".log").toPath());
         }
         ports.forEach(Replicas::awaitReady);
         double setUp = (System.nanoTime() - began) / 1e9;
