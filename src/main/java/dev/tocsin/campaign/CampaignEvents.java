@@ -69,7 +69,13 @@ public class CampaignEvents {
         return Multi.createFrom().<Progress>emitter(emitter -> {
             long[] lastSent = {-1};
             long[] lastAt = {System.nanoTime()};
-            long timer = vertx.setPeriodic(1, 1000, tick -> vertx.executeBlocking(() -> snapshot(id, lastSent, lastAt), false)
+            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+            long timer = vertx.setPeriodic(1, 1000, tick -> {
+                if (!busy.compareAndSet(false, true)) {
+                    return; // the last snapshot is still being read (a very large campaign): skip this second
+                }
+                vertx.executeBlocking(() -> snapshot(id, lastSent, lastAt), false)
+                    .onComplete(done -> busy.set(false))
                     .onSuccess(p -> {
                         emitter.emit(p);
                         if (p.finished() || System.nanoTime() - started > MAX_STREAM.toNanos()) {
@@ -79,7 +85,8 @@ public class CampaignEvents {
                     .onFailure(e -> {
                         LOG.warnf("progress of campaign %s could not be read: %s", id, e.getMessage());
                         emitter.fail(e);
-                    }));
+                    });
+            });
             emitter.onTermination(() -> {
                 vertx.cancelTimer(timer);
                 open.decrementAndGet();
@@ -89,7 +96,8 @@ public class CampaignEvents {
 
     private Progress snapshot(String id, long[] lastSent, long[] lastAt) throws SQLException {
         Campaign c = QuarkusTransaction.requiringNew().call(() -> campaigns.find(id));
-        DeliveryStats.Counts counts = stats.count(id, c.channelList());
+        // shared with everyone following this campaign on this instance (one count a second, not one each)
+        DeliveryStats.Counts counts = stats.countRecent(id, c.channelList(), Duration.ofMillis(900));
         long done = counts.total() - counts.byStatus().getOrDefault("queued", 0L) - counts.byStatus().getOrDefault("sending", 0L);
         long now = System.nanoTime();
         double perSecond = lastSent[0] < 0 ? 0 : Math.max(0, done - lastSent[0]) / Math.max(1e-3, (now - lastAt[0]) / 1e9);

@@ -2,6 +2,7 @@ package dev.tocsin.delivery;
 
 import dev.tocsin.common.Channel;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -9,9 +10,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Counts a campaign's deliveries by status and channel, from the rows themselves (confirmed outcomes only). */
 @ApplicationScoped
@@ -23,7 +27,63 @@ public class DeliveryStats {
     public record Counts(long total, Map<String, Long> byStatus, Map<String, Map<String, Long>> byChannel) {
     }
 
+    @Inject
+    MeterRegistry registry;
+
+    /** Each campaign's latest count, or the one being made: viewers of the same campaign share it. */
+    private final ConcurrentHashMap<String, CompletableFuture<Counted>> latest = new ConcurrentHashMap<>();
+
+    private record Counted(Counts counts, long atNanos) {
+    }
+
+    /**
+     * The campaign's counts, at most {@code maxAge} old. Counting a campaign reads every row it has (about a
+     * second at 10M deliveries), so however many people follow it (the progress stream asks every second for
+     * each of them), one count runs at a time per campaign and instance, and its answer serves all who asked
+     * meanwhile.
+     */
+    public Counts countRecent(String campaignId, List<Channel> channels, Duration maxAge) throws SQLException {
+        while (true) {
+            CompletableFuture<Counted> known = latest.get(campaignId);
+            if (known != null && (!known.isDone() || fresh(known, maxAge))) {
+                try {
+                    return known.join().counts();
+                } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                    latest.remove(campaignId, known);
+                    if (e.getCause() instanceof SQLException sql) {
+                        throw sql;
+                    }
+                    continue;
+                }
+            }
+            CompletableFuture<Counted> mine = new CompletableFuture<>();
+            boolean claimed = known == null ? latest.putIfAbsent(campaignId, mine) == null : latest.replace(campaignId, known, mine);
+            if (!claimed) {
+                continue;
+            }
+            if (latest.size() > 1000) {
+                // campaigns nobody asked about for a while
+                latest.entrySet().removeIf(e -> e.getValue().isDone() && !fresh(e.getValue(), Duration.ofMinutes(1)));
+            }
+            try {
+                Counts counts = count(campaignId, channels);
+                mine.complete(new Counted(counts, System.nanoTime()));
+                return counts;
+            } catch (SQLException | RuntimeException e) {
+                mine.completeExceptionally(e);
+                latest.remove(campaignId, mine);
+                throw e;
+            }
+        }
+    }
+
+    private static boolean fresh(CompletableFuture<Counted> done, Duration maxAge) {
+        Counted c = done.getNow(null);
+        return c != null && System.nanoTime() - c.atNanos() <= maxAge.toNanos();
+    }
+
     public Counts count(String campaignId, List<Channel> channels) throws SQLException {
+        registry.counter("tocsin.stats.counts").increment();
         Map<String, Long> byStatus = emptyCounts();
         Map<String, Map<String, Long>> byChannel = new LinkedHashMap<>();
         channels.forEach(ch -> byChannel.put(ch.code(), emptyCounts()));

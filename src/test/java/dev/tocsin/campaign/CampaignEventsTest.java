@@ -91,4 +91,56 @@ class CampaignEventsTest {
             assertTrue(events.get(i).getInt("byStatus.sent") >= events.get(i - 1).getInt("byStatus.sent"));
         }
     }
+
+    /** Count statements run so far (tocsin_stats_counts_total on /q/metrics). */
+    private static double countsSoFar() {
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("tocsin_stats_counts_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
+     * Counting a campaign reads all its rows (a second at 10M): twenty people following one campaign get their
+     * snapshots every second from one shared count, not twenty.
+     */
+    @Test
+    void manyFollowersOfOneCampaignShareOneCountASecond() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String incident = Api.incidentWithEmailAccounts("sse-many", run, 5);
+        String campaign = Api.campaign(incident).name("followed " + run).create();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String auth = "Basic " + Base64.getEncoder().encodeToString(
+                (TestUsers.OPERATOR + ":" + TestUsers.PASSWORD).getBytes(StandardCharsets.UTF_8));
+        int followers = 20;
+        int eachReads = 4;
+        double before = countsSoFar();
+        List<java.util.concurrent.CompletableFuture<Integer>> reads = new ArrayList<>();
+        for (int i = 0; i < followers; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(root + "api/campaigns/" + campaign + "/events"))
+                    .header("Accept", "text/event-stream").header("Authorization", auth)
+                    .timeout(Duration.ofSeconds(30)).GET().build();
+            reads.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenApply(r -> {
+                int seen = 0;
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while (seen < eachReads && (line = lines.readLine()) != null) {
+                        if (line.startsWith("data:")) {
+                            seen++;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return seen;
+            }));
+        }
+        int snapshots = 0;
+        for (var read : reads) {
+            snapshots += read.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        double counts = countsSoFar() - before;
+        System.out.printf("followers: %d snapshots to %d followers from %.0f counts%n", snapshots, followers, counts);
+        assertEquals(followers * eachReads, snapshots);
+        assertTrue(counts <= 15, counts + " counts for " + snapshots + " snapshots: each follower counted on its own");
+    }
 }
