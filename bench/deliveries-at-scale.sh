@@ -37,6 +37,15 @@ kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
 
 log "generating $N deliveries (one running campaign of $BIG, the rest finished campaigns of 1M)"
 t0=$(date +%s.%N)
+# The migrations' secondary indexes on delivery are dropped while the rows go in and built again afterwards,
+# exactly as defined (one sort each instead of N scattered inserts: 100M rows take under an hour instead of
+# about 90 minutes); the statements below are measured against the same indexes the migrations made.
+INDEXES=$(q -c "SELECT string_agg(indexdef, '; ' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'delivery'
+  AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'delivery'::regclass)")
+for index in $(q -c "SELECT indexname FROM pg_indexes WHERE tablename = 'delivery'
+  AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'delivery'::regclass)"); do
+  q -c "DROP INDEX $index"
+done
 q <<SQL
 SET session_replication_role = replica; -- no foreign-key checks for generated history
 INSERT INTO campaign (id, incident_id, name, template_set, channels, channel_policy, max_attempts, status, created_at, updated_at)
@@ -77,9 +86,12 @@ while [ $done_rows -lt "$N" ]; do
   done_rows=$((done_rows + rows)); log "$done_rows rows"
 done
 q -c "UPDATE delivery SET claim_token = 'scale-claim', lease_until = now() + interval '10 seconds' WHERE campaign_id = 'running' AND status = 'SENDING'" >/dev/null
+t_rows=$(date +%s.%N)
+log "building the indexes again"
+q -c "SET maintenance_work_mem = '512MB'" -c "SET max_parallel_maintenance_workers = 2" -c "$INDEXES;"
 q -c "VACUUM ANALYZE delivery" -c "VACUUM ANALYZE account" -c "ANALYZE campaign" >/dev/null
 t1=$(date +%s.%N)
-log "generated in $(python3 -c "print(round($t1 - $t0))") s"
+log "generated in $(python3 -c "print(round($t1 - $t0))") s (rows $(python3 -c "print(round($t_rows - $t0))") s, indexes and ANALYZE $(python3 -c "print(round($t1 - $t_rows))") s)"
 
 # Ids to work on, as a worker's batch would carry them: 1,000 queued rows of the running campaign.
 IDS=$(q -c "SELECT '{' || string_agg(id::text, ',') || '}' FROM (SELECT id FROM delivery WHERE campaign_id = 'running' AND status = 'QUEUED' ORDER BY id LIMIT 1000) s")
