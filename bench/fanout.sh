@@ -9,6 +9,8 @@
 #   TOCSIN_WORKERS=8 TOCSIN_SMTP_CONNECTIONS=4 ...  8 concurrent batches sharing 4 SMTP connections
 #   BENCH_WARMUP=0 ...                            measures a cold process (default: a 20,000-notice campaign first)
 #   bench/fanout.sh --replicas 3 100000           3 Tocsin processes on the same database and queue (ports 8181..)
+#   BENCH_QUEUE=classic ...                       a classic queue without publisher confirms (the queue before
+#                                                 issue 18) instead of the quorum queue with confirms
 #
 # Needs PostgreSQL and RabbitMQ on 127.0.0.1 (as for the tests). Installs postfix's tools when missing.
 # Uses its own database (tocsin_bench, recreated each run) and queue prefix (tocsin-bench).
@@ -66,11 +68,18 @@ start_sink() { # optional dump template
   sleep 0.5
 }
 
+QUEUE_PREFIX=tocsin-bench
+QUEUE_OPTS=""
+if [ "${BENCH_QUEUE:-quorum}" = "classic" ]; then
+  # its own prefix: a queue's type cannot change once declared
+  QUEUE_PREFIX=tocsin-bench-classic
+  QUEUE_OPTS="-D%prod.mp.messaging.incoming.deliveries-in.queue.x-queue-type=classic -D%prod.mp.messaging.incoming.deliveries-in.queue.x-delivery-limit= -D%prod.mp.messaging.outgoing.deliveries-out.publish-confirms=false"
+fi
 launch_replica() { # http port, log file; prints the pid
-  TOCSIN_DB_URL="jdbc:postgresql://127.0.0.1:5432/tocsin_bench" TOCSIN_QUEUE_PREFIX=tocsin-bench \
+  TOCSIN_DB_URL="jdbc:postgresql://127.0.0.1:5432/tocsin_bench" TOCSIN_QUEUE_PREFIX=$QUEUE_PREFIX \
   TOCSIN_SMTP_HOST=127.0.0.1 TOCSIN_SMTP_PORT=$SINK_PORT TOCSIN_WORKERS=$WORKERS TOCSIN_SMTP_CONNECTIONS=$CONNECTIONS \
   TOCSIN_ADMIN_PASSWORD=$ADMIN_PW QUARKUS_HTTP_PORT=$1 TOCSIN_DELIVERY_RETRY_BASE=PT1S \
-    java -Xmx$HEAP ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$2" 2>&1 &
+    java -Xmx$HEAP $QUEUE_OPTS ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$2" 2>&1 &
   echo $!
 }
 
