@@ -96,11 +96,6 @@ public class BatchAcknowledgements implements ClientCustomizer<RabbitMQOptions> 
         return stale(batch) ? CompletableFuture.completedFuture(null) : batch.nack(why);
     }
 
-    /** Answers dropped since start because the batch's channel had closed. */
-    public long droppedSoFar() {
-        return (long) dropped.count();
-    }
-
     private boolean stale(Message<?> batch) {
         if (!following || !(batch instanceof IncomingRabbitMQMessage<?> incoming)) {
             return false;

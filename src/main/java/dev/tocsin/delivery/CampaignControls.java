@@ -47,9 +47,10 @@ public class CampaignControls {
 
     static final String FORGET_SELF = "DELETE FROM delivery_instance WHERE instance_id = ?";
 
-    /** Live instances (stamped within the window) whose last read is still older than the change. */
+    /** Batches live instances (stamped within the window) have been delivered and not finished. */
     static final String BATCHES_HELD = "SELECT COALESCE(SUM(batches_held), 0) FROM delivery_instance WHERE read_at >= ?";
 
+    /** Live instances (stamped within the window) whose last read is still older than the change. */
     static final String NOT_YET_READ = "SELECT count(*) FROM delivery_instance WHERE read_at >= ? AND read_at < ?";
 
     /** The longest a pause or cancel waits for the other instances before it answers anyway (and says so in the log). */
