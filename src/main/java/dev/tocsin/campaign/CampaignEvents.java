@@ -67,14 +67,13 @@ public class CampaignEvents {
         }
         long started = System.nanoTime();
         return Multi.createFrom().<Progress>emitter(emitter -> {
-            long[] lastSent = {-1};
-            long[] lastAt = {System.nanoTime()};
+            Followed followed = new Followed();
             java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
             long timer = vertx.setPeriodic(1, 1000, tick -> {
                 if (!busy.compareAndSet(false, true)) {
                     return; // the last snapshot is still being read (a very large campaign): skip this second
                 }
-                vertx.executeBlocking(() -> snapshot(id, lastSent, lastAt), false)
+                vertx.executeBlocking(() -> snapshot(id, followed), false)
                     .onComplete(done -> busy.set(false))
                     .onSuccess(p -> {
                         emitter.emit(p);
@@ -94,17 +93,30 @@ public class CampaignEvents {
         });
     }
 
-    private Progress snapshot(String id, long[] lastSent, long[] lastAt) throws SQLException {
+    /** What one stream remembers between snapshots: the last count it saw and the rate it measured from it. */
+    private static final class Followed {
+        DeliveryStats.Counts counts;
+        long done = -1;
+        long at = System.nanoTime();
+        double perSecond;
+    }
+
+    private Progress snapshot(String id, Followed followed) throws SQLException {
         Campaign c = QuarkusTransaction.requiringNew().call(() -> campaigns.find(id));
-        // shared with everyone following this campaign on this instance (one count a second, not one each)
-        DeliveryStats.Counts counts = stats.countRecent(id, c.channelList(), Duration.ofMillis(900));
-        long done = counts.total() - counts.byStatus().getOrDefault("queued", 0L) - counts.byStatus().getOrDefault("sending", 0L);
-        long now = System.nanoTime();
-        double perSecond = lastSent[0] < 0 ? 0 : Math.max(0, done - lastSent[0]) / Math.max(1e-3, (now - lastAt[0]) / 1e9);
-        lastSent[0] = done;
-        lastAt[0] = now;
         boolean finished = c.status == CampaignStatus.COMPLETED || c.status == CampaignStatus.CANCELLED;
+        // Shared with everyone following this campaign on this instance and made again at most once a second, less
+        // often for a campaign so large that counting it takes long; the last snapshot counts exactly.
+        DeliveryStats.Counts counts = finished ? stats.count(id, c.channelList()) : stats.countShared(id, c.channelList());
+        long done = counts.total() - counts.byStatus().getOrDefault("queued", 0L) - counts.byStatus().getOrDefault("sending", 0L);
+        if (counts != followed.counts) { // a new count: the rate is measured over the time since the last one
+            long now = System.nanoTime();
+            followed.perSecond = followed.done < 0 ? 0
+                    : Math.max(0, done - followed.done) / Math.max(1e-3, (now - followed.at) / 1e9);
+            followed.counts = counts;
+            followed.done = done;
+            followed.at = now;
+        }
         return new Progress(id, c.status.name(), finished, counts.total(), counts.byStatus(), counts.byChannel(),
-                Math.round(perSecond * 10) / 10.0, OffsetDateTime.now());
+                Math.round(followed.perSecond * 10) / 10.0, OffsetDateTime.now());
     }
 }

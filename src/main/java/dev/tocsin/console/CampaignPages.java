@@ -101,7 +101,7 @@ public class CampaignPages {
         } catch (ApiException e) {
             return Optional.empty();
         }
-        CampaignStats.View view = stats.of(id);
+        CampaignStats.View view = stats.summary(id);
         long waiting = view.byStatus().getOrDefault("queued", 0L) + view.byStatus().getOrDefault("sending", 0L);
         long done = view.total() - waiting;
         int percent = view.total() == 0 ? 0 : (int) Math.min(100, done * 100 / view.total());
