@@ -263,7 +263,7 @@ public class CampaignResource {
 
     @GET
     @Path("{id}/stats")
-    @Operation(operationId = "getCampaignStats", summary = "Delivery counts", description = "By status and channel, by channel x locale x country x status, the funnel sent -> delivered -> opened -> acknowledged, people not reached per place (with the substitute-notice flag) and the deadline clocks. Counts by status and channel and the deadline clocks read a running tally (PostgreSQL); the breakdown, the funnel and the people not reached are counted from the rows (seconds at millions of deliveries).")
+    @Operation(operationId = "getCampaignStats", summary = "Delivery counts", description = "By status and channel, by channel x locale x country x status, the funnel sent -> delivered -> opened -> acknowledged, people not reached per place (with the substitute-notice flag) and the deadline clocks. Counted exactly from the rows on each call (seconds at millions of deliveries): to follow a running campaign, use its event stream.")
     @RolesAllowed({Roles.OPERATOR, Roles.APPROVER, Roles.AUDITOR})
     public CampaignStats.View stats(@PathParam("id") String id) throws SQLException {
         return campaignStats.of(id);
