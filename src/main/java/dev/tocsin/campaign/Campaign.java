@@ -113,6 +113,9 @@ public class Campaign extends PanacheEntityBase {
     public OffsetDateTime launchedAt;
     @Column(name = "completed_at")
     public OffsetDateTime completedAt;
+    /** When its last notice went out (resends on support's word aside), taken as it completed. */
+    @Column(name = "last_notice_sent_at", insertable = false, updatable = false) // written only by the completion
+    public OffsetDateTime lastNoticeSentAt;
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")

@@ -56,8 +56,11 @@ public class CampaignLifecycle {
             + " updated_at = ?, audience_total = ?, unreachable = ?, published_at = NULL"
             + " WHERE id = ? AND status = ?";
 
+    /** Also takes when the last notice went out, once, for the deadline clocks (resends do not count). */
     static final String COMPLETE_IF_FINISHED = "UPDATE campaign SET status = 'COMPLETED', completed_at = ?,"
-            + " updated_at = ? WHERE id = ? AND status = 'RUNNING' AND deliveries_created_at IS NOT NULL"
+            + " updated_at = ?, last_notice_sent_at ="
+            + " (SELECT MAX(s.sent_at) FROM delivery s WHERE s.campaign_id = campaign.id AND s.resend_of IS NULL)"
+            + " WHERE id = ? AND status = 'RUNNING' AND deliveries_created_at IS NOT NULL"
             + " AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.campaign_id = ? AND d.status IN ('QUEUED', 'SENDING'))";
 
     static final String RUNNING_CAMPAIGNS = "SELECT id FROM campaign WHERE status = 'RUNNING'";

@@ -79,8 +79,8 @@ public class CampaignStats {
                     int threshold = threshold(e.getKey());
                     return new Unreached(e.getKey(), e.getValue(), threshold, e.getValue() >= threshold);
                 }).toList();
-        // Met when the campaign completed: its last reachable person's notice is out.
-        OffsetDateTime lastSent = c.status == CampaignStatus.COMPLETED ? stats.lastNoticeSent(id).orElse(null) : null;
+        // Met when the campaign completed: its last reachable person's notice is out (taken as it completed).
+        OffsetDateTime lastSent = c.status == CampaignStatus.COMPLETED ? c.lastNoticeSentAt : null;
         OffsetDateTime discovered = loaded.incident() == null ? null : loaded.incident().discoveredAt;
         return new View(c.status.name(), counts.total(), counts.byStatus(), counts.byChannel(),
                 c.unreachable == null ? 0 : c.unreachable, detailed ? stats.breakdown(id) : List.of(),

@@ -152,9 +152,6 @@ public class DeliveryStats {
             + " SUM(CASE WHEN g.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END)"
             + " FROM delivery d LEFT JOIN notice_engagement g ON g.delivery_id = d.id WHERE d.campaign_id = ?";
 
-    static final String LAST_SENT = "SELECT MAX(sent_at), SUM(CASE WHEN status IN ('QUEUED', 'SENDING') THEN 1 ELSE 0 END)"
-            + " FROM delivery WHERE campaign_id = ? AND resend_of IS NULL";
-
     public List<Cell> breakdown(String campaignId) throws SQLException {
         List<Cell> cells = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BREAKDOWN)) {
@@ -175,22 +172,6 @@ public class DeliveryStats {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Funnel(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
-            }
-        }
-    }
-
-    /**
-     * When the campaign's last notice went out, once nothing of it waits any more (queued, being sent or due
-     * for a retry); empty while something does, or when nothing was sent. Resends on support's word are not
-     * the campaign's notice going out late, and do not count.
-     */
-    public java.util.Optional<java.time.OffsetDateTime> lastNoticeSent(String campaignId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_SENT)) {
-            ps.setString(1, campaignId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                java.time.OffsetDateTime last = rs.getObject(1, java.time.OffsetDateTime.class);
-                return rs.getLong(2) > 0 ? java.util.Optional.empty() : java.util.Optional.ofNullable(last);
             }
         }
     }

@@ -89,9 +89,10 @@ public class Incidents {
         return incident;
     }
 
-    static final String LAST_NOTICE = "SELECT MAX(d.sent_at),"
+    /** Each campaign took its last notice's time as it completed (V37): no delivery is read. */
+    static final String LAST_NOTICE = "SELECT MAX(c.last_notice_sent_at),"
             + " (SELECT COUNT(*) FROM campaign w WHERE w.incident_id = ? AND w.status IN ('RUNNING', 'PAUSED', 'SCHEDULED'))"
-            + " FROM delivery d JOIN campaign c ON c.id = d.campaign_id WHERE c.incident_id = ? AND c.status = 'COMPLETED'";
+            + " FROM campaign c WHERE c.incident_id = ? AND c.status = 'COMPLETED'";
 
     @Inject
     AgroalDataSource dataSource;

@@ -87,6 +87,10 @@ class ResendTest {
         long received = Arrays.stream(TestServices.greenMail().getReceivedMessages())
                 .filter(m -> Mail.to(m).equals(email)).count();
         assertEquals(twice.statusCode() == 201 ? 2 : 1, received, "the notice reached the inbox");
+        // the campaign's own notice never went out: a resend on support's word does not meet its deadline clocks
+        List<Map<String, Object>> clocks = Api.get("/api/campaigns/" + campaign + "/stats").statusCode(200)
+                .extract().path("deadlines");
+        assertTrue(clocks.stream().noneMatch(c -> Boolean.TRUE.equals(c.get("met"))), clocks.toString());
 
         // audited with who and why
         List<Map<String, Object>> trail = TestUsers.as(TestUsers.AUDITOR).queryParam("objectId", again)
