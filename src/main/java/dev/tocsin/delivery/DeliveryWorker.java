@@ -130,8 +130,8 @@ public class DeliveryWorker {
                     continue;
                 }
             }
-            throttle.acquire(provider, part.size());
-            List<ClaimedDelivery> runAfterAll = sendAndRecord(sender, part, claimedAt);
+            long permitsUntil = throttle.acquire(provider, part.size());
+            List<ClaimedDelivery> runAfterAll = sendAndRecord(sender, part, claimedAt, permitsUntil);
             if (!runAfterAll.isEmpty()) {
                 List<ClaimedDelivery> again = new ArrayList<>(runAfterAll);
                 again.addAll(left);
@@ -142,17 +142,24 @@ public class DeliveryWorker {
 
     /**
      * One chunk: sends, handing each answer to the recorder as it comes, and waits until all are stored.
-     * Returns the held notices whose campaign turned out to run after all (resumed meanwhile): to be sent.
+     * Returns the notices to send after all: held because the second their permits were for had passed (a slow
+     * connection, a starved machine: sent then they would crowd the next second beyond the provider's rate),
+     * and held ones whose campaign turned out to run (resumed meanwhile).
      */
-    private List<ClaimedDelivery> sendAndRecord(ChannelSender sender, List<ClaimedDelivery> part, long claimedAt)
-            throws SQLException {
+    private List<ClaimedDelivery> sendAndRecord(ChannelSender sender, List<ClaimedDelivery> part, long claimedAt,
+                                                long permitsUntil) throws SQLException {
         Map<Long, ClaimedDelivery> byId = new HashMap<>(part.size() * 2);
         part.forEach(d -> byId.put(d.id(), d));
         OutcomeRecorder.Ticket ticket = recorder.ticket();
         Set<Long> answered = new HashSet<>();
+        Set<Long> permitsLapsed = new HashSet<>();
         SendWatch watch = new SendWatch() {
             @Override
             public boolean mayStillSend(long deliveryId) {
+                if (System.currentTimeMillis() >= permitsUntil) {
+                    permitsLapsed.add(deliveryId);
+                    return false;
+                }
                 ClaimedDelivery d = byId.get(deliveryId);
                 return d == null || controls.mayStillSend(d.campaignId(), claimedAt);
             }
@@ -165,8 +172,11 @@ public class DeliveryWorker {
         };
         List<SendResult> results = timed("send", () -> sender.send(part, watch));
         List<ClaimedDelivery> held = new ArrayList<>();
+        List<ClaimedDelivery> sendLater = new ArrayList<>();
         for (SendResult r : results) {
-            if (r.held()) {
+            if (r.held() && permitsLapsed.contains(r.deliveryId())) {
+                sendLater.add(byId.get(r.deliveryId()));
+            } else if (r.held()) {
                 held.add(byId.get(r.deliveryId()));
             } else if (!answered.contains(r.deliveryId())) {
                 recorder.handIn(ticket, byId.get(r.deliveryId()), r);
@@ -177,14 +187,15 @@ public class DeliveryWorker {
             return null;
         });
         if (held.isEmpty()) {
-            return List.of();
+            return sendLater;
         }
         // Paused: back to the queue as they were; cancelled: cancelled. A campaign resumed meanwhile runs on.
         List<ClaimedDelivery> running = timed("check", () -> claims.keepRunning(held));
         if (!running.isEmpty()) {
             controls.readNewerThan(System.nanoTime());
         }
-        return running;
+        sendLater.addAll(running);
+        return sendLater;
     }
 
     @Inject

@@ -103,18 +103,22 @@ public class ProviderThrottle {
         return limit <= 0 ? Integer.MAX_VALUE : Math.max(1, limit / 10);
     }
 
-    /** Blocks until n permits (n at most chunk()) are granted for the provider. */
-    public void acquire(String provider, int n) throws SQLException {
+    /**
+     * Blocks until n permits (n at most chunk()) are granted for the provider. Returns when they lapse (epoch
+     * milliseconds): they are for one clock second, and a notice not started by then needs new ones, or the
+     * next second would carry more than the rate. Long.MAX_VALUE when the provider has no rate.
+     */
+    public long acquire(String provider, int n) throws SQLException {
         int limit = perSecond(provider);
         if (limit <= 0 || n <= 0) {
-            return;
+            return Long.MAX_VALUE;
         }
         int want = Math.min(n, limit);
         while (true) {
             long now = System.currentTimeMillis();
             long window = now / 1000;
             if (tryTake(provider, window, want, limit)) {
-                return;
+                return (window + 1) * 1000;
             }
             sleep(1000 - now % 1000 + 1);
         }
