@@ -9,6 +9,8 @@
 #   TOCSIN_WORKERS=8 TOCSIN_SMTP_CONNECTIONS=4 ...  8 concurrent batches sharing 4 SMTP connections
 #   BENCH_WARMUP=0 ...                            measures a cold process (default: a 20,000-notice campaign first)
 #   bench/fanout.sh --replicas 3 100000           3 Tocsin processes on the same database and queue (ports 8181..)
+#   BENCH_RAW_N=1000000 ...                       smtp-source sends this many instead of N (a 10M run's raw rate
+#                                                 would take 20 minutes on its own; the rate does not grow with N)
 #   BENCH_QUEUE=classic ...                       a classic queue without publisher confirms (the queue before
 #                                                 issue 18) instead of the quorum queue with confirms
 #
@@ -28,6 +30,7 @@ WORKERS=${TOCSIN_WORKERS:-4}
 CONNECTIONS=${TOCSIN_SMTP_CONNECTIONS:-$WORKERS}
 HEAP=${BENCH_HEAP:-512m}
 WARMUP=${BENCH_WARMUP:-20000}
+RAW_N=${BENCH_RAW_N:-$N}
 ADMIN_PW=bench-admin-password-1
 PW=bench-password-12
 API=http://127.0.0.1:$PORT
@@ -194,7 +197,7 @@ phases() {
 raw_seconds() {
   local a b
   a=$(now)
-  smtp-source -d -s "$CONNECTIONS" -m "$N" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$SINK_PORT"
+  smtp-source -d -s "$CONNECTIONS" -m "$RAW_N" -l "$SIZE" -f bench@example.com -t sink@example.com "127.0.0.1:$SINK_PORT"
   b=$(now)
   python3 -c "print($b - $a)"
 }
@@ -253,20 +256,21 @@ stop_apps
 # 3. The raw rate again, after.
 RAW_AFTER=$(raw_seconds)
 
-python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" "$REPORT_LINE" "$REPLICAS" "$FIRST" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" "$REPORT_LINE" "$REPLICAS" "$FIRST" "$RAW_N" <<'PY'
 import sys
 n, t0, t1, t2, t3, raw_before, raw_after = int(sys.argv[1]), *map(float, sys.argv[2:8])
 sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
 upload = n / (t1 - t0)
 deliver = sent / (t3 - t2)
-raw = n / min(raw_before, raw_after)
+raw_n = int(sys.argv[25])
+raw = raw_n / min(raw_before, raw_after)
 replicas = int(sys.argv[23])
 print(f"N={n} replicas={replicas} workers={sys.argv[19]} connections={workers} (each replica) message={size} bytes"
       f" heap limit={xmx} warm-up={sys.argv[18]} notices first")
 print(f"upload:      {upload:10.0f} rows/s   ({t1 - t0:.1f} s)")
 print(f"deliveries:  {deliver:10.0f} msg/s    ({sent} sent in {t3 - t2:.1f} s, launch to last settled)")
-print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers}: {n / raw_before:.0f} msg/s before Tocsin ran,"
-      f" {n / raw_after:.0f} after; the faster counts)")
+print(f"raw smtp:    {raw:10.0f} msg/s    (smtp-source -d -s {workers} -m {raw_n}: {raw_n / raw_before:.0f} msg/s before"
+      f" Tocsin ran, {raw_n / raw_after:.0f} after; the faster counts)")
 print(f"ratio tocsin/raw: {deliver / raw:.2f}")
 print(f"first notice: {float(sys.argv[24]) - t2:.2f} s after the launch request")
 print(f"peak RSS {rss / 1024:.0f} MiB, peak heap used {heap / 1024:.0f} MiB" + (" (the first replica)" if replicas > 1 else ""))
