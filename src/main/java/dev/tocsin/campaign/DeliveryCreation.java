@@ -147,13 +147,18 @@ public class DeliveryCreation {
         }
         jobs.submit(() -> {
             try {
-                handOver.refreshStatistics();
                 if (resumed) {
+                    handOver.refreshStatistics();
                     dispatcher.publishCampaign(id);
                 }
                 long created = first.ids().size();
                 long analysedAt = Math.max(created, 1);
+                // the first slice goes to the workers at once (its few rows are claimed by key whatever the
+                // statistics say); the planner's statistics are refreshed while they send it
                 dispatcher.publishIds(first.ids(), true);
+                if (!resumed) {
+                    handOver.refreshStatistics();
+                }
                 boolean last = first.last();
                 while (!last) {
                     Slice slice = nextSlice(id);
