@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(value = TestServices.class, restrictToAnnotatedClass = true)
 class AccountUploadTest {
+    // EmbeddedAccountUploadTest runs every test here again on the embedded default (H2)
 
     @org.junit.jupiter.api.BeforeEach
     void signIn() {
@@ -140,6 +141,29 @@ class AccountUploadTest {
         Exposure e = QuarkusTransaction.requiringNew().call(() ->
                 Exposure.<Exposure>find("id.incidentId = ?1", incident).firstResult());
         assertEquals(List.of("email", "password_hash"), e.categoryList());
+    }
+
+    @Test
+    void anAccountKnownFromAnotherIncidentIsUpdatedAndExposedToTheNewOneToo() {
+        String r = run();
+        String first = Api.createIncident("first incident " + r);
+        String second = Api.createIncident("second incident " + r);
+        Api.uploadCsv(first, HEADER + "both-" + r + ",old-" + r + "@example.com,+14155550100,en,UTC,US,Old,password\n")
+                .statusCode(200).body("accepted", equalTo(1));
+        Api.uploadCsv(second, HEADER + "both-" + r + ",new-" + r + "@example.com,,en,UTC,US,,email\n"
+                + "only-" + r + ",only-" + r + "@example.com,,en,UTC,US,Only,email\n"
+                + "both-" + r + ",third-" + r + "@example.com,,en,UTC,US,,ssn\n")
+                .statusCode(200).body("accepted", equalTo(2)).body("rejected", equalTo(1))
+                .body("errors[0].reason", containsString("already appears on line 2"));
+        Account a = QuarkusTransaction.requiringNew().call(() -> Account.findById("both-" + r));
+        assertEquals("new-" + r + "@example.com", a.email, "the second incident's file updates the one account");
+        assertEquals("Old", a.name, "a blank value keeps what was known");
+        Exposure e = QuarkusTransaction.requiringNew().call(() ->
+                Exposure.<Exposure>find("id.incidentId = ?1 and id.accountId = ?2", second, "both-" + r).firstResult());
+        assertEquals(List.of("email"), e.categoryList(), "the repeat's categories are not taken");
+        Exposure kept = QuarkusTransaction.requiringNew().call(() ->
+                Exposure.<Exposure>find("id.incidentId = ?1 and id.accountId = ?2", first, "both-" + r).firstResult());
+        assertEquals(List.of("password"), kept.categoryList(), "the first incident's exposure is its own");
     }
 
     @Test
