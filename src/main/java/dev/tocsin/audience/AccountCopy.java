@@ -33,11 +33,6 @@ final class AccountCopy {
             + " country, region, name, address_line1, address_line2, city, postal_code, categories, enrolment_code)"
             + " FROM STDIN";
 
-    /** A row repeated within the batch: every later line goes, reporting the first. */
-    private static final String REPEATS_IN_BATCH = "DELETE FROM account_stage s USING (SELECT account_id, min(line) AS first"
-            + " FROM account_stage GROUP BY account_id HAVING count(*) > 1) f"
-            + " WHERE s.account_id = f.account_id AND s.line > f.first RETURNING s.line, s.account_id, f.first";
-
     /**
      * A row whose account an earlier batch of the same upload already brought: its exposure carries this upload
      * and another line (run after the exposures' merge, which left those rows alone, and only when it wrote
@@ -52,7 +47,7 @@ final class AccountCopy {
     private static final String MERGE_ACCOUNTS = "INSERT INTO account AS a (account_id, email, phone, phone_sms, locale,"
             + " timezone, country, region, name, address_line1, address_line2, city, postal_code, updated_at)"
             + " SELECT account_id, email, phone, phone_sms, locale, timezone, country, region, name, address_line1,"
-            + " address_line2, city, postal_code, CURRENT_TIMESTAMP FROM account_stage"
+            + " address_line2, city, postal_code, CURRENT_TIMESTAMP FROM account_stage ORDER BY account_id"
             + " ON CONFLICT (account_id) DO UPDATE SET email = COALESCE(EXCLUDED.email, a.email),"
             + " phone = COALESCE(EXCLUDED.phone, a.phone),"
             + " phone_sms = CASE WHEN EXCLUDED.phone IS NULL THEN a.phone_sms ELSE EXCLUDED.phone_sms END,"
@@ -66,7 +61,7 @@ final class AccountCopy {
 
     private static final String MERGE_EXPOSURES = "INSERT INTO exposure AS e (incident_id, account_id, categories, upload_id,"
             + " upload_line, enrolment_code, updated_at)"
-            + " SELECT ?, account_id, categories, ?, line, enrolment_code, CURRENT_TIMESTAMP FROM account_stage"
+            + " SELECT ?, account_id, categories, ?, line, enrolment_code, CURRENT_TIMESTAMP FROM account_stage ORDER BY account_id"
             + " ON CONFLICT (incident_id, account_id) DO UPDATE SET categories = EXCLUDED.categories,"
             + " upload_id = EXCLUDED.upload_id, upload_line = EXCLUDED.upload_line,"
             + " enrolment_code = COALESCE(EXCLUDED.enrolment_code, e.enrolment_code), updated_at = CURRENT_TIMESTAMP"
@@ -82,12 +77,19 @@ final class AccountCopy {
         try (Statement st = c.createStatement()) {
             st.execute(STAGE);
         }
-        long staged = copy(c, rows);
-        int repeatsBefore = duplicates.size();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(REPEATS_IN_BATCH)) {
-            repeats(rs, duplicates);
+        // A row repeated within the batch: every later line goes, reporting the first (found here in memory, before
+        // staging: a GROUP BY over the staged rows was a statement and a plan per batch for nearly always nothing)
+        java.util.Map<String, Long> firstLine = new java.util.HashMap<>(rows.size() * 2);
+        List<AccountRow> once = new java.util.ArrayList<>(rows.size());
+        for (AccountRow row : rows) {
+            Long first = firstLine.putIfAbsent(row.accountId(), row.line());
+            if (first != null) {
+                duplicates.add(AccountBatchWriter.repeated(row.line(), row.accountId(), first));
+            } else {
+                once.add(row);
+            }
         }
-        staged -= duplicates.size() - repeatsBefore;
+        long staged = copy(c, once);
         // The exposures first: their merge finds each row's exposure anyway, so the repeats of earlier batches
         // are looked for only when it wrote fewer rows than were staged (a separate look-up of every row cost an
         // eighth of the database's time per batch)
