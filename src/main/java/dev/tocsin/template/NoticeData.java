@@ -28,6 +28,25 @@ public record NoticeData(String locale, String timezone, String recipientName, S
         noticeDate = noticeDate == null ? LocalDate.now(ZoneOffset.UTC) : noticeDate;
     }
 
+    /**
+     * Hashes the fields that tell one campaign's notices apart, not the incident's texts and facts they all share:
+     * each notice's shape is looked up by its data (NoticeShapes), and the record's own hash walked every component,
+     * facts and lists included, once per notice. Equal data still hash alike (a subset of what equals compares).
+     */
+    @Override
+    public int hashCode() {
+        int h = java.util.Objects.hashCode(locale);
+        h = 31 * h + java.util.Objects.hashCode(timezone);
+        h = 31 * h + java.util.Objects.hashCode(recipientName);
+        h = 31 * h + java.util.Objects.hashCode(incidentTitle);
+        h = 31 * h + java.util.Objects.hashCode(categories);
+        h = 31 * h + java.util.Objects.hashCode(reference);
+        h = 31 * h + java.util.Objects.hashCode(country);
+        h = 31 * h + java.util.Objects.hashCode(region);
+        h = 31 * h + java.util.Objects.hashCode(noticeDate);
+        return 31 * h + java.util.Objects.hashCode(enrolmentCode);
+    }
+
     /** A notice without recorded facts (tests, samples): they come with {@link #withFacts}. */
     public NoticeData(String locale, String timezone, String recipientName, String incidentTitle,
                       String incidentDescription, OffsetDateTime occurredAt, OffsetDateTime discoveredAt,
