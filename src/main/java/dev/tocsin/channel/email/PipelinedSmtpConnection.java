@@ -105,21 +105,24 @@ final class PipelinedSmtpConnection implements Closeable {
      */
     void writeBody(byte[] message) throws IOException {
         int len = message.length;
-        boolean clean = true;
-        for (int i = 0; i < len && clean; i++) {
+        // One pass checks the line ends and notes whether any line starts with a dot (rare): the message is then
+        // written as it is, without a second walk over its bytes
+        boolean dots = len > 0 && message[0] == '.';
+        for (int i = 0; i < len; i++) {
             byte b = message[i];
-            if (b == '\r') {
-                clean = i + 1 < len && message[i + 1] == '\n';
-            } else if (b == '\n') {
-                clean = i > 0 && message[i - 1] == '\r';
+            if (b == '\n') {
+                if (i == 0 || message[i - 1] != '\r') {
+                    writeRewritten(message);
+                    return;
+                }
+                dots |= i + 1 < len && message[i + 1] == '.';
+            } else if (b == '\r' && (i + 1 == len || message[i + 1] != '\n')) {
+                writeRewritten(message);
+                return;
             }
         }
-        if (!clean) {
-            writeRewritten(message);
-            return;
-        }
         int from = 0;
-        for (int i = 0; i < len; i++) {
+        for (int i = 0; dots && i < len; i++) {
             if (message[i] == '.' && (i == 0 || message[i - 1] == '\n')) {
                 out.write(message, from, i - from);
                 out.write('.'); // the line's own dot follows with the next segment

@@ -57,6 +57,9 @@ class PipelinedSmtpConnectionTest {
     @Test
     void crlfLinesGoAsTheyAreWithLeadingDotsDoubled() throws Exception {
         assertEquals("..first\r\nmiddle\r\n..\r\n...two\r\nend.\r\n.\r\n", wire(".first\r\nmiddle\r\n.\r\n..two\r\nend."));
+        assertEquals("no.dot\r\nat. a line's start\r\n.\r\n", wire("no.dot\r\nat. a line's start\r\n"));
+        assertEquals("last line\r\n..\r\n.\r\n", wire("last line\r\n."));
+        assertEquals("a\r\nb\r\n.\r\n", wire("a\r\nb\r"), "a lone CR at the very end becomes a line end");
     }
 
     @Test
