@@ -14,7 +14,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes one batch of validated rows in one transaction: on PostgreSQL through COPY into a staging table and
@@ -54,9 +56,10 @@ public class AccountBatchWriter {
             c.setAutoCommit(false);
             try {
                 List<RowError> duplicates = new ArrayList<>();
+                List<AccountRow> once = withoutRepeats(rows, duplicates);
                 int accepted = "postgresql".equals(dbKind)
-                        ? AccountCopy.write(c, incidentId, uploadId, rows, duplicates)
-                        : AccountMerges.write(c, incidentId, uploadId, rows, duplicates, insertNew);
+                        ? AccountCopy.write(c, incidentId, uploadId, once, duplicates)
+                        : AccountMerges.write(c, incidentId, uploadId, once, duplicates, insertNew);
                 List<RowError> allErrors = new ArrayList<>(errors);
                 allErrors.addAll(duplicates);
                 insertErrors(c, uploadId, allErrors);
@@ -75,6 +78,25 @@ public class AccountBatchWriter {
                 throw e;
             }
         }
+    }
+
+    /**
+     * An account repeated in one file is an error (which of the two rows is right?): within the batch every later
+     * line goes, reporting the first (found here, in memory; repeats of an earlier batch are found by the
+     * database, through exposure.upload_id, so memory stays bounded by the batch whatever the file's size).
+     */
+    private static List<AccountRow> withoutRepeats(List<AccountRow> rows, List<RowError> duplicates) {
+        Map<String, Long> firstLine = new HashMap<>(rows.size() * 2);
+        List<AccountRow> once = new ArrayList<>(rows.size());
+        for (AccountRow row : rows) {
+            Long first = firstLine.putIfAbsent(row.accountId(), row.line());
+            if (first != null) {
+                duplicates.add(repeated(row.line(), row.accountId(), first));
+            } else {
+                once.add(row);
+            }
+        }
+        return once;
     }
 
     /** The rejection of a line whose account an earlier line of the same file already brought. */

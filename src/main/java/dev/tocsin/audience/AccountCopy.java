@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * PostgreSQL's way to take in a batch of validated rows: COPY them into a temporary staging table (the JDBC
- * driver's CopyManager, text format), then a few set-based statements find the repeats and merge accounts and
- * exposures, in the caller's transaction. The staging table belongs to the connection and empties at commit.
+ * driver's CopyManager, text format), then set-based statements merge exposures and accounts and find the
+ * repeats of earlier batches, in the caller's transaction. The staging table belongs to the connection and empties at commit.
  * Same outcome, row for row, as {@link AccountMerges} on H2.
  */
 final class AccountCopy {
@@ -68,7 +68,10 @@ final class AccountCopy {
             // an exposure this upload already wrote is a repeat in the file: left as its first line wrote it
             + " WHERE e.upload_id <> EXCLUDED.upload_id";
 
-    /** Writes the rows; adds the repeats to {@code duplicates}; answers how many rows were taken in. */
+    /**
+     * Writes the rows (no account twice among them); adds the repeats of earlier batches to {@code duplicates};
+     * answers how many rows were taken in.
+     */
     static int write(Connection c, String incidentId, String uploadId, List<AccountRow> rows, List<RowError> duplicates)
             throws SQLException {
         if (rows.isEmpty()) {
@@ -77,19 +80,7 @@ final class AccountCopy {
         try (Statement st = c.createStatement()) {
             st.execute(STAGE);
         }
-        // A row repeated within the batch: every later line goes, reporting the first (found here in memory, before
-        // staging: a GROUP BY over the staged rows was a statement and a plan per batch for nearly always nothing)
-        java.util.Map<String, Long> firstLine = new java.util.HashMap<>(rows.size() * 2);
-        List<AccountRow> once = new java.util.ArrayList<>(rows.size());
-        for (AccountRow row : rows) {
-            Long first = firstLine.putIfAbsent(row.accountId(), row.line());
-            if (first != null) {
-                duplicates.add(AccountBatchWriter.repeated(row.line(), row.accountId(), first));
-            } else {
-                once.add(row);
-            }
-        }
-        long staged = copy(c, once);
+        long staged = copy(c, rows);
         // The exposures first: their merge finds each row's exposure anyway, so the repeats of earlier batches
         // are looked for only when it wrote fewer rows than were staged (a separate look-up of every row cost an
         // eighth of the database's time per batch)

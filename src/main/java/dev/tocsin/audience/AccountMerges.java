@@ -32,26 +32,23 @@ final class AccountMerges {
     }
 
     /**
-     * Writes the rows; adds the repeats to {@code duplicates}; answers how many rows were taken in. With
+     * Writes the rows (no account twice among them); adds the repeats of earlier batches to {@code duplicates};
+     * answers how many rows were taken in. With
      * {@code insertNew} false every row goes through a MERGE (the way back when another upload inserted one of
      * the batch's new accounts between the look-up and the insert).
      */
     static int write(Connection c, String incidentId, String uploadId, List<AccountRow> rows, List<RowError> duplicates,
                      boolean insertNew) throws SQLException {
         Map<String, Known> known = lookUp(c, incidentId, rows);
-        Map<String, Long> firstLine = new HashMap<>();
         List<AccountRow> newAccounts = new ArrayList<>();
         List<AccountRow> knownAccounts = new ArrayList<>();
         List<AccountRow> newExposures = new ArrayList<>();
         List<AccountRow> knownExposures = new ArrayList<>();
         for (AccountRow row : rows) {
             Known k = known.get(row.accountId());
-            // an account repeated in one file is an error (which of the two rows is right?): in this batch, or
-            // brought by an earlier batch of the same upload (found through exposure.upload_id, memory bounded)
-            Long first = k != null && uploadId.equals(k.exposureUpload()) ? Long.valueOf(k.exposureLine())
-                    : firstLine.putIfAbsent(row.accountId(), row.line());
-            if (first != null) {
-                duplicates.add(AccountBatchWriter.repeated(row.line(), row.accountId(), first));
+            if (k != null && uploadId.equals(k.exposureUpload())) {
+                // brought by an earlier batch of the same upload: a repeat in the file
+                duplicates.add(AccountBatchWriter.repeated(row.line(), row.accountId(), k.exposureLine()));
                 continue;
             }
             boolean accountKnown = k != null && k.account();

@@ -167,6 +167,27 @@ class AccountUploadTest {
     }
 
     @Test
+    void twoUploadsOfTheSameNewAccountsAtOnceBothTakeEveryRow() throws Exception {
+        String r = run();
+        String first = Api.createIncident("at once, first " + r);
+        String second = Api.createIncident("at once, second " + r);
+        String csv = new String(new GeneratedCsv(r, 6_000, 0).readAllBytes(), StandardCharsets.UTF_8);
+        // both files bring the same accounts, new to the database, batch after batch at the same time: each
+        // batch of one may find an account the other inserted a moment before
+        var one = java.util.concurrent.CompletableFuture.supplyAsync(() -> Api.uploadCsv(first, csv).extract());
+        var two = java.util.concurrent.CompletableFuture.supplyAsync(() -> Api.uploadCsv(second, csv).extract());
+        for (var answer : List.of(one.get(), two.get())) {
+            assertEquals(200, answer.statusCode(), answer.asString());
+            assertEquals(6_000, (int) answer.path("accepted"), answer.asString());
+            assertEquals(0, (int) answer.path("rejected"), answer.asString());
+        }
+        for (String incident : List.of(first, second)) {
+            long stored = QuarkusTransaction.requiringNew().call(() -> Exposure.count("id.incidentId = ?1", incident));
+            assertEquals(6_000, stored);
+        }
+    }
+
+    @Test
     void ndjsonUsesTheSameKeysAndReportsBadLines() {
         String r = run();
         String incident = Api.createIncident("ndjson " + r);
