@@ -7,6 +7,8 @@ import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +103,9 @@ class ConsoleFormsHostileInputTest {
                     Map.of("decision", "reject", "comment", worst)));
             check(failures, "wizard count", worst, post(operator, "/console/campaigns/new",
                     Map.of("incidentId", incident, "name", worst, "countries", worst, "locales", worst, "maxAttempts", worst)));
+            if (!fitsInARequestLine(worst)) {
+                continue;
+            }
             check(failures, "templates page", worst, given().auth().none().cookie("tocsin_session", operator.session())
                     .queryParam("locale", worst).queryParam("part", worst).get("/console/drafts/" + campaign + "/templates")
                     .then().extract().statusCode());
@@ -119,6 +124,15 @@ class ConsoleFormsHostileInputTest {
         check(failures, "unknown campaign", "", post(operator, "/console/drafts/no-such/templates", Map.of("locale", "en", "part", "sms.txt", "source", "x")));
         check(failures, "unknown incident", "", post(operator, "/console/incidents/no-such/facts", Map.of()));
         assertTrue(failures.isEmpty(), "5xx answers:\n" + String.join("\n", failures));
+    }
+
+    /**
+     * A value longer than the HTTP layer's request-line limit (4 KiB) cannot reach the page through a query: the
+     * server answers 414 and closes the connection, and a client still writing its long line then sees a broken
+     * pipe instead of the answer. Forms carry those values in the body (above); queries only the ones that fit.
+     */
+    private static boolean fitsInARequestLine(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).length() * 2 < 3_000;
     }
 
     private static void check(List<String> failures, String what, String value, int status) {
