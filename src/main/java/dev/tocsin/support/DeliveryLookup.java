@@ -6,6 +6,7 @@ import dev.tocsin.common.FieldError;
 import dev.tocsin.common.Masking;
 import dev.tocsin.delivery.Delivery;
 import dev.tocsin.delivery.DeliveryEvent;
+import dev.tocsin.delivery.DeliveryStatus;
 import dev.tocsin.tracking.NoticeEngagement;
 import dev.tocsin.tracking.TypedReference;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,15 +48,28 @@ public class DeliveryLookup {
             if (accountId != null) {
                 rows = Delivery.find("accountId = ?1 order by id desc", accountId).page(0, MAX_RESULTS).list();
             } else if (email != null) {
-                rows = Delivery.find("channel = 'email' and lower(address) = ?1 order by id desc",
-                        email.strip().toLowerCase(Locale.ROOT)).page(0, MAX_RESULTS).list();
+                rows = byAddress("email", email);
             } else {
                 // lower() as for email, so the same index (delivery_address_lower) serves both; numbers have no case
-                rows = Delivery.find("channel = 'sms' and lower(address) = ?1 order by id desc",
-                        phone.strip().toLowerCase(Locale.ROOT)).page(0, MAX_RESULTS).list();
+                rows = byAddress("sms", phone);
             }
             return views(rows, whole);
         });
+    }
+
+    /**
+     * The deliveries to an address, newest first. On PostgreSQL the address index leaves out rows being sent (a
+     * claim would otherwise add an entry to it for every delivery, V39): those few are read through the index of
+     * rows being sent, then both lists merged.
+     */
+    private static List<Delivery> byAddress(String channel, String address) {
+        String lowered = address.strip().toLowerCase(Locale.ROOT);
+        List<Delivery> rows = new ArrayList<>(Delivery.<Delivery>find("channel = ?1 and lower(address) = ?2"
+                + " and status <> ?3 order by id desc", channel, lowered, DeliveryStatus.SENDING).page(0, MAX_RESULTS).list());
+        rows.addAll(Delivery.<Delivery>find("status = ?3 and channel = ?1 and lower(address) = ?2",
+                channel, lowered, DeliveryStatus.SENDING).page(0, MAX_RESULTS).list());
+        rows.sort(java.util.Comparator.comparingLong((Delivery d) -> d.id).reversed());
+        return rows.size() > MAX_RESULTS ? rows.subList(0, MAX_RESULTS) : rows;
     }
 
     /**
