@@ -107,9 +107,14 @@ public class DeliveryWorker {
         long renewEvery = claims.lease().toNanos() / 3;
         long renewedAt = claimedAt;
         List<ClaimedDelivery> left = deliveries;
+        // The previous chunk's answers, still being stored while this chunk is sent: a worker waited for them
+        // before sending on, which was a third of its time at full speed (bench/README.md). At most one chunk
+        // waits, so what a crash leaves sent but unrecorded stays what the recorder has not committed yet.
+        OutcomeRecorder.Ticket storing = null;
         while (!left.isEmpty()) {
             if (drain.draining()) {
                 // shutting down: what is not sent yet goes back to the queue, for the other instances
+                awaitStored(storing);
                 List<ClaimedDelivery> rest = left;
                 drain.handedBack(timed("hand back", () -> claims.handBack(rest)));
                 return;
@@ -131,23 +136,58 @@ public class DeliveryWorker {
                 }
             }
             long permitsUntil = throttle.acquire(provider, part.size());
-            List<ClaimedDelivery> runAfterAll = sendAndRecord(sender, part, claimedAt, permitsUntil);
+            Chunk sent = sendAndHandIn(sender, part, claimedAt, permitsUntil);
+            awaitStored(storing);
+            storing = sent.storing();
+            List<ClaimedDelivery> runAfterAll = runAfterAll(sent);
             if (!runAfterAll.isEmpty()) {
                 List<ClaimedDelivery> again = new ArrayList<>(runAfterAll);
                 again.addAll(left);
                 left = again;
             }
         }
+        awaitStored(storing);
+    }
+
+    private void awaitStored(OutcomeRecorder.Ticket storing) throws SQLException {
+        if (storing != null) {
+            timed("record", () -> {
+                storing.awaitStored();
+                return null;
+            });
+        }
     }
 
     /**
-     * One chunk: sends, handing each answer to the recorder as it comes, and waits until all are stored.
-     * Returns the notices to send after all: held because the second their permits were for had passed (a slow
-     * connection, a starved machine: sent then they would crowd the next second beyond the provider's rate),
-     * and held ones whose campaign turned out to run (resumed meanwhile).
+     * A chunk sent: its answers handed to the recorder ({@code storing}), the notices held because the second
+     * their permits were for had passed ({@code sendLater}), and those held because their campaign was paused
+     * or cancelled ({@code held}).
      */
-    private List<ClaimedDelivery> sendAndRecord(ChannelSender sender, List<ClaimedDelivery> part, long claimedAt,
-                                                long permitsUntil) throws SQLException {
+    private record Chunk(OutcomeRecorder.Ticket storing, List<ClaimedDelivery> sendLater, List<ClaimedDelivery> held) {
+    }
+
+    /**
+     * The notices of a chunk to send after all: held because the second their permits were for had passed (a
+     * slow connection, a starved machine: sent then they would crowd the next second beyond the provider's
+     * rate), and held ones whose campaign turned out to run (resumed meanwhile).
+     */
+    private List<ClaimedDelivery> runAfterAll(Chunk sent) throws SQLException {
+        if (sent.held().isEmpty()) {
+            return sent.sendLater();
+        }
+        // Paused: back to the queue as they were; cancelled: cancelled. A campaign resumed meanwhile runs on.
+        List<ClaimedDelivery> running = timed("check", () -> claims.keepRunning(sent.held()));
+        if (!running.isEmpty()) {
+            controls.readNewerThan(System.nanoTime());
+        }
+        List<ClaimedDelivery> sendLater = new ArrayList<>(sent.sendLater());
+        sendLater.addAll(running);
+        return sendLater;
+    }
+
+    /** One chunk: sends, handing each answer to the recorder as it comes (stored while the next chunk goes out). */
+    private Chunk sendAndHandIn(ChannelSender sender, List<ClaimedDelivery> part, long claimedAt, long permitsUntil)
+            throws SQLException {
         Map<Long, ClaimedDelivery> byId = new HashMap<>(part.size() * 2);
         part.forEach(d -> byId.put(d.id(), d));
         OutcomeRecorder.Ticket ticket = recorder.ticket();
@@ -182,20 +222,7 @@ public class DeliveryWorker {
                 recorder.handIn(ticket, byId.get(r.deliveryId()), r);
             }
         }
-        timed("record", () -> {
-            ticket.awaitStored();
-            return null;
-        });
-        if (held.isEmpty()) {
-            return sendLater;
-        }
-        // Paused: back to the queue as they were; cancelled: cancelled. A campaign resumed meanwhile runs on.
-        List<ClaimedDelivery> running = timed("check", () -> claims.keepRunning(held));
-        if (!running.isEmpty()) {
-            controls.readNewerThan(System.nanoTime());
-        }
-        sendLater.addAll(running);
-        return sendLater;
+        return new Chunk(ticket, sendLater, held);
     }
 
     @Inject
