@@ -109,7 +109,8 @@ public class DeliveryWorker {
         List<ClaimedDelivery> left = deliveries;
         // The previous chunk's answers, still being stored while this chunk is sent: a worker waited for them
         // before sending on, which was a third of its time at full speed (bench/README.md). At most one chunk
-        // waits, so what a crash leaves sent but unrecorded stays what the recorder has not committed yet.
+        // waits: answers still reach the recorder as they come, so at normal speed a crash leaves the same few
+        // sent but unrecorded; when the database falls behind, up to two chunks per worker instead of one.
         OutcomeRecorder.Ticket storing = null;
         while (!left.isEmpty()) {
             if (drain.draining()) {
