@@ -7,8 +7,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
@@ -104,29 +107,46 @@ final class PipelinedSmtpConnection implements Closeable {
      * where a dot needs doubling; anything else is rewritten.
      */
     void writeBody(byte[] message) throws IOException {
+        writeBody(message, out);
+    }
+
+    /** {@link #writeBody(byte[])} into any stream (tests compare it with the plain rule on many bodies). */
+    static void writeBody(byte[] message, OutputStream out) throws IOException {
         int len = message.length;
         // One pass checks the line ends and notes whether any line starts with a dot (rare): the message is then
-        // written as it is, without a second walk over its bytes
+        // written as it is, without a second walk over its bytes. The pass reads eight bytes at a time and looks
+        // at single bytes only in words holding a CR or LF (about one word in ten of a notice): byte by byte, it
+        // was the largest item of Tocsin's CPU per notice in a flight recording of the fan-out.
         boolean dots = len > 0 && message[0] == '.';
-        for (int i = 0; i < len; i++) {
-            byte b = message[i];
-            if (b == '\n') {
-                if (i == 0 || message[i - 1] != '\r') {
-                    writeRewritten(message);
+        int i = 0;
+        for (; i + Long.BYTES <= len; i += Long.BYTES) {
+            long word = (long) WORDS.get(message, i);
+            if (!holdsByte(word, LF_WORD) && !holdsByte(word, CR_WORD)) {
+                continue;
+            }
+            for (int j = i; j < i + Long.BYTES; j++) {
+                int line = lineEndAt(message, j);
+                if (line < 0) {
+                    writeRewritten(message, out);
                     return;
                 }
-                dots |= i + 1 < len && message[i + 1] == '.';
-            } else if (b == '\r' && (i + 1 == len || message[i + 1] != '\n')) {
-                writeRewritten(message);
-                return;
+                dots |= line > 0;
             }
         }
+        for (; i < len; i++) {
+            int line = lineEndAt(message, i);
+            if (line < 0) {
+                writeRewritten(message, out);
+                return;
+            }
+            dots |= line > 0;
+        }
         int from = 0;
-        for (int i = 0; dots && i < len; i++) {
-            if (message[i] == '.' && (i == 0 || message[i - 1] == '\n')) {
-                out.write(message, from, i - from);
+        for (int k = 0; dots && k < len; k++) {
+            if (message[k] == '.' && (k == 0 || message[k - 1] == '\n')) {
+                out.write(message, from, k - from);
                 out.write('.'); // the line's own dot follows with the next segment
-                from = i;
+                from = k;
             }
         }
         out.write(message, from, len - from);
@@ -136,7 +156,36 @@ final class PipelinedSmtpConnection implements Closeable {
         out.write(END_OF_DATA);
     }
 
-    private void writeRewritten(byte[] message) throws IOException {
+    /**
+     * What the byte at {@code i} means for the check: -1 a line end that is not CRLF (the message is rewritten),
+     * 1 the LF of a CRLF followed by a dot, 0 anything else.
+     */
+    private static int lineEndAt(byte[] message, int i) {
+        byte b = message[i];
+        if (b == '\n') {
+            if (i == 0 || message[i - 1] != '\r') {
+                return -1;
+            }
+            return i + 1 < message.length && message[i + 1] == '.' ? 1 : 0;
+        }
+        if (b == '\r' && (i + 1 == message.length || message[i + 1] != '\n')) {
+            return -1;
+        }
+        return 0;
+    }
+
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long LF_WORD = ONES * '\n';
+    private static final long CR_WORD = ONES * '\r';
+
+    /** Whether any of the word's eight bytes equals the byte repeated in {@code repeated} (exact, no false hits). */
+    private static boolean holdsByte(long word, long repeated) {
+        long x = word ^ repeated; // a zero byte where they are equal
+        return ((x - ONES) & ~x & 0x8080808080808080L) != 0;
+    }
+
+    private static void writeRewritten(byte[] message, OutputStream out) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(message.length + 64);
         boolean lineStart = true;
         for (int i = 0; i < message.length; i++) {

@@ -67,6 +67,63 @@ class PipelinedSmtpConnectionTest {
         assertEquals("a\r\n..b\r\nc\r\nd\r\n.\r\n", wire("a\n.b\rc\r\nd\n"));
     }
 
+    /** The rule of RFC 5321 written the plain way: every line end as CRLF, a leading dot doubled, then ".". */
+    private static byte[] plainRule(byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean lineStart = true;
+        for (int i = 0; i < message.length; i++) {
+            byte b = message[i];
+            if (b == '\r' || b == '\n') {
+                if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
+                    i++;
+                }
+                out.writeBytes(new byte[]{'\r', '\n'});
+                lineStart = true;
+                continue;
+            }
+            if (lineStart && b == '.') {
+                out.write('.');
+            }
+            out.write(b);
+            lineStart = false;
+        }
+        if (!lineStart) {
+            out.writeBytes(new byte[]{'\r', '\n'});
+        }
+        out.writeBytes(new byte[]{'.', '\r', '\n'});
+        return out.toByteArray();
+    }
+
+    @Test
+    void everyBodyGoesOutAsThePlainRuleSays() throws Exception {
+        // Bodies of mostly CRLF lines (the fast path reads eight bytes at a time) with line ends, dots and
+        // stray CRs or LFs at every position of a word, including the first and last bytes of the message.
+        java.util.Random random = new java.util.Random(19);
+        byte[] alphabet = {'a', 'b', '.', '\r', '\n', (byte) 0xC3, (byte) 0xA9, '0'};
+        for (int n = 0; n < 20_000; n++) {
+            int len = random.nextInt(n < 10_000 ? 40 : 400);
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            boolean clean = random.nextBoolean();
+            while (body.size() < len) {
+                if (clean) {
+                    int line = random.nextInt(20);
+                    for (int i = 0; i < line; i++) {
+                        body.write(i == 0 && random.nextInt(4) == 0 ? '.' : alphabet[random.nextInt(3)]);
+                    }
+                    body.writeBytes(new byte[]{'\r', '\n'});
+                } else {
+                    body.write(alphabet[random.nextInt(alphabet.length)]);
+                }
+            }
+            byte[] message = body.toByteArray();
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            PipelinedSmtpConnection.writeBody(message, wire);
+            String shown = new String(message, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+            assertEquals(new String(plainRule(message), StandardCharsets.ISO_8859_1),
+                    wire.toString(StandardCharsets.ISO_8859_1), () -> "body " + shown);
+        }
+    }
+
     @Test
     void aServerWithoutPipeliningIsLeftToAngus() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
