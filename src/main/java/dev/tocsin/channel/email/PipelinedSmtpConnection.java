@@ -1,6 +1,5 @@
 package dev.tocsin.channel.email;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -45,7 +44,7 @@ final class PipelinedSmtpConnection implements Closeable {
 
     private PipelinedSmtpConnection(Socket socket, Set<String> extensions) throws IOException {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 8192);
+        this.in = socket.getInputStream();
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16384);
         this.extensions = extensions;
     }
@@ -250,10 +249,26 @@ final class PipelinedSmtpConnection implements Closeable {
     }
 
     private final byte[] line = new byte[4096];
+    /**
+     * Replies are read through a buffer of our own: BufferedInputStream's read() takes a lock for every byte, and
+     * a notice's four replies are some 150 bytes.
+     */
+    private final byte[] received = new byte[8192];
+    private int receivedAt;
+    private int receivedEnd;
 
     private String readLine() throws IOException {
         int n = 0;
-        for (int b = in.read(); b >= 0; b = in.read()) {
+        while (true) {
+            if (receivedAt == receivedEnd) {
+                int got = in.read(received, 0, received.length);
+                if (got <= 0) {
+                    return null;
+                }
+                receivedAt = 0;
+                receivedEnd = got;
+            }
+            byte b = received[receivedAt++];
             if (b == '\n') {
                 if (n > 0 && line[n - 1] == '\r') {
                     n--;
@@ -263,9 +278,8 @@ final class PipelinedSmtpConnection implements Closeable {
             if (n == line.length) {
                 throw new IOException("SMTP reply line longer than 4 KB");
             }
-            line[n++] = (byte) b;
+            line[n++] = b;
         }
-        return null;
     }
 
     /** Says QUIT without waiting long for the answer, then closes. */
