@@ -209,8 +209,49 @@ final class NoticeShapes {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
-    /** What a render gave: the outputs, and for spliced ones their encoded form (else null). */
-    record Outputs(String[] text, EncodedPart[] encoded) {
+    /**
+     * What a render gave: the outputs, and for spliced ones their encoded form (else null). A spliced output's text
+     * is filled in only when asked for: an email that goes as 8-bit is written from its encoded form, and filling
+     * two texts of several KB per notice that nobody read was a tenth of the workers' CPU samples.
+     */
+    static final class Outputs {
+        private final String[] text;
+        private final Cut[] cuts;
+        private final Shown[] shown;
+        private final EncodedPart[] encoded;
+
+        private Outputs(String[] text, Cut[] cuts, Shown[] shown, EncodedPart[] encoded) {
+            this.text = text;
+            this.cuts = cuts;
+            this.shown = shown;
+            this.encoded = encoded;
+        }
+
+        /** Every output's text. */
+        String[] text() {
+            for (int i = 0; i < text.length; i++) {
+                text(i);
+            }
+            return text;
+        }
+
+        String text(int i) {
+            String t = text[i];
+            if (t == null) {
+                t = cuts[i].fill(shown[i]);
+                text[i] = t;
+            }
+            return t;
+        }
+
+        /** The text of output {@code i} as a source to ask later. */
+        java.util.function.Supplier<String> later(int i) {
+            return () -> text(i);
+        }
+
+        EncodedPart encoded(int i) {
+            return encoded[i];
+        }
     }
 
     private static final Object SEEN_ONCE = new Object();
@@ -233,19 +274,17 @@ final class NoticeShapes {
             String[] values = values(data);
             Shown plain = null;
             Shown escaped = null;
-            String[] out = new String[cuts.length];
+            Shown[] shown = new Shown[cuts.length];
             EncodedPart[] encoded = new EncodedPart[cuts.length];
             for (int i = 0; i < cuts.length; i++) {
-                Shown shown;
                 if (cuts[i].html) {
-                    shown = escaped == null ? escaped = new Shown(values, true) : escaped;
+                    shown[i] = escaped == null ? escaped = new Shown(values, true) : escaped;
                 } else {
-                    shown = plain == null ? plain = new Shown(values, false) : plain;
+                    shown[i] = plain == null ? plain = new Shown(values, false) : plain;
                 }
-                out[i] = cuts[i].fill(shown);
-                encoded[i] = new SplicedPart(cuts[i], shown);
+                encoded[i] = new SplicedPart(cuts[i], shown[i]);
             }
-            return new Outputs(out, encoded);
+            return new Outputs(new String[cuts.length], cuts, shown, encoded);
         }
         if (shape == null) {
             // Seen once: a shape used by one recipient only would cost two extra renders for nothing.
@@ -258,7 +297,7 @@ final class NoticeShapes {
             shapes.put(key, cut(data, templates, html, render));
         }
         String[] out = render.apply(data);
-        return new Outputs(out, new EncodedPart[out.length]);
+        return new Outputs(out, null, null, new EncodedPart[out.length]);
     }
 
     /** How many shapes are spliced now (for tests). */

@@ -324,9 +324,8 @@ public class NoticeTemplates {
             return new String[]{RenderBudget.render(t.emailSubject(), model), RenderBudget.render(t.emailHtml(), model),
                     RenderBudget.render(t.emailText(), model)};
         });
-        String[] out = rendered.text();
-        return new RenderedEmail(WHITESPACE.matcher(out[0].strip()).replaceAll(" "), out[1], out[2],
-                rendered.encoded()[1], rendered.encoded()[2]);
+        return RenderedEmail.spliced(WHITESPACE.matcher(rendered.text(0).strip()).replaceAll(" "), rendered.later(1),
+                rendered.later(2), rendered.encoded(1), rendered.encoded(2));
     }
 
     /** Renders the SMS notice: one paragraph, whitespace folded so line breaks do not cost segments. */

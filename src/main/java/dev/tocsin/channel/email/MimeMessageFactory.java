@@ -160,12 +160,13 @@ public class MimeMessageFactory {
         header(head, "Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
         head.append("\r\n");
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + email.content().html().length() * 2);
+        // Sized for a usual notice (about 7 KB); asking the HTML's length would fill in a spliced notice's text.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
         out.writeBytes(headBytes);
-        boolean text8 = part(out, boundary, "text/plain; charset=UTF-8", email.content().text(),
+        boolean text8 = part(out, boundary, "text/plain; charset=UTF-8", email.content()::text,
                 email.content().encodedText(), eightBit);
-        boolean html8 = part(out, boundary, "text/html; charset=UTF-8", email.content().html(),
+        boolean html8 = part(out, boundary, "text/html; charset=UTF-8", email.content()::html,
                 email.content().encodedHtml(), eightBit);
         out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
 
@@ -249,13 +250,14 @@ public class MimeMessageFactory {
      * Writes one part; true when it went as 8-bit text. A part spliced from a notice shape brings its bytes
      * encoded already (re-encoding and scanning every notice's text was a fifth of a worker's CPU).
      */
-    private static boolean part(ByteArrayOutputStream out, String boundary, String contentType, String body,
-                                EncodedPart encoded, boolean eightBit) {
+    private static boolean part(ByteArrayOutputStream out, String boundary, String contentType,
+                                java.util.function.Supplier<String> text, EncodedPart encoded, boolean eightBit) {
         if (eightBit && encoded != null && encoded.fitsSmtpLines()) {
             out.writeBytes(partHeader(boundary, contentType, "8bit"));
             encoded.writeSmtpLines(out);
             return true;
         }
+        String body = text.get();
         // Encoded here only when it may go as 8-bit: the base64 path encodes its canonical (CRLF) form itself.
         byte[] utf8 = eightBit ? body.getBytes(StandardCharsets.UTF_8) : null;
         boolean raw = utf8 != null && fitsSmtpLines(utf8);
