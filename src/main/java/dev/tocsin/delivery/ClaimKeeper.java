@@ -67,7 +67,7 @@ public class ClaimKeeper {
         return java.time.Duration.ofMillis(every);
     }
 
-    private void renew() {
+    void renew() {
         lastBeat = System.nanoTime();
         List<List<ClaimedDelivery>> batches;
         synchronized (held) {

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Takes a batch of delivery ids from the queue: claims what is still queued, sends it, records each
@@ -267,23 +269,74 @@ public class DeliveryWorker {
         }
     }
 
-    private void sendBatch(List<Long> ids) throws SQLException {
-        // before the claim statement: a campaign reading newer than this may hold what the claim took
-        long claimedAt = System.nanoTime();
-        List<ClaimedDelivery> claimed = timed("claim", () -> claims.claim(ids));
-        if (claimed.isEmpty()) {
-            LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
-            return;
+    /** How many ids of a batch are claimed before its first notice goes out (the rest while those are sent). */
+    static final int CLAIMED_FIRST = CONTROL_CHUNK;
+
+    @Inject
+    DeliveryConfig config;
+
+    /** Claims the rest of a batch while its first part is sent ({@link SplitClaim}); one thread per worker. */
+    private volatile ExecutorService claimAhead;
+
+    private ExecutorService claimAhead() {
+        ExecutorService e = claimAhead;
+        if (e == null) {
+            synchronized (this) {
+                if (claimAhead == null) {
+                    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                    claimAhead = Executors.newFixedThreadPool(Math.max(1, config.workers().concurrency()), r -> {
+                        Thread t = new Thread(r, "claim-ahead-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                e = claimAhead;
+            }
         }
-        keeper.hold(claimed);
-        try {
-            send(claimed, claimedAt);
-        } finally {
-            keeper.release(claimed);
+        return e;
+    }
+
+    void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent stop) {
+        ExecutorService e = claimAhead;
+        if (e != null) {
+            e.shutdown();
         }
     }
 
+    private void sendBatch(List<Long> ids) throws SQLException {
+        // before the claim statement: a campaign reading newer than this may hold what the claim took (the rest,
+        // claimed a little later, may be held by a reading it did not need: asked again, never sent wrongly)
+        long claimedAt = System.nanoTime();
+        SplitClaim claim = timed("claim", () -> SplitClaim.start(ids, CLAIMED_FIRST, claims::claim, keeper, claimAhead()));
+        if (claim.nothingClaimed()) {
+            LOG.debugf("batch of %d ids: nothing left to send (settled, paused or claimed elsewhere)", ids.size());
+            return;
+        }
+        List<ClaimedDelivery> first = claim.first();
+        try {
+            keeper.hold(first);
+            try {
+                send(first, claimedAt);
+            } finally {
+                keeper.release(first);
+            }
+        } catch (SQLException | RuntimeException e) {
+            claim.abandon(claims::handBack);
+            throw e;
+        }
+        List<ClaimedDelivery> later = timed("claim", claim::rest);
+        try {
+            send(later, claimedAt);
+        } finally {
+            keeper.release(later);
+        }
+        announceSettled(first, later);
+    }
+
     private void send(List<ClaimedDelivery> claimed, long claimedAt) throws SQLException {
+        if (claimed.isEmpty()) {
+            return;
+        }
         Map<Channel, List<ClaimedDelivery>> byChannel = new EnumMap<>(Channel.class);
         List<SendResult> results = new ArrayList<>(claimed.size());
         for (ClaimedDelivery d : claimed) {
@@ -304,8 +357,14 @@ public class DeliveryWorker {
             ChannelSender sender = senders.get(group.getKey());
             sendInChunks(sender, group.getValue(), claimedAt);
         }
-        // Finishing the last batch finishes the campaign now rather than at the next sweep.
-        for (String campaignId : claimed.stream().map(ClaimedDelivery::campaignId).distinct().toList()) {
+    }
+
+    /** Finishing the last batch finishes the campaign now rather than at the next sweep. */
+    private void announceSettled(List<ClaimedDelivery> first, List<ClaimedDelivery> later) throws SQLException {
+        Set<String> campaigns = new java.util.LinkedHashSet<>();
+        first.forEach(d -> campaigns.add(d.campaignId()));
+        later.forEach(d -> campaigns.add(d.campaignId()));
+        for (String campaignId : campaigns) {
             timed("complete", () -> {
                 settled.fire(new CampaignDeliveriesSettled(campaignId));
                 return null;
