@@ -100,10 +100,11 @@ public class DeliveryWorker {
      * throttled provider; what the sweeper already took back is not sent here), and takes the provider's
      * permits so the configured rate holds (what is over the provider's daily cap waits for the next day).
      * Before each notice the campaign is asked about (paused or cancelled: the notice is held and goes back to
-     * the queue, or is cancelled); each answer is stored as it comes ({@link OutcomeRecorder}).
+     * the queue, or is cancelled); each answer is stored as it comes ({@link OutcomeRecorder}). Returns the last
+     * chunk's answers, still being stored ({@code storing}: the ones before, awaited once the first chunk is out).
      */
-    private void sendInChunks(ChannelSender sender, List<ClaimedDelivery> deliveries, long claimedAt)
-            throws SQLException {
+    private OutcomeRecorder.Ticket sendInChunks(ChannelSender sender, List<ClaimedDelivery> deliveries, long claimedAt,
+                                                OutcomeRecorder.Ticket storing) throws SQLException {
         String provider = sender.provider();
         int chunk = Math.min(throttle.chunk(provider), CONTROL_CHUNK);
         long renewEvery = claims.lease().toNanos() / 3;
@@ -113,14 +114,13 @@ public class DeliveryWorker {
         // before sending on, which was a third of its time at full speed (bench/README.md). At most one chunk
         // waits: answers still reach the recorder as they come, so at normal speed a crash leaves the same few
         // sent but unrecorded; when the database falls behind, up to two chunks per worker instead of one.
-        OutcomeRecorder.Ticket storing = null;
         while (!left.isEmpty()) {
             if (drain.draining()) {
                 // shutting down: what is not sent yet goes back to the queue, for the other instances
                 awaitStored(storing);
                 List<ClaimedDelivery> rest = left;
                 drain.handedBack(timed("hand back", () -> claims.handBack(rest)));
-                return;
+                return null;
             }
             if (System.nanoTime() - renewedAt > renewEvery) {
                 List<ClaimedDelivery> all = left;
@@ -149,7 +149,7 @@ public class DeliveryWorker {
                 left = again;
             }
         }
-        awaitStored(storing);
+        return storing;
     }
 
     private void awaitStored(OutcomeRecorder.Ticket storing) throws SQLException {
@@ -313,29 +313,34 @@ public class DeliveryWorker {
             return;
         }
         List<ClaimedDelivery> first = claim.first();
+        List<ClaimedDelivery> later;
+        keeper.hold(first);
         try {
-            keeper.hold(first);
+            OutcomeRecorder.Ticket storing;
             try {
-                send(first, claimedAt);
-            } finally {
-                keeper.release(first);
+                storing = send(first, claimedAt, null);
+            } catch (SQLException | RuntimeException e) {
+                claim.abandon(claims::handBack);
+                throw e;
             }
-        } catch (SQLException | RuntimeException e) {
-            claim.abandon(claims::handBack);
-            throw e;
-        }
-        List<ClaimedDelivery> later = timed("claim", claim::rest);
-        try {
-            send(later, claimedAt);
+            later = timed("claim", claim::rest);
+            try {
+                // the first part's last answers are stored while the rest's first chunk goes out
+                awaitStored(send(later, claimedAt, storing));
+            } finally {
+                keeper.release(later);
+            }
         } finally {
-            keeper.release(later);
+            keeper.release(first);
         }
         announceSettled(first, later);
     }
 
-    private void send(List<ClaimedDelivery> claimed, long claimedAt) throws SQLException {
+    /** Sends a part of a batch; returns its last answers still being stored (with {@code storing} awaited). */
+    private OutcomeRecorder.Ticket send(List<ClaimedDelivery> claimed, long claimedAt, OutcomeRecorder.Ticket storing)
+            throws SQLException {
         if (claimed.isEmpty()) {
-            return;
+            return storing;
         }
         Map<Channel, List<ClaimedDelivery>> byChannel = new EnumMap<>(Channel.class);
         List<SendResult> results = new ArrayList<>(claimed.size());
@@ -355,8 +360,9 @@ public class DeliveryWorker {
         }
         for (Map.Entry<Channel, List<ClaimedDelivery>> group : byChannel.entrySet()) {
             ChannelSender sender = senders.get(group.getKey());
-            sendInChunks(sender, group.getValue(), claimedAt);
+            storing = sendInChunks(sender, group.getValue(), claimedAt, storing);
         }
+        return storing;
     }
 
     /** Finishing the last batch finishes the campaign now rather than at the next sweep. */
