@@ -5,16 +5,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * H2's way (the embedded default) to take in a batch of validated rows, in the caller's transaction: one look-up
- * of what is known of the batch's accounts (the account, and its exposure to this incident with the upload that
- * brought it), then plain multi-row INSERTs for what is new and standard MERGE statements for what is known.
- * H2 writes an insert for about two thirds of a MERGE's cost, and a first upload is nearly all new rows. Same
- * outcome, row for row, as {@link AccountCopy} on PostgreSQL.
+ * H2's way (the embedded default) to take in a batch of validated rows, in the caller's transaction ({@link Way}):
+ * plain multi-row INSERTs when the batch is expected to be all new, else one look-up of what is known of the
+ * batch's accounts (the account, and its exposure to this incident with the upload that brought it), then INSERTs
+ * for what is new and standard MERGE statements for what is known. H2 writes an insert for about two thirds of a
+ * MERGE's cost, and a first upload is nearly all new rows. Same outcome, row for row, as {@link AccountCopy} on
+ * PostgreSQL.
  */
 final class AccountMerges {
 
@@ -32,23 +34,50 @@ final class AccountMerges {
     }
 
     /**
-     * Writes the rows (no account twice among them); adds the repeats of earlier batches to {@code duplicates};
-     * answers how many rows were taken in. With
-     * {@code insertNew} false every row goes through a MERGE (the way back when another upload inserted one of
-     * the batch's new accounts between the look-up and the insert).
+     * How a batch is written. {@code INSERT_ALL}: no look-up, plain INSERTs, for a batch expected to bring only
+     * accounts the database does not know and no repeat of an earlier batch; if one is known after all, a primary
+     * key refuses the insert (SQL state 23505) and the caller rolls the batch back and writes it again
+     * {@code LOOK_UP_FIRST}. That one inserts what the look-up found new and merges the rest; {@code MERGE_ALL}
+     * merges every row (the way back when another upload inserted one of the batch's new accounts between the
+     * look-up and the insert).
      */
-    static int write(Connection c, String incidentId, String uploadId, List<AccountRow> rows, List<RowError> duplicates,
-                     boolean insertNew) throws SQLException {
-        Map<String, Known> known = lookUp(c, incidentId, rows);
+    enum Way {
+        INSERT_ALL, LOOK_UP_FIRST, MERGE_ALL
+    }
+
+    /** A batch written: how many rows were taken in, and whether the database knew none of its accounts before. */
+    record Written(int accepted, boolean noneKnown) {
+    }
+
+    /**
+     * Writes the rows (no account twice among them); adds the repeats of earlier batches to {@code duplicates}.
+     * The rows go in key order: neighbouring inserts then land on the same index pages.
+     */
+    static Written write(Connection c, String incidentId, String uploadId, List<AccountRow> rows, List<RowError> duplicates,
+                         Way way) throws SQLException {
+        List<AccountRow> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(AccountRow::accountId));
+        if (way == Way.INSERT_ALL) {
+            for (List<AccountRow> part : parts(sorted)) {
+                insertAccounts(c, part);
+            }
+            for (List<AccountRow> part : parts(sorted)) {
+                insertExposures(c, incidentId, uploadId, part);
+            }
+            return new Written(sorted.size(), true);
+        }
+        boolean insertNew = way == Way.LOOK_UP_FIRST;
+        Map<String, Known> known = lookUp(c, incidentId, sorted);
         List<AccountRow> newAccounts = new ArrayList<>();
         List<AccountRow> knownAccounts = new ArrayList<>();
         List<AccountRow> newExposures = new ArrayList<>();
         List<AccountRow> knownExposures = new ArrayList<>();
-        for (AccountRow row : rows) {
+        List<RowError> repeats = new ArrayList<>();
+        for (AccountRow row : sorted) {
             Known k = known.get(row.accountId());
             if (k != null && uploadId.equals(k.exposureUpload())) {
                 // brought by an earlier batch of the same upload: a repeat in the file
-                duplicates.add(AccountBatchWriter.repeated(row.line(), row.accountId(), k.exposureLine()));
+                repeats.add(AccountBatchWriter.repeated(row.line(), row.accountId(), k.exposureLine()));
                 continue;
             }
             boolean accountKnown = k != null && k.account();
@@ -56,6 +85,8 @@ final class AccountMerges {
             (accountKnown || !insertNew ? knownAccounts : newAccounts).add(row);
             (exposureKnown || !insertNew ? knownExposures : newExposures).add(row);
         }
+        repeats.sort(Comparator.comparingLong(RowError::line));
+        duplicates.addAll(repeats);
         for (List<AccountRow> part : parts(newAccounts)) {
             insertAccounts(c, part);
         }
@@ -68,7 +99,7 @@ final class AccountMerges {
         for (List<AccountRow> part : parts(knownExposures)) {
             mergeExposures(c, incidentId, uploadId, part);
         }
-        return newExposures.size() + knownExposures.size();
+        return new Written(newExposures.size() + knownExposures.size(), known.isEmpty());
     }
 
     private static List<List<AccountRow>> parts(List<AccountRow> rows) {

@@ -40,6 +40,8 @@ final class UploadBatches {
     private volatile long committedLine;
     private volatile Exception failure;
     private long statisticsAt = AccountImporter.STATISTICS_AFTER_ROWS;
+    /** Whether the batch before brought only accounts the database did not know (the next is tried as all new). */
+    private boolean expectNew = true;
 
     UploadBatches(AccountBatchWriter writer, String incidentId, String uploadId, long headerLine, Runnable refreshStatistics) {
         this.writer = writer;
@@ -112,11 +114,16 @@ final class UploadBatches {
     private void commitInTurn() {
         try {
             for (Batch batch = waiting.take(); batch != END; batch = waiting.take()) {
-                var outcome = writer.write(incidentId, uploadId, batch.rows(), batch.errors(), batch.line(), accepted, rejected);
+                var outcome = writer.write(incidentId, uploadId, batch.rows(), batch.errors(), batch.line(), accepted,
+                        rejected, expectNew);
+                expectNew = outcome.noneKnown();
                 accepted += outcome.accepted();
                 rejected += batch.errors().size() + outcome.duplicates().size();
-                collect(batch.errors());
-                collect(outcome.duplicates());
+                List<RowError> refused = new ArrayList<>(batch.errors());
+                refused.addAll(outcome.duplicates());
+                // in file order, so that the answer's first lines are the file's first refused lines
+                refused.sort((a, b) -> Long.compare(a.line(), b.line()));
+                collect(refused);
                 committedLine = batch.line();
                 if (accepted >= statisticsAt) {
                     refreshStatistics.run();

@@ -170,6 +170,62 @@ class AccountUploadTest {
         assertEquals(List.of("password"), kept.categoryList(), "the first incident's exposure is its own");
     }
 
+    /** {@code count} rows of new accounts named {@code prefix-1...}, one line each. */
+    private static String newAccounts(String prefix, int count) {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            rows.append(prefix).append('-').append(i).append(',').append(prefix).append(i).append("@example.com,,en,UTC,US,N,email\n");
+        }
+        return rows.toString();
+    }
+
+    @Test
+    void aRepeatOfALineInAnEarlierBatchIsRejectedAndTheFirstLineKept() {
+        String r = run();
+        String incident = Api.createIncident("repeat across batches " + r);
+        // line 2 starts the first batch; the last line, a batch later, brings its account again
+        String csv = HEADER + "first-" + r + ",kept-" + r + "@example.com,,en,UTC,US,Kept,email\n"
+                + newAccounts("fill-" + r, uploadBatchSize)
+                + "first-" + r + ",later-" + r + "@example.com,,en,UTC,US,Later,ssn\n";
+        int lastLine = uploadBatchSize + 3;
+        Api.uploadCsv(incident, csv).statusCode(200)
+                .body("accepted", equalTo(uploadBatchSize + 1)).body("rejected", equalTo(1))
+                .body("errors[0].line", equalTo(lastLine))
+                .body("errors[0].reason", containsString("already appears on line 2"));
+        Account a = QuarkusTransaction.requiringNew().call(() -> Account.findById("first-" + r));
+        assertEquals("kept-" + r + "@example.com", a.email, "the repeat a batch later changes nothing");
+        Exposure e = QuarkusTransaction.requiringNew().call(() ->
+                Exposure.<Exposure>find("id.incidentId = ?1 and id.accountId = ?2", incident, "first-" + r).firstResult());
+        assertEquals(List.of("email"), e.categoryList());
+        long stored = QuarkusTransaction.requiringNew().call(() -> Exposure.count("id.incidentId = ?1", incident));
+        assertEquals(uploadBatchSize + 1, stored);
+    }
+
+    @Test
+    void aKnownAccountAfterABatchOfNewOnesIsUpdatedNotRefused() {
+        String r = run();
+        String other = Api.createIncident("known before " + r);
+        String incident = Api.createIncident("known after new " + r);
+        Api.uploadCsv(other, HEADER + "known-" + r + ",old-" + r + "@example.com,+14155550100,en,UTC,US,Old,password\n")
+                .statusCode(200).body("accepted", equalTo(1));
+        // a whole batch of accounts nobody knew, then, in the next batch, one the database knows
+        String csv = HEADER + newAccounts("new-" + r, uploadBatchSize)
+                + "known-" + r + ",new-" + r + "@example.com,,fr,UTC,US,,email\n"
+                + newAccounts("more-" + r, 3);
+        Api.uploadCsv(incident, csv).statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("accepted", equalTo(uploadBatchSize + 4)).body("rejected", equalTo(0));
+        Account a = QuarkusTransaction.requiringNew().call(() -> Account.findById("known-" + r));
+        assertEquals("new-" + r + "@example.com", a.email);
+        assertEquals("+14155550100", a.phone, "a blank value keeps what was known");
+        assertEquals("Old", a.name);
+        long stored = QuarkusTransaction.requiringNew().call(() -> Exposure.count("id.incidentId = ?1", incident));
+        assertEquals(uploadBatchSize + 4, stored);
+        Exposure kept = QuarkusTransaction.requiringNew().call(() ->
+                Exposure.<Exposure>find("id.incidentId = ?1 and id.accountId = ?2", other, "known-" + r).firstResult());
+        assertEquals(List.of("password"), kept.categoryList(), "the first incident's exposure is its own");
+    }
+
     @Test
     void twoUploadsOfTheSameNewAccountsAtOnceBothTakeEveryRow() throws Exception {
         String r = run();
