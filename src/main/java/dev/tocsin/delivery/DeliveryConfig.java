@@ -53,6 +53,9 @@ public interface DeliveryConfig {
          * live instance has read after it.
          */
         Duration controlEvery();
+
+        /** Threads storing the workers' answers, each committing its own group of them. */
+        int recorders();
     }
 
     interface Workers {

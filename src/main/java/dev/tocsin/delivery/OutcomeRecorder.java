@@ -1,5 +1,8 @@
 package dev.tocsin.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,9 +18,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Stores what every worker's sends came to, as they come: each answer is handed in the moment the provider
- * gives it, and one thread commits everything handed in over a few milliseconds (a group commit: under load one
- * transaction carries many workers' answers; an answer is stored within about 10 ms). So a crash re-sends only the notices in flight, not what the workers sent since their last
- * record. A worker waits for its own answers to be stored before it acknowledges its batch.
+ * gives it, and a recorder thread commits everything handed in over a few milliseconds (a group commit: under load
+ * one transaction carries many workers' answers; an answer is stored within about 10 ms). So a crash re-sends only
+ * the notices in flight, not what the workers sent since their last record. A worker waits for its own answers to
+ * be stored before it acknowledges its batch. There are {@code tocsin.delivery.recorders} threads: while one waits
+ * for its commit (the database's round trips and WAL flush), the next gathers and stores the answers that came
+ * meanwhile. Each answer is one delivery's, so two groups update different rows and their transactions do not wait
+ * on each other (unless both suppress the same address at once, a short wait).
  */
 @ApplicationScoped
 public class OutcomeRecorder {
@@ -36,6 +43,15 @@ public class OutcomeRecorder {
 
     @Inject
     DeliveryOutcomes outcomes;
+
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    MeterRegistry metrics;
+
+    /** Time spent committing answers, summed over the recorder threads: how busy they are (bench/fanout.sh). */
+    private Timer commits;
 
     /** What one worker handed in for a chunk, and whether all of it is stored yet. */
     public static final class Ticket {
@@ -89,7 +105,18 @@ public class OutcomeRecorder {
 
     private final LinkedBlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
-    private Thread committer;
+    private Thread[] committers;
+
+    @PostConstruct
+    void init() {
+        setUp(config.delivery().recorders(), metrics.timer("tocsin.delivery.recorder.commit"));
+    }
+
+    /** How many threads store answers, and where their commit time is counted (tests set it up without CDI). */
+    synchronized void setUp(int threads, Timer commitTime) {
+        committers = new Thread[Math.max(1, threads)];
+        commits = commitTime;
+    }
 
     public Ticket ticket() {
         return new Ticket(this::ensureStarted);
@@ -102,15 +129,19 @@ public class OutcomeRecorder {
         answers.add(new Answer(delivery, result, ticket));
     }
 
-    /** Starts the recorder thread, or a new one if it ended (it should not; see commitLoop). */
+    /** Starts the recorder threads, or a new one for any that ended (it should not; see commitLoop). */
     private synchronized void ensureStarted() {
-        if (committer == null || !committer.isAlive()) {
-            if (committer != null && running) {
-                LOG.error("the outcome recorder's thread had ended; a new one takes over the answers waiting");
+        for (int i = 0; i < committers.length; i++) {
+            Thread committer = committers[i];
+            if (committer == null || !committer.isAlive()) {
+                if (committer != null && running) {
+                    LOG.error("an outcome recorder's thread had ended; a new one takes over the answers waiting");
+                }
+                committer = new Thread(this::commitLoop, "outcome-recorder-" + (i + 1));
+                committer.setDaemon(true);
+                committer.start();
+                committers[i] = committer;
             }
-            committer = new Thread(this::commitLoop, "outcome-recorder");
-            committer.setDaemon(true);
-            committer.start();
         }
     }
 
@@ -157,7 +188,9 @@ public class OutcomeRecorder {
             return;
         }
         try {
+            long start = System.nanoTime();
             commit(group);
+            commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             countStored(group);
             return;
         } catch (SQLException | RuntimeException | Error e) {
@@ -199,12 +232,19 @@ public class OutcomeRecorder {
     void stop() {
         // no interrupt: a commit in progress finishes; the loop stores what is left and ends
         running = false;
-        Thread t = committer;
-        if (t != null) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Thread[] threads;
+        synchronized (this) {
+            threads = committers.clone();
+        }
+        for (Thread t : threads) {
+            if (t != null) {
+                try {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.tocsin.delivery;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * When storing an answer breaks in a way no one planned for (an Error: out of memory, a stack overflow), the
  * worker waiting for it is told and hands its batch back, the other workers' answers in the same group are
  * stored, and the recorder goes on storing: before, its thread died and every worker waited for ever.
- * (The store below stands in for the database only to break on cue; the recorder itself is the real one.)
+ * With two recorder threads, a commit the database holds up does not hold up the answers handed in meanwhile.
+ * (The stores below stand in for the database only to break or stall on cue; the recorder itself is the real one.)
  */
 class OutcomeRecorderFailureTest {
 
@@ -38,6 +42,48 @@ class OutcomeRecorderFailureTest {
 
     private final OutcomeRecorder recorder = new OutcomeRecorder();
     private final BreakingOutcomes outcomes = new BreakingOutcomes();
+
+    {
+        recorder.setUp(2, new SimpleMeterRegistry().timer("commits"));
+    }
+
+    /** Stores by remembering; the answer for delivery 13 holds its commit until {@code release} opens. */
+    static final class SlowOutcomes extends DeliveryOutcomes {
+        final List<Long> stored = new CopyOnWriteArrayList<>();
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void record(List<ClaimedDelivery> claimed, List<SendResult> results) {
+            if (results.stream().anyMatch(r -> r.deliveryId() == 13)) {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            results.forEach(r -> stored.add(r.deliveryId()));
+        }
+    }
+
+    @Test
+    void answersHandedInWhileACommitIsHeldUpAreStoredMeanwhile() throws Exception {
+        SlowOutcomes slow = new SlowOutcomes();
+        recorder.outcomes = slow;
+        OutcomeRecorder.Ticket held = recorder.ticket();
+        recorder.handIn(held, null, SendResult.sent(13, "<13@test>", "250 ok"));
+        assertTrue(slow.holding.await(10, TimeUnit.SECONDS), "the first commit started");
+        // another worker's answers, while the database holds the first commit up
+        OutcomeRecorder.Ticket meanwhile = recorder.ticket();
+        recorder.handIn(meanwhile, null, SendResult.sent(14, "<14@test>", "250 ok"));
+        recorder.handIn(meanwhile, null, SendResult.sent(15, "<15@test>", "250 ok"));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertDoesNotThrow(meanwhile::awaitStored));
+        assertEquals(List.of(14L, 15L), slow.stored.stream().sorted().toList(), "stored while 13 still waits");
+        slow.release.countDown();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertDoesNotThrow(held::awaitStored));
+        assertTrue(slow.stored.contains(13L));
+    }
 
     @AfterEach
     void stop() {
