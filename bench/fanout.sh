@@ -7,7 +7,9 @@
 #   BENCH_JFR=/tmp/d.jfr bench/fanout.sh 100000   also records the delivery phase with Java Flight Recorder
 #   BENCH_KEEP=1 ...                              keeps the work folder (CSV, app log, jstat samples)
 #   TOCSIN_WORKERS=8 TOCSIN_SMTP_CONNECTIONS=4 ...  8 concurrent batches sharing 4 SMTP connections
-#   BENCH_WARMUP=0 ...                            measures a cold process (default: a 20,000-notice campaign first)
+#   BENCH_WARMUP=0 ...                            measures a cold process (default: campaigns of 20,000 notices first,
+#                                                 repeated until the JIT compiler is nearly idle; BENCH_WARMUP_ROUNDS,
+#                                                 default 4, BENCH_WARMUP_JIT, default 0.10 of Tocsin's CPU)
 #   bench/fanout.sh --replicas 3 100000           3 Tocsin processes on the same database and queue (ports 8181..)
 #   BENCH_RAW_N=1000000 ...                       smtp-source sends this many instead of N (a 10M run's raw rate
 #                                                 would take 20 minutes on its own; the rate does not grow with N)
@@ -30,6 +32,8 @@ WORKERS=${TOCSIN_WORKERS:-4}
 CONNECTIONS=${TOCSIN_SMTP_CONNECTIONS:-$WORKERS}
 HEAP=${BENCH_HEAP:-512m}
 WARMUP=${BENCH_WARMUP:-20000}
+WARMUP_ROUNDS=${BENCH_WARMUP_ROUNDS:-4}
+WARMUP_JIT=${BENCH_WARMUP_JIT:-0.10}
 RAW_N=${BENCH_RAW_N:-$N}
 ADMIN_PW=bench-admin-password-1
 PW=bench-password-12
@@ -185,10 +189,12 @@ cpu_by_thread() { # pid (and every other replica's)
   done | awk -F'\t' -v k="$(getconf CLK_TCK)" '{s[$1] += $2} END {for (n in s) printf "%s=%.1f ", n, s[n] / k}'
 }
 
-# Seconds the workers spent in each phase of their batches so far (tocsin.delivery.phase timers).
+# Seconds the workers spent in each phase of their batches so far (tocsin.delivery.phase timers), and the
+# outcome recorders' time committing answers (tocsin.delivery.recorder.commit, summed over their threads).
 phases() {
   curl -sf -u "olivia:$PW" "$API/q/metrics" | awk -F'[{}" ]+' '/^tocsin_delivery_phase_seconds_sum/ {
-    for (i = 2; i < NF; i++) if ($i == "phase=") printf "%s=%s ", $(i + 1), $NF }'
+    for (i = 2; i < NF; i++) if ($i == "phase=") printf "%s=%s ", $(i + 1), $NF }
+    /^tocsin_delivery_recorder_commit_seconds_sum/ { printf "recorders-committing=%s ", $NF }'
 }
 
 # The raw rate: smtp-source, same sink, same message size, same number of reused connections. Measured on the
@@ -208,13 +214,28 @@ RAW_BEFORE=$(raw_seconds)
 start_app
 PID=$APP_PID
 jstat -gc "$PID" 500 > "$WORK/jstat.log" 2>/dev/null & JSTAT_PID=$!
-# A service runs for days: warm the process (JIT) with a campaign first, as production's would be by earlier ones.
+# A service runs for days: warm the process (JIT) with campaigns first, as production's would be by earlier ones.
+# One campaign of 20,000 did not: on a 2-core box the C2 compiler's queue backs up, its thresholds rise with the
+# queue, and hot per-notice methods (MIME encoding, rendering) were still first C2-compiled halfway through a
+# measured 100k run, the compiler using as much CPU as all the workers. So warm-up campaigns repeat (at most
+# BENCH_WARMUP_ROUNDS) until the compiler threads used under BENCH_WARMUP_JIT of Tocsin's CPU in the last one.
+jit_and_total() { # the JIT compiler threads' CPU seconds so far, and all of Tocsin's
+  cpu_by_thread "$PID" | tr ' ' '\n' | awk -F= '$1 != "" {a += $2} $1 ~ /CompilerThre/ {j += $2} END {printf "%s %s", j + 0, a + 0}'
+}
+WARMED=0
 if [ "$WARMUP" -gt 0 ]; then
-  log "warm-up: a campaign of $WARMUP notices in the same process"
   generate "$WARMUP" "w" "$WORK/warmup.csv"
-  INC=$(incident)
-  curl -sf -u "olivia:$PW" -X POST "$API/api/incidents/$INC/accounts" -H 'Content-Type: text/csv' --data-binary @"$WORK/warmup.csv" >/dev/null
-  C=$(campaign "$INC"); curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null; wait_completed "$C"
+  for round in $(seq 1 "$WARMUP_ROUNDS"); do
+    read -r J0 A0 <<<"$(jit_and_total)"
+    INC=$(incident)
+    curl -sf -u "olivia:$PW" -X POST "$API/api/incidents/$INC/accounts" -H 'Content-Type: text/csv' --data-binary @"$WORK/warmup.csv" >/dev/null
+    C=$(campaign "$INC"); curl -sf -u "olivia:$PW" -X POST "$API/api/campaigns/$C/launch" >/dev/null; wait_completed "$C"
+    read -r J1 A1 <<<"$(jit_and_total)"
+    WARMED=$((WARMED + WARMUP))
+    SHARE=$(python3 -c "print(f'{($J1 - $J0) / max($A1 - $A0, 1e-9):.2f}')")
+    log "warm-up campaign $round of at most $WARMUP_ROUNDS ($WARMUP notices): the JIT compiler used $(python3 -c "print(f'{$J1 - $J0:.1f}')") s of Tocsin's $(python3 -c "print(f'{$A1 - $A0:.1f}')") s CPU ($SHARE)"
+    python3 -c "import sys; sys.exit(0 if $SHARE < $WARMUP_JIT else 1)" && break
+  done
 fi
 generate "$N" "b" "$WORK/accounts.csv"
 INC=$(incident)
@@ -256,7 +277,7 @@ stop_apps
 # 3. The raw rate again, after.
 RAW_AFTER=$(raw_seconds)
 
-python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMUP" "$WORKERS" "$PHASES0" "$PHASES1" "$REPORT_LINE" "$REPLICAS" "$FIRST" "$RAW_N" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$t3" "$RAW_BEFORE" "$RAW_AFTER" "$SENT" "$RSS_KB" "$HEAP_KB" "$CONNECTIONS" "$SIZE" "$HEAP" "$CPU0" "$CPU1" "$THREADS0" "$THREADS1" "$WARMED" "$WORKERS" "$PHASES0" "$PHASES1" "$REPORT_LINE" "$REPLICAS" "$FIRST" "$RAW_N" <<'PY'
 import sys
 n, t0, t1, t2, t3, raw_before, raw_after = int(sys.argv[1]), *map(float, sys.argv[2:8])
 sent, rss, heap, workers, size, xmx = int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), sys.argv[11], sys.argv[12], sys.argv[13]
@@ -287,10 +308,15 @@ print("tocsin CPU by thread: " + ", ".join(f"{k} {v:.1f} s" for v, k in by_threa
 p_before = dict(kv.split("=") for kv in sys.argv[20].split())
 p_after = dict(kv.split("=") for kv in sys.argv[21].split())
 spent = sorted(((float(v) - float(p_before.get(k, 0)), k) for k, v in p_after.items()), reverse=True)
+committing = [v for v, k in spent if k == "recorders-committing"]
+spent = [(v, k) for v, k in spent if k != "recorders-committing"]
 if replicas > 1:
     print(f"tocsin CPU per notice, all {replicas} replicas together: {used['tocsin'] / max(sent, 1) * 1e6:.0f} us"
           f" (one {__import__('os').cpu_count()}-core box: more replicas share the same cores, so this, not the rate,"
           " says what a replica costs)")
 print("worker time by phase (" + ("the first replica's workers" if replicas > 1 else "all workers") + ", send includes render): "
       + ", ".join(f"{k} {v:.1f} s" for v, k in spent))
+if committing:
+    print(f"outcome recorders: committing {committing[0]:.1f} s in all (summed over their threads) of the"
+          f" {t3 - t2:.1f} s wall")
 PY
