@@ -150,10 +150,8 @@ class AccountUploadTest {
     @Test
     void anAccountKnownFromAnotherIncidentIsUpdatedAndExposedToTheNewOneToo() {
         String r = run();
-        String first = Api.createIncident("first incident " + r);
+        String first = incidentKnowing("both-" + r, r);
         String second = Api.createIncident("second incident " + r);
-        Api.uploadCsv(first, HEADER + "both-" + r + ",old-" + r + "@example.com,+14155550100,en,UTC,US,Old,password\n")
-                .statusCode(200).body("accepted", equalTo(1));
         Api.uploadCsv(second, HEADER + "both-" + r + ",new-" + r + "@example.com,,en,UTC,US,,email\n"
                 + "only-" + r + ",only-" + r + "@example.com,,en,UTC,US,Only,email\n"
                 + "both-" + r + ",third-" + r + "@example.com,,en,UTC,US,,ssn\n")
@@ -168,6 +166,14 @@ class AccountUploadTest {
         Exposure kept = QuarkusTransaction.requiringNew().call(() ->
                 Exposure.<Exposure>find("id.incidentId = ?1 and id.accountId = ?2", first, "both-" + r).firstResult());
         assertEquals(List.of("password"), kept.categoryList(), "the first incident's exposure is its own");
+    }
+
+    /** A new incident whose upload brought one account: old-{r}@example.com, +14155550100, named Old, password exposed. */
+    private static String incidentKnowing(String accountId, String r) {
+        String incident = Api.createIncident("knows " + accountId);
+        Api.uploadCsv(incident, HEADER + accountId + ",old-" + r + "@example.com,+14155550100,en,UTC,US,Old,password\n")
+                .statusCode(200).body("accepted", equalTo(1));
+        return incident;
     }
 
     /** {@code count} rows of new accounts named {@code prefix-1...}, one line each. */
@@ -204,10 +210,8 @@ class AccountUploadTest {
     @Test
     void aKnownAccountAfterABatchOfNewOnesIsUpdatedNotRefused() {
         String r = run();
-        String other = Api.createIncident("known before " + r);
+        String other = incidentKnowing("known-" + r, r);
         String incident = Api.createIncident("known after new " + r);
-        Api.uploadCsv(other, HEADER + "known-" + r + ",old-" + r + "@example.com,+14155550100,en,UTC,US,Old,password\n")
-                .statusCode(200).body("accepted", equalTo(1));
         // a whole batch of accounts nobody knew, then, in the next batch, one the database knows
         String csv = HEADER + newAccounts("new-" + r, uploadBatchSize)
                 + "known-" + r + ",new-" + r + "@example.com,,fr,UTC,US,,email\n"
