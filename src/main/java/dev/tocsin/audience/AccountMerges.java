@@ -72,12 +72,11 @@ final class AccountMerges {
         List<AccountRow> knownAccounts = new ArrayList<>();
         List<AccountRow> newExposures = new ArrayList<>();
         List<AccountRow> knownExposures = new ArrayList<>();
-        List<RowError> repeats = new ArrayList<>();
         for (AccountRow row : sorted) {
             Known k = known.get(row.accountId());
             if (k != null && uploadId.equals(k.exposureUpload())) {
                 // brought by an earlier batch of the same upload: a repeat in the file
-                repeats.add(AccountBatchWriter.repeated(row.line(), row.accountId(), k.exposureLine()));
+                duplicates.add(AccountBatchWriter.repeated(row.line(), row.accountId(), k.exposureLine()));
                 continue;
             }
             boolean accountKnown = k != null && k.account();
@@ -85,8 +84,6 @@ final class AccountMerges {
             (accountKnown || !insertNew ? knownAccounts : newAccounts).add(row);
             (exposureKnown || !insertNew ? knownExposures : newExposures).add(row);
         }
-        repeats.sort(Comparator.comparingLong(RowError::line));
-        duplicates.addAll(repeats);
         for (List<AccountRow> part : parts(newAccounts)) {
             insertAccounts(c, part);
         }

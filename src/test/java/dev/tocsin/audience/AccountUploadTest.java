@@ -208,6 +208,25 @@ class AccountUploadTest {
     }
 
     @Test
+    void theAnswerListsTheFilesFirstThousandRefusedLines() {
+        String r = run();
+        String incident = Api.createIncident("many refused " + r);
+        StringBuilder csv = new StringBuilder(HEADER).append("once-").append(r).append(",o@example.com,,en,UTC,US,O,email\n");
+        for (int i = 0; i < 10; i++) {      // lines 3-12: the account of line 2 again
+            csv.append("once-").append(r).append(",again@example.com,,en,UTC,US,A,email\n");
+        }
+        for (int i = 0; i < 1_000; i++) {   // lines 13-1012: a phone number that is not one
+            csv.append("bad-").append(r).append('-').append(i).append(",b@example.com,12345,en,UTC,US,B,email\n");
+        }
+        Api.uploadCsv(incident, csv.toString()).statusCode(200)
+                .body("accepted", equalTo(1)).body("rejected", equalTo(1_010))
+                .body("errors", hasSize(AccountImporter.ERRORS_IN_ANSWER)).body("errorsTruncated", equalTo(true))
+                .body("errors[0].line", equalTo(3)).body("errors[0].reason", containsString("already appears on line 2"))
+                .body("errors[10].line", equalTo(13))
+                .body("errors[999].line", equalTo(1_002));
+    }
+
+    @Test
     void aKnownAccountAfterABatchOfNewOnesIsUpdatedNotRefused() {
         String r = run();
         String other = incidentKnowing("known-" + r, r);
