@@ -57,17 +57,9 @@ final class AccountMerges {
                          Way way) throws SQLException {
         List<AccountRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(AccountRow::accountId));
-        if (way == Way.INSERT_ALL) {
-            for (List<AccountRow> part : parts(sorted)) {
-                insertAccounts(c, part);
-            }
-            for (List<AccountRow> part : parts(sorted)) {
-                insertExposures(c, incidentId, uploadId, part);
-            }
-            return new Written(sorted.size(), true);
-        }
-        boolean insertNew = way == Way.LOOK_UP_FIRST;
-        Map<String, Known> known = lookUp(c, incidentId, sorted);
+        // INSERT_ALL skips the look-up: with nothing known, every row goes to the INSERTs below
+        boolean insertNew = way != Way.MERGE_ALL;
+        Map<String, Known> known = way == Way.INSERT_ALL ? Map.of() : lookUp(c, incidentId, sorted);
         List<AccountRow> newAccounts = new ArrayList<>();
         List<AccountRow> knownAccounts = new ArrayList<>();
         List<AccountRow> newExposures = new ArrayList<>();
